@@ -1,0 +1,64 @@
+#include "bis/common/fixtures.h"
+
+#include <gtest/gtest.h>
+
+namespace bis::fixtures {
+namespace {
+
+using nlohmann::json;
+
+TEST(FixturesTest, PlatformFollowsIntegration) {
+  EXPECT_EQ(platform_for(Integration::kShopify).value(), "shopify");
+  EXPECT_EQ(platform_for(Integration::kCustomCatalog).value(), "api");
+  EXPECT_FALSE(platform_for(Integration::kCustomCatalogWithoutInventory));
+  EXPECT_FALSE(platform_for(Integration::kNone));
+}
+
+TEST(FixturesTest, JsonRoundTripKeepsEverything) {
+  Fixtures f;
+  Account a;
+  a.key = "AbC123";
+  a.private_key = "pk_x";
+  a.name = "Shop";
+  a.integration = Integration::kBigCommerce;
+  a.flow = Flow{true, 3, 10, 60};
+  a.error_status = 200;
+  a.duplicate_answer = DuplicateAnswer::kError;
+  a.variants = {{"44221714950", 0, "Blue"}, {"2", 5, ""}};
+  a.lists = {{"Lst001", "News", false}};
+  f.accounts.push_back(a);
+  auto back = fixtures_from_json(to_json(f));
+  ASSERT_TRUE(back) << back.error();
+  const Account& b = back->accounts.at(0);
+  EXPECT_EQ(b.key, "AbC123");
+  EXPECT_EQ(b.integration, Integration::kBigCommerce);
+  ASSERT_TRUE(b.flow);
+  EXPECT_EQ(b.flow->threshold, 3);
+  EXPECT_EQ(b.flow->batch_size, 10);
+  EXPECT_EQ(b.error_status, 200);
+  EXPECT_EQ(b.duplicate_answer, DuplicateAnswer::kError);
+  EXPECT_EQ(b.variants.at(1).inventory, 5);
+  EXPECT_FALSE(b.lists.at(0).double_opt_in);
+  EXPECT_EQ(to_json(f)["accounts"][0]["platform"], "bigcommerce");
+}
+
+TEST(FixturesTest, StrictParsingNamesThePath) {
+  auto r = fixtures_from_json(json::parse(R"({"accounts":[{"key":"AbC123","flow":{"treshold":2}}]})"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "accounts[0].flow: unknown key 'treshold' (did you mean 'threshold'?)");
+  r = fixtures_from_json(json::parse(R"({"accounts":[{"key":"AbC123","integration":"shopfy"}]})"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("did you mean 'shopify'"), std::string::npos);
+  r = fixtures_from_json(json::parse(R"({"accounts":[{"key":"AbC123"},{"key":"AbC123"}]})"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("duplicate account key"), std::string::npos);
+}
+
+TEST(FixturesTest, NumericVariantIdsAreAcceptedAsText) {
+  auto r = fixtures_from_json(json::parse(R"({"accounts":[{"key":"AbC123","variants":[{"id":44221714950}]}]})"));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->accounts[0].variants[0].id, "44221714950");
+}
+
+}  // namespace
+}  // namespace bis::fixtures
