@@ -55,16 +55,30 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
       out += st.reset;
       out += "\n";
     }
+    const runner::ScenarioResult* scenario = nullptr;
+    const runner::StepResult* step = nullptr;
+    const runner::Exchange* exchange = nullptr;
     for (const auto& f : g.failures) {
-      out += "\n";
       const void* key = f.assertion ? static_cast<const void*>(f.assertion) : f.scenario;
       if (!shown.insert(key).second) {
-        out += "    " + scenario_key(*f.suite, *f.scenario);
+        out += "\n    " + scenario_key(*f.suite, *f.scenario);
         if (f.step) out += " step " + std::to_string(f.step->index + 1);
         out += ": the same failure as shown above\n";
+        scenario = nullptr;
         continue;
       }
-      append_failure_detail(out, f, "    ", st);
+      if (f.scenario != scenario) {
+        out += "\n";
+        append_scenario_line(out, *f.suite, *f.scenario, "    ", st);
+        step = nullptr;
+      }
+      if (f.step != nullptr && (f.step != step || f.exchange != exchange)) {
+        append_step_context(out, *f.step, f.exchange, "      ", st);
+      }
+      append_assertion_detail(out, f.assertion, "      ", st);
+      scenario = f.scenario;
+      step = f.step;
+      exchange = f.exchange;
     }
   }
 }

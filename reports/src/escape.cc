@@ -58,18 +58,28 @@ void append_code_point_escape(std::string& out, uint32_t cp) {
   for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(cp >> shift) & 0xF]);
 }
 
-// The one scanner behind every format: `ascii(out, c)` handles printable ASCII (and kept
-// newlines/tabs); everything else is made visible here.
-template <class Ascii>
-void sanitize(std::string& out, std::string_view s, Keep keep, Ascii ascii) {
+// The one scanner behind every format. Printable ASCII for which `special(c)` is false is
+// copied in runs; `emit(out, c)` writes the special ones (and kept newlines/tabs); everything
+// else is made visible here.
+template <class Special, class Emit>
+void sanitize(std::string& out, std::string_view s, Keep keep, Special special, Emit emit) {
+  size_t run = 0;
+  const auto flush = [&](size_t i) {
+    out.append(s.substr(run, i - run));
+  };
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F && !special(static_cast<char>(c))) {
+      ++i;
+      continue;
+    }
+    flush(i);
     if (c >= 0x20 && c < 0x7F) {
-      ascii(out, static_cast<char>(c));
+      emit(out, static_cast<char>(c));
       ++i;
     } else if (c < 0x80) {
       if ((c == '\n' || c == '\t') && keep == Keep::kNewlines) {
-        ascii(out, static_cast<char>(c));
+        emit(out, static_cast<char>(c));
       } else {
         append_byte_escape(out, c);
       }
@@ -89,13 +99,15 @@ void sanitize(std::string& out, std::string_view s, Keep keep, Ascii ascii) {
         i += len;
       }
     }
+    run = i;
   }
+  flush(s.size());
 }
 
 }  // namespace
 
 void append_printable(std::string& out, std::string_view s, Keep keep) {
-  sanitize(out, s, keep, [](std::string& o, char c) { o.push_back(c); });
+  sanitize(out, s, keep, [](char) { return false; }, [](std::string& o, char c) { o.push_back(c); });
 }
 
 std::string printable(std::string_view s, Keep keep) {
@@ -106,7 +118,10 @@ std::string printable(std::string_view s, Keep keep) {
 }
 
 void append_xml(std::string& out, std::string_view s, bool newlines) {
-  sanitize(out, s, Keep::kNewlines, [newlines](std::string& o, char c) {
+  const auto special = [](char c) {
+    return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+  };
+  sanitize(out, s, Keep::kNewlines, special, [newlines](std::string& o, char c) {
     switch (c) {
       case '&': o += "&amp;"; break;
       case '<': o += "&lt;"; break;
@@ -125,7 +140,10 @@ void append_xml(std::string& out, std::string_view s, bool newlines) {
 }
 
 void append_markdown_cell(std::string& out, std::string_view s) {
-  sanitize(out, s, Keep::kNewlines, [](std::string& o, char c) {
+  const auto special = [](char c) {
+    return std::string_view("&<>\\`*_[]~|").find(c) != std::string_view::npos;
+  };
+  sanitize(out, s, Keep::kNewlines, special, [](std::string& o, char c) {
     switch (c) {
       case '&': o += "&amp;"; break;
       case '<': o += "&lt;"; break;

@@ -148,11 +148,29 @@ void write_requirements(JsonWriter& w, const runner::RunResult& result) {
   w.end_array();
 }
 
+// A generous guess of the document's size, so the string grows once instead of doubling
+// through tens of megabytes.
+size_t estimate_size(const runner::RunResult& result) {
+  size_t bytes = 4096 + result.requirements.size() * 1024;
+  for (const auto& suite : result.suites) {
+    for (const auto& s : suite.scenarios) {
+      bytes += 1024;
+      for (const auto& step : s.steps) {
+        bytes += 1024 + step.assertions.size() * 512;
+        for (const auto& x : step.exchanges) {
+          bytes += 1024 + x.curl.size() + x.request_body.size() * 2 + x.response_body.size() * 2;
+        }
+      }
+    }
+  }
+  return bytes;
+}
+
 }  // namespace
 
 std::string render_json(const runner::RunResult& result, const RenderContext& context) {
   std::string out;
-  out.reserve(4096);
+  out.reserve(estimate_size(result));
   JsonWriter w(out);
   w.begin_object();
   w.field("format", kReportFormatName);

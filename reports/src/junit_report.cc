@@ -75,25 +75,32 @@ SuiteCounts count(const runner::SuiteResult& suite, bool strict) {
 }
 
 // The failed expectations of one scenario, each with the requirements it breaks.
-std::string failure_text(const runner::SuiteResult& suite, const runner::ScenarioResult& s,
+std::string failure_text(const runner::ScenarioResult& s,
                          const RequirementIndex& reqs, std::string& message) {
   std::string text;
   for (const auto& step : s.steps) {
     if (step.verdict != Verdict::kFail && step.verdict != Verdict::kWarn) continue;
+    const runner::Exchange* shown = nullptr;
+    bool first = true;
     for (const auto& a : step.assertions) {
       if (a.passed) continue;
+      const runner::Exchange* exchange = exchange_for(step, a);
+      if (first || exchange != shown) {
+        if (!text.empty()) text += '\n';
+        append_step_context(text, step, exchange, "", Style::plain());
+        shown = exchange;
+        first = false;
+      }
       const auto& ids = a.requirements.empty() ? s.covers : a.requirements;
       for (const auto& id : ids) {
         const auto it = reqs.find(id);
-        text += "broken: " + requirement_line(id, it == reqs.end() ? nullptr : it->second) + "\n";
+        text += "breaks " + requirement_line(id, it == reqs.end() ? nullptr : it->second) + "\n";
       }
       if (message.empty()) {
         message = (ids.empty() ? std::string() : ids.front() + ": ") +
                   (a.message.empty() ? a.subject : a.message);
       }
-      append_failure_detail(text, {&suite, &s, &step, &a, exchange_for(step, a)}, "",
-                            Style::plain(), false);
-      text += '\n';
+      append_assertion_detail(text, &a, "  ", Style::plain());
     }
   }
   if (message.empty()) message = std::string(verdict_words(s.verdict));
@@ -126,7 +133,7 @@ void write_testcase(XmlOut& x, const runner::SuiteResult& suite,
 
   if (s.verdict == Verdict::kFail || s.verdict == Verdict::kWarn) {
     std::string message;
-    const std::string text = failure_text(suite, s, reqs, message);
+    const std::string text = failure_text(s, reqs, message);
     if (counts_as_failure(s.verdict, strict)) {
       x.open("failure", 3);
       x.attr("message", message);

@@ -35,8 +35,9 @@ size_t value_end(std::string_view s, size_t v, char sep, bool quoted_name) {
   return k;
 }
 
-// Replaces name/value secrets and URL user info in one pass over `s`.
-std::string redact_fields(std::string_view s) {
+// Replaces name/value secrets and URL user info in one pass over `s`; false (and `out`
+// untouched) when there is nothing to replace.
+bool redact_fields(std::string_view s, std::string& result) {
   std::string out;
   size_t copied = 0;
   const auto replace = [&](size_t from, size_t to) {
@@ -75,20 +76,20 @@ std::string redact_fields(std::string_view s) {
     const size_t end = value_end(s, v, sep, quoted);
     replace(json_string ? v + 1 : v, end);
   }
-  if (copied == 0) return std::string(s);
+  if (copied == 0) return false;
   out.append(s.substr(copied));
-  return out;
+  result = std::move(out);
+  return true;
 }
 
 // Klaviyo private keys: "pk_" followed by a long run of letters and digits.
-std::string redact_private_keys(std::string s) {
+void redact_private_keys(std::string& s) {
   for (size_t p = s.find("pk_"); p != std::string::npos; p = s.find("pk_", p + 1)) {
     if (p > 0 && is_alnum(s[p - 1])) continue;
     size_t k = p + 3;
     while (k < s.size() && is_alnum(s[k])) ++k;
     if (k - (p + 3) >= 16) s.replace(p, k - p, kRedacted);
   }
-  return s;
 }
 
 }  // namespace
@@ -116,16 +117,22 @@ bool Redactor::is_secret_name(std::string_view name) {
 
 std::string Redactor::text(std::string_view s) const {
   std::string out(s);
+  in_place(out);
+  return out;
+}
+
+// Allocates only when something is replaced: most strings of a tree hold no secret.
+void Redactor::in_place(std::string& s) const {
   for (const auto& secret : secrets_) {
-    for (size_t p = out.find(secret); p != std::string::npos; p = out.find(secret, p)) {
-      out.replace(p, secret.size(), kRedacted);
+    for (size_t p = s.find(secret); p != std::string::npos; p = s.find(secret, p)) {
+      s.replace(p, secret.size(), kRedacted);
       p += kRedacted.size();
     }
   }
-  return redact_private_keys(redact_fields(out));
+  std::string replaced;
+  if (redact_fields(s, replaced)) s = std::move(replaced);
+  redact_private_keys(s);
 }
-
-void Redactor::in_place(std::string& s) const { s = text(s); }
 
 runner::ScenarioResult Redactor::scenario(const runner::ScenarioResult& scenario) const {
   runner::ScenarioResult s = scenario;

@@ -57,12 +57,6 @@ std::string step_line(const runner::StepResult& step) {
   return s;
 }
 
-std::string scenario_line(const Failure& f) {
-  std::string s = scenario_key(*f.suite, *f.scenario);
-  if (!f.scenario->name.empty()) s += ": " + printable(f.scenario->name, Keep::kNothing);
-  return s;
-}
-
 }  // namespace
 
 std::string_view Style::verdict_color(runner::Verdict v) const {
@@ -91,51 +85,56 @@ std::string requirement_line(std::string_view id, const runner::RequirementResul
   return s;
 }
 
-void append_failure_detail(std::string& out, const Failure& f, std::string_view indent,
-                           const Style& st, bool with_scenario) {
-  const std::string deeper = std::string(indent) + "  ";
-  if (with_scenario) {
+void append_scenario_line(std::string& out, const runner::SuiteResult& suite,
+                          const runner::ScenarioResult& scenario, std::string_view indent,
+                          const Style& st) {
+  out += indent;
+  out += st.bold;
+  out += scenario_key(suite, scenario);
+  if (!scenario.name.empty()) out += ": " + printable(scenario.name, Keep::kNothing);
+  out += st.reset;
+  out += "  ";
+  out += st.verdict_color(scenario.verdict);
+  out += verdict_label(scenario.verdict);
+  out += st.reset;
+  out += '\n';
+}
+
+void append_step_context(std::string& out, const runner::StepResult& step,
+                         const runner::Exchange* exchange, std::string_view indent,
+                         const Style& st) {
+  out += indent;
+  out += step_line(step);
+  out += '\n';
+  if (exchange != nullptr) append_exchange(out, *exchange, indent, st);
+}
+
+void append_assertion_detail(std::string& out, const runner::Assertion* assertion,
+                             std::string_view indent, const Style& st) {
+  if (assertion == nullptr) {
     out += indent;
-    out += st.bold;
-    out += scenario_line(f);
-    out += st.reset;
-    out += "  ";
-    out += st.verdict_color(f.scenario->verdict);
-    out += verdict_label(f.scenario->verdict);
-    out += st.reset;
-    out += '\n';
-  }
-  const std::string_view body_indent = with_scenario ? std::string_view(deeper) : indent;
-  if (f.step != nullptr) {
-    out += body_indent;
-    out += step_line(*f.step);
-    out += '\n';
-  }
-  if (f.exchange != nullptr) append_exchange(out, *f.exchange, body_indent, st);
-  if (f.assertion == nullptr) {
-    out += body_indent;
     out += "failed without a failed expectation to show (see the JSON report)\n";
     return;
   }
-  const runner::Assertion& a = *f.assertion;
-  const std::string value_indent = std::string(body_indent) + "            ";
-  out += body_indent;
+  const runner::Assertion& a = *assertion;
+  const std::string value_indent = std::string(indent) + "            ";
+  out += indent;
   out += st.red;
   out += printable(a.subject, Keep::kNothing);
   if (!a.path.empty()) out += " at " + printable(a.path, Keep::kNothing);
   if (!a.message.empty()) out += ": " + printable(a.message, Keep::kNothing);
   out += st.reset;
   out += '\n';
-  out += body_indent;
+  out += indent;
   out += "  expected: ";
   append_block(out, a.expected, value_indent);
   out += '\n';
-  out += body_indent;
+  out += indent;
   out += "  actual:   ";
   append_block(out, a.actual, value_indent);
   out += '\n';
   if (!a.pos.file.empty()) {
-    out += body_indent;
+    out += indent;
     out += st.dim;
     out += "at " + printable(a.pos.to_string(), Keep::kNothing);
     out += st.reset;
@@ -146,16 +145,7 @@ void append_failure_detail(std::string& out, const Failure& f, std::string_view 
 void append_error_detail(std::string& out, const RunError& e, std::string_view indent,
                          const Style& st) {
   const std::string deeper = std::string(indent) + "  ";
-  out += indent;
-  out += st.bold;
-  out += scenario_key(*e.suite, *e.scenario);
-  if (!e.scenario->name.empty()) out += ": " + printable(e.scenario->name, Keep::kNothing);
-  out += st.reset;
-  out += "  ";
-  out += st.magenta;
-  out += "ERROR";
-  out += st.reset;
-  out += '\n';
+  append_scenario_line(out, *e.suite, *e.scenario, indent, st);
   if (!e.scenario->reason.empty()) {
     out += deeper + "why: " + one_line(e.scenario->reason, 500) + '\n';
   }

@@ -27,10 +27,20 @@ RequirementIndex index_requirements(const runner::RunResult& result);
 // "BIS-X-1 (MUST): “sentence”" or "BIS-X-1 (not in the catalogue)"; one line, no newline.
 std::string requirement_line(std::string_view id, const runner::RequirementResult* r);
 
-// The scenario, step, request as curl, answer, expected vs actual with the JSON path, and the
-// suite file position; each line starts with `indent` and ends with '\n'.
-void append_failure_detail(std::string& out, const Failure& f, std::string_view indent,
-                           const Style& style, bool with_scenario = true);
+// A failure in parts, so that several broken expectations of one step share its context.
+// Each line starts with `indent` and ends with '\n'.
+// "suite/scenario: name  FAIL"
+void append_scenario_line(std::string& out, const runner::SuiteResult& suite,
+                          const runner::ScenarioResult& scenario, std::string_view indent,
+                          const Style& style);
+// The step, its request as curl and the answer (or why there was none).
+void append_step_context(std::string& out, const runner::StepResult& step,
+                         const runner::Exchange* exchange, std::string_view indent,
+                         const Style& style);
+// What was checked, expected vs actual with the JSON path, and the suite file position.
+// A null assertion says the scenario failed without one to show.
+void append_assertion_detail(std::string& out, const runner::Assertion* assertion,
+                             std::string_view indent, const Style& style);
 
 // The scenario, why it could not run, the step and its request; same layout.
 void append_error_detail(std::string& out, const RunError& e, std::string_view indent,
