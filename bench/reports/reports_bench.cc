@@ -1,7 +1,8 @@
 // Writes every report for a large run and compares with baselines measured in the same run:
 // serialising the same tree with nlohmann::json (build + dump), and fwrite of the same bytes.
-// Usage: reports_bench [SCENARIOS=5000] [REPETITIONS=5] [--check]
-// --check exits 1 when writing every report takes a second or more (the target).
+// Usage: reports_bench [SCENARIOS=5000] [REPETITIONS=5] [--check] [--keep DIR]
+// --check exits 1 when writing every report takes a second or more (the target);
+// --keep DIR leaves the reports in DIR (html_in_browser.sh opens the HTML one).
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,10 +95,13 @@ int main(int argc, char** argv) {
   size_t scenarios = 5000;
   int reps = 5;
   bool check = false;
+  std::string keep;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--check") == 0) {
       check = true;
+    } else if (std::strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
+      keep = argv[++i];
     } else {
       positional.push_back(argv[i]);
     }
@@ -106,8 +110,9 @@ int main(int argc, char** argv) {
   if (positional.size() > 1) reps = std::max(1, std::stoi(positional[1]));
 
   const auto tree = bis::reports::testing::large_tree(scenarios);
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("bis-reports-bench-" + std::to_string(::getpid()));
+  const auto dir = !keep.empty() ? std::filesystem::path(keep)
+                                 : std::filesystem::temp_directory_path() /
+                                       ("bis-reports-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const bis::reports::RenderContext ctx{fixed_now()};
 
@@ -196,6 +201,6 @@ int main(int argc, char** argv) {
   std::printf("all reporters / fwrite of the same bytes:  %.1fx\n", all_ms / fwrite_ms);
   std::printf("target: every report in under 1000 ms: %s\n", all_ms < 1000 ? "met" : "MISSED");
 
-  std::filesystem::remove_all(dir);
+  if (keep.empty()) std::filesystem::remove_all(dir);
   return check && all_ms >= 1000 ? 1 : 0;
 }

@@ -144,25 +144,32 @@ std::string headers_text(const std::vector<runner::Header>& headers) {
   return s;
 }
 
+// The request as curl (it holds method, URL, headers and body) and the answer; their labels
+// come from the style sheet, which keeps the page's element count down.
 void exchange(Html& h, const runner::Exchange& x) {
   h.raw("<div class=\"x\">");
-  std::string request = x.method + " " + x.url + "\n" + headers_text(x.request_headers);
-  if (!x.request_body.empty()) request += "\n" + x.request_body + (x.request_body_truncated ? "\n[truncated]" : "");
-  h.raw("<div class=\"muted\">request</div>").pre("req", request);
-  if (!x.curl.empty()) h.raw("<div class=\"muted\">as curl</div>").pre("curl", x.curl);
+  std::string request = x.curl;
+  if (request.empty()) {
+    request = x.method + " " + x.url + "\n" + headers_text(x.request_headers);
+    if (!x.request_body.empty()) request += "\n" + x.request_body;
+  }
+  if (x.request_body_truncated) request += "\n[body truncated]";
+  h.pre("rq", request);
   if (x.status) {
-    std::string answer = std::to_string(*x.status) + "\n" + headers_text(x.response_headers);
-    if (!x.response_body.empty()) answer += "\n" + x.response_body + (x.response_body_truncated ? "\n[truncated]" : "");
-    h.raw("<div class=\"muted\">answer, ").text(human_duration(x.duration)).raw("</div>").pre("res", answer);
+    std::string answer = std::to_string(*x.status) + "  (" + human_duration(x.duration) + ")\n" +
+                         headers_text(x.response_headers);
+    if (!x.response_body.empty()) answer += "\n" + x.response_body;
+    if (x.response_body_truncated) answer += "\n[body truncated]";
+    h.pre("rs", answer);
   } else {
-    h.raw("<div class=\"ko\">no answer: ").text(x.error).raw("</div>");
+    h.pre("rs ko", "no answer: " + x.error);
   }
   h.raw("</div>");
 }
 
 void assertion(Html& h, const runner::Assertion& a) {
   h.raw(a.passed ? "<li class=\"ok\">" : "<li class=\"ko\">").text(a.subject);
-  if (!a.path.empty()) h.raw(" at <code>").text(a.path).raw("</code>");
+  if (!a.path.empty()) h.raw(" at ").text(a.path);
   if (!a.message.empty()) h.raw(": ").text(a.message);
   if (!a.requirements.empty()) {
     h.raw(" <span class=\"muted\">[");
@@ -194,10 +201,14 @@ void step(Html& h, const runner::StepResult& st) {
   h.raw("</li>");
 }
 
+// A collapsible scenario. Not <details>: browsers give each one a shadow tree, which makes a
+// page of thousands of them slow to open; the script collapses these (without it they stay
+// open, readable and printable).
 void scenario(Html& h, const runner::SuiteResult& suite, const runner::ScenarioResult& s) {
-  h.raw("<details class=\"s f-").raw(runner::to_string(s.verdict)).raw("\" id=\"").text(anchor(suite, s))
-      .raw("\"><summary>").badge(s.verdict).raw(" <code>").text(scenario_key(suite, s)).raw("</code> ")
-      .text(s.name).raw(" <span class=\"muted\">").text(human_duration(s.duration)).raw("</span></summary><div class=\"sb\">");
+  h.raw("<div class=\"s f-").raw(runner::to_string(s.verdict)).raw("\" id=\"").text(anchor(suite, s))
+      .raw("\"><div class=\"h\" role=\"button\" tabindex=\"0\" aria-expanded=\"false\">")
+      .badge(s.verdict).raw(" <code>").text(scenario_key(suite, s)).raw("</code> ").text(s.name)
+      .raw(" <span class=\"muted\">").text(human_duration(s.duration)).raw("</span></div><div class=\"sb\">");
   if (!s.reason.empty()) h.raw("<p class=\"why\">").text(s.reason).raw("</p>");
   if (!s.description.empty()) h.raw("<p>").text(s.description).raw("</p>");
   h.raw("<p class=\"muted\">").text(s.pos.to_string()).raw(" \xC2\xB7 covers ");
@@ -215,7 +226,7 @@ void scenario(Html& h, const runner::SuiteResult& suite, const runner::ScenarioR
     for (const auto& st : s.steps) step(h, st);
     h.raw("</ol>");
   }
-  h.raw("</div></details>\n");
+  h.raw("</div></div>\n");
 }
 
 }  // namespace
