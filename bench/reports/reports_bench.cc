@@ -55,26 +55,41 @@ std::string nlohmann_dump(const bis::runner::RunResult& r) {
       for (const auto& st : s.steps) {
         nlohmann::json exchanges = nlohmann::json::array(), assertions = nlohmann::json::array();
         for (const auto& x : st.exchanges) {
-          exchanges.push_back({{"method", x.method}, {"url", x.url},
+          exchanges.push_back({{"method", x.method},
+                               {"url", x.url},
                                {"request_headers", headers_json(x.request_headers)},
-                               {"request_body", x.request_body}, {"curl", x.curl},
+                               {"request_body", x.request_body},
+                               {"curl", x.curl},
                                {"status", x.status ? nlohmann::json(*x.status) : nlohmann::json()},
                                {"response_headers", headers_json(x.response_headers)},
-                               {"response_body", x.response_body}, {"error", x.error},
+                               {"response_body", x.response_body},
+                               {"error", x.error},
                                {"duration_ms", x.duration.count()}});
         }
         for (const auto& a : st.assertions) {
-          assertions.push_back({{"subject", a.subject}, {"path", a.path}, {"passed", a.passed},
-                                {"expected", a.expected}, {"actual", a.actual},
-                                {"message", a.message}, {"file", a.pos.file}, {"line", a.pos.line},
+          assertions.push_back({{"subject", a.subject},
+                                {"path", a.path},
+                                {"passed", a.passed},
+                                {"expected", a.expected},
+                                {"actual", a.actual},
+                                {"message", a.message},
+                                {"file", a.pos.file},
+                                {"line", a.pos.line},
                                 {"requirements", a.requirements}});
         }
-        steps.push_back({{"index", st.index}, {"kind", st.kind}, {"name", st.name},
-                         {"verdict", bis::runner::to_string(st.verdict)}, {"error", st.error},
-                         {"exchanges", exchanges}, {"assertions", assertions}});
+        steps.push_back({{"index", st.index},
+                         {"kind", st.kind},
+                         {"name", st.name},
+                         {"verdict", bis::runner::to_string(st.verdict)},
+                         {"error", st.error},
+                         {"exchanges", exchanges},
+                         {"assertions", assertions}});
       }
-      scenarios.push_back({{"id", s.id}, {"name", s.name}, {"covers", s.covers},
-                           {"verdict", bis::runner::to_string(s.verdict)}, {"reason", s.reason},
+      scenarios.push_back({{"id", s.id},
+                           {"name", s.name},
+                           {"covers", s.covers},
+                           {"verdict", bis::runner::to_string(s.verdict)},
+                           {"reason", s.reason},
                            {"steps", steps}});
     }
     suites.push_back({{"id", suite.id}, {"file", suite.file}, {"scenarios", scenarios}});
@@ -124,10 +139,10 @@ int main(int argc, char** argv) {
     const char* name;
     std::string (*render)(const bis::runner::RunResult&, const bis::reports::RenderContext&);
   };
-  for (const Format& f : {Format{"junit", bis::reports::render_junit},
-                          Format{"json", bis::reports::render_json},
-                          Format{"html", bis::reports::render_html},
-                          Format{"markdown", bis::reports::render_markdown}}) {
+  for (const Format& f :
+       {Format{"junit", bis::reports::render_junit}, Format{"json", bis::reports::render_json},
+        Format{"html", bis::reports::render_html},
+        Format{"markdown", bis::reports::render_markdown}}) {
     size_t bytes = 0;
     const double ms = median_ms(reps, [&] {
       const std::string doc = f.render(tree, ctx);
@@ -158,7 +173,8 @@ int main(int argc, char** argv) {
     (*reporters)[0]->run_finished(tree, error);
     console_bytes = console.str().size();
   });
-  std::printf("%-34s %10.1f %12zu\n", "console, with redaction of the tree", console_ms, console_bytes);
+  std::printf("%-34s %10.1f %12zu\n", "console, with redaction of the tree", console_ms,
+              console_bytes);
 
   // The real path: every reporter at once, redaction included (once, shared).
   const double all_ms = median_ms(reps, [&] {
@@ -168,10 +184,12 @@ int main(int argc, char** argv) {
     o.terminal = false;
     o.color = bis::reports::ColorMode::kNever;
     o.clock = [] { return fixed_now(); };
-    auto reporters = bis::reports::make_reporters(
-        {{"console", ""}, {"junit", (dir / "r.xml").string()}, {"json", (dir / "r.json").string()},
-         {"html", (dir / "r.html").string()}, {"markdown", (dir / "r.md").string()}},
-        o);
+    auto reporters = bis::reports::make_reporters({{"console", ""},
+                                                   {"junit", (dir / "r.xml").string()},
+                                                   {"json", (dir / "r.json").string()},
+                                                   {"html", (dir / "r.html").string()},
+                                                   {"markdown", (dir / "r.md").string()}},
+                                                  o);
     bis::runner::RunHeader header{tree.run_id, tree.target, scenarios, tree.strict};
     for (auto& r : *reporters) r->run_started(header);
     for (const auto& suite : tree.suites) {
@@ -195,7 +213,8 @@ int main(int argc, char** argv) {
 
   std::printf("\n%-34s %10.1f %12zu\n", "ALL REPORTERS (make_reporters)", all_ms,
               total_bytes + console_bytes);
-  std::printf("%-34s %10.1f %12zu\n", "baseline: nlohmann build + dump", nlohmann_ms, dumped.size());
+  std::printf("%-34s %10.1f %12zu\n", "baseline: nlohmann build + dump", nlohmann_ms,
+              dumped.size());
   std::printf("%-34s %10.1f %12zu\n", "baseline: fwrite of the same bytes", fwrite_ms, blob.size());
   std::printf("\nall reporters / nlohmann dump of the tree: %.2fx\n", all_ms / nlohmann_ms);
   std::printf("all reporters / fwrite of the same bytes:  %.1fx\n", all_ms / fwrite_ms);

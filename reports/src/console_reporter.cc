@@ -17,11 +17,21 @@ constexpr size_t kKeysPerReason = 3;  // scenario names shown per not-applicable
 
 void count(runner::Counts& c, Verdict v) {
   switch (v) {
-    case Verdict::kPass: ++c.pass; break;
-    case Verdict::kFail: ++c.fail; break;
-    case Verdict::kWarn: ++c.warn; break;
-    case Verdict::kNotApplicable: ++c.not_applicable; break;
-    case Verdict::kError: ++c.error; break;
+    case Verdict::kPass:
+      ++c.pass;
+      break;
+    case Verdict::kFail:
+      ++c.fail;
+      break;
+    case Verdict::kWarn:
+      ++c.warn;
+      break;
+    case Verdict::kNotApplicable:
+      ++c.not_applicable;
+      break;
+    case Verdict::kError:
+      ++c.error;
+      break;
   }
 }
 
@@ -101,7 +111,8 @@ void not_applicable_section(std::string& out, const runner::RunResult& result, c
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& suite : result.suites) {
     for (const auto& s : suite.scenarios) {
-      if (s.verdict == Verdict::kNotApplicable) by_reason[s.reason].push_back(scenario_key(suite, s));
+      if (s.verdict == Verdict::kNotApplicable)
+        by_reason[s.reason].push_back(scenario_key(suite, s));
     }
   }
   if (by_reason.empty()) return;
@@ -115,7 +126,8 @@ void not_applicable_section(std::string& out, const runner::RunResult& result, c
            (reason.empty() ? std::string("(no reason given)") : one_line(reason, 200)) + "\n      ";
     out += st.dim;
     for (size_t i = 0; i < keys.size() && i < kKeysPerReason; ++i) out += (i ? ", " : "") + keys[i];
-    if (keys.size() > kKeysPerReason) out += ", +" + std::to_string(keys.size() - kKeysPerReason) + " more";
+    if (keys.size() > kKeysPerReason)
+      out += ", +" + std::to_string(keys.size() - kKeysPerReason) + " more";
     out += st.reset;
     out += "\n";
   }

@@ -31,7 +31,7 @@ size_t decode(std::string_view s, size_t i, uint32_t& cp) {
     cp = (cp << 6) | (cc & 0x3F);
   }
   if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;  // overlong
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                             // surrogate
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                            // surrogate
   if (cp > 0x10FFFF) return 0;
   return len;
 }
@@ -43,9 +43,15 @@ bool hidden_code_point(uint32_t cp) {
 
 void append_byte_escape(std::string& out, unsigned char c) {
   switch (c) {
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
     default:
       out += "\\x";
       out.push_back(kHex[c >> 4]);
@@ -64,9 +70,7 @@ void append_code_point_escape(std::string& out, uint32_t cp) {
 template <class Special, class Emit>
 void sanitize(std::string& out, std::string_view s, Keep keep, Special special, Emit emit) {
   size_t run = 0;
-  const auto flush = [&](size_t i) {
-    out.append(s.substr(run, i - run));
-  };
+  const auto flush = [&](size_t i) { out.append(s.substr(run, i - run)); };
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x7F && !special(static_cast<char>(c))) {
@@ -107,7 +111,8 @@ void sanitize(std::string& out, std::string_view s, Keep keep, Special special, 
 }  // namespace
 
 void append_printable(std::string& out, std::string_view s, Keep keep) {
-  sanitize(out, s, keep, [](char) { return false; }, [](std::string& o, char c) { o.push_back(c); });
+  sanitize(
+      out, s, keep, [](char) { return false; }, [](std::string& o, char c) { o.push_back(c); });
 }
 
 std::string printable(std::string_view s, Keep keep) {
@@ -123,18 +128,35 @@ void append_xml(std::string& out, std::string_view s, bool newlines) {
   };
   sanitize(out, s, Keep::kNewlines, special, [newlines](std::string& o, char c) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&#39;"; break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      case '\'':
+        o += "&#39;";
+        break;
       case '\n':
-        if (newlines) o.push_back(c); else o += "&#10;";
+        if (newlines)
+          o.push_back(c);
+        else
+          o += "&#10;";
         break;
       case '\t':
-        if (newlines) o.push_back(c); else o += "&#9;";
+        if (newlines)
+          o.push_back(c);
+        else
+          o += "&#9;";
         break;
-      default: o.push_back(c);
+      default:
+        o.push_back(c);
     }
   });
 }
@@ -145,16 +167,34 @@ void append_markdown_cell(std::string& out, std::string_view s) {
   };
   sanitize(out, s, Keep::kNewlines, special, [](std::string& o, char c) {
     switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '\n': o += "<br>"; break;
-      case '\t': o.push_back(' '); break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '~': case '|':
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '\n':
+        o += "<br>";
+        break;
+      case '\t':
+        o.push_back(' ');
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '~':
+      case '|':
         o.push_back('\\');
         o.push_back(c);
         break;
-      default: o.push_back(c);
+      default:
+        o.push_back(c);
     }
   });
 }
@@ -166,8 +206,8 @@ std::string base64(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t v = (uint32_t(uint8_t(bytes[i])) << 16) | (uint32_t(uint8_t(bytes[i + 1])) << 8) |
-                       uint8_t(bytes[i + 2]);
+    const uint32_t v = (uint32_t(uint8_t(bytes[i])) << 16) |
+                       (uint32_t(uint8_t(bytes[i + 1])) << 8) | uint8_t(bytes[i + 2]);
     out.push_back(kAlphabet[v >> 18]);
     out.push_back(kAlphabet[(v >> 12) & 63]);
     out.push_back(kAlphabet[(v >> 6) & 63]);

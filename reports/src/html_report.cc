@@ -26,9 +26,9 @@ std::string csp_hash(std::string_view text) {
 }
 
 const std::string& content_security_policy() {
-  static const std::string csp = "default-src 'none'; style-src " +
-                                 csp_hash(embedded::report_css) + "; script-src " +
-                                 csp_hash(embedded::report_js) + "; img-src data:";
+  static const std::string csp = "default-src 'none'; style-src " + csp_hash(embedded::report_css) +
+                                 "; script-src " + csp_hash(embedded::report_js) +
+                                 "; img-src data:";
   return csp;
 }
 
@@ -71,28 +71,46 @@ std::string anchor(const runner::SuiteResult& suite, const runner::ScenarioResul
 void banner(Html& h, const runner::RunResult& result, const RenderContext& context) {
   const bool ok = result.conformant();
   const auto& t = result.target;
-  h.raw("<header class=\"banner ").raw(ok ? "ok" : "ko").raw("\"><h1>")
-      .raw(ok ? "Conformant" : "Not conformant").raw("</h1><div class=\"meta\">Target <b>")
-      .text(t.kind).raw("</b> <code>").text(t.base_url).raw("</code>");
+  h.raw("<header class=\"banner ")
+      .raw(ok ? "ok" : "ko")
+      .raw("\"><h1>")
+      .raw(ok ? "Conformant" : "Not conformant")
+      .raw("</h1><div class=\"meta\">Target <b>")
+      .text(t.kind)
+      .raw("</b> <code>")
+      .text(t.base_url)
+      .raw("</code>");
   if (!t.implementation.empty()) h.raw(" (").text(t.implementation).raw(")");
   if (!t.protocol_version.empty()) h.raw(", control protocol ").text(t.protocol_version);
-  h.raw("<br/>Run <code>").text(result.run_id).raw("</code>, started ")
-      .text(iso8601(result.started_at)).raw(", took ").text(human_duration(result.duration));
+  h.raw("<br/>Run <code>")
+      .text(result.run_id)
+      .raw("</code>, started ")
+      .text(iso8601(result.started_at))
+      .raw(", took ")
+      .text(human_duration(result.duration));
   if (result.strict) h.raw(", strict: warnings fail");
-  h.raw(". Report generated ").text(iso8601(context.generated_at)).raw(" by bis-conform ")
-      .text(result.tool_version).raw(".</div>");
+  h.raw(". Report generated ")
+      .text(iso8601(context.generated_at))
+      .raw(" by bis-conform ")
+      .text(result.tool_version)
+      .raw(".</div>");
   const runner::Counts sc = result.scenario_counts(), rc = result.requirement_counts();
   h.raw("<table><tr><th></th>");
   for (Verdict v : kVerdicts) h.raw("<th>").badge(v).raw("</th>");
   h.raw("<th>total</th></tr><tr><th>scenarios</th>");
-  for (Verdict v : kVerdicts) h.raw("<td class=\"n\">").text(std::to_string(count_of(sc, v))).raw("</td>");
-  h.raw("<td class=\"n\">").text(std::to_string(sc.total())).raw("</td></tr><tr><th>requirements</th>");
-  for (Verdict v : kVerdicts) h.raw("<td class=\"n\">").text(std::to_string(count_of(rc, v))).raw("</td>");
+  for (Verdict v : kVerdicts)
+    h.raw("<td class=\"n\">").text(std::to_string(count_of(sc, v))).raw("</td>");
+  h.raw("<td class=\"n\">")
+      .text(std::to_string(sc.total()))
+      .raw("</td></tr><tr><th>requirements</th>");
+  for (Verdict v : kVerdicts)
+    h.raw("<td class=\"n\">").text(std::to_string(count_of(rc, v))).raw("</td>");
   h.raw("<td class=\"n\">").text(std::to_string(rc.total())).raw("</td></tr></table>");
   const Totals tot = totals(result);
-  h.raw("<p class=\"last\">").text(std::to_string(tot.passed) + " passed, " +
-                                   std::to_string(tot.failed) + " failed, " +
-                                   std::to_string(tot.skipped) + " skipped").raw("</p></header>\n");
+  h.raw("<p class=\"last\">")
+      .text(std::to_string(tot.passed) + " passed, " + std::to_string(tot.failed) + " failed, " +
+            std::to_string(tot.skipped) + " skipped")
+      .raw("</p></header>\n");
 }
 
 void filter(Html& h, const runner::RunResult& result) {
@@ -100,11 +118,16 @@ void filter(Html& h, const runner::RunResult& result) {
   h.raw("<nav class=\"filter\" aria-label=\"Filter by verdict\">Show ");
   for (Verdict v : kVerdicts) {
     h.raw("<label><input type=\"checkbox\" checked=\"checked\" data-v=\"")
-        .raw(runner::to_string(v)).raw("\"/> ").badge(v).raw(" ")
-        .text(std::to_string(count_of(sc, v))).raw("</label>");
+        .raw(runner::to_string(v))
+        .raw("\"/> ")
+        .badge(v)
+        .raw(" ")
+        .text(std::to_string(count_of(sc, v)))
+        .raw("</label>");
   }
-  h.raw("<button type=\"button\" id=\"open-broken\">Expand failures</button>"
-        "<button type=\"button\" id=\"close-all\">Collapse all</button></nav>\n");
+  h.raw(
+      "<button type=\"button\" id=\"open-broken\">Expand failures</button>"
+      "<button type=\"button\" id=\"close-all\">Collapse all</button></nav>\n");
 }
 
 void matrix(Html& h, const runner::RunResult& result) {
@@ -120,17 +143,27 @@ void matrix(Html& h, const runner::RunResult& result) {
   for (const auto& r : result.requirements) {
     const auto it = cover.find(r.id);
     const runner::Counts c = it == cover.end() ? runner::Counts{} : it->second;
-    h.raw("<tr class=\"f-").raw(runner::to_string(r.verdict)).raw("\" id=\"r-").text(r.id)
-        .raw("\"><td><code>").text(r.id).raw("</code></td><td>").raw(runner::to_string(r.level))
-        .raw("</td><td>").badge(r.verdict).raw("</td>");
-    for (Verdict v : kVerdicts) h.raw("<td class=\"n\">").text(std::to_string(count_of(c, v))).raw("</td>");
+    h.raw("<tr class=\"f-")
+        .raw(runner::to_string(r.verdict))
+        .raw("\" id=\"r-")
+        .text(r.id)
+        .raw("\"><td><code>")
+        .text(r.id)
+        .raw("</code></td><td>")
+        .raw(runner::to_string(r.level))
+        .raw("</td><td>")
+        .badge(r.verdict)
+        .raw("</td>");
+    for (Verdict v : kVerdicts)
+      h.raw("<td class=\"n\">").text(std::to_string(count_of(c, v))).raw("</td>");
     h.raw("<td><q>").text(r.text).raw("</q>");
     if (!r.source.empty()) h.raw(" <span class=\"muted\">(").text(r.source).raw(")</span>");
     if (!r.scenarios.empty()) h.raw("<br/>");
     for (size_t i = 0; i < r.scenarios.size(); ++i) {
       const std::string& key = r.scenarios[i];
       const size_t slash = key.find('/');
-      std::string id = slash == std::string::npos ? key : key.substr(0, slash) + "--" + key.substr(slash + 1);
+      std::string id =
+          slash == std::string::npos ? key : key.substr(0, slash) + "--" + key.substr(slash + 1);
       h.raw(i ? ", " : "").raw("<a href=\"#s-").text(id).raw("\">").text(key).raw("</a>");
     }
     h.raw("</td></tr>\n");
@@ -174,8 +207,12 @@ void assertion(Html& h, const runner::Assertion& a) {
   if (!a.requirements.empty()) {
     h.raw(" <span class=\"muted\">[");
     for (size_t i = 0; i < a.requirements.size(); ++i) {
-      h.raw(i ? ", " : "").raw("<a href=\"#r-").text(a.requirements[i]).raw("\">")
-          .text(a.requirements[i]).raw("</a>");
+      h.raw(i ? ", " : "")
+          .raw("<a href=\"#r-")
+          .text(a.requirements[i])
+          .raw("\">")
+          .text(a.requirements[i])
+          .raw("</a>");
     }
     h.raw("]</span>");
   }
@@ -187,8 +224,16 @@ void assertion(Html& h, const runner::Assertion& a) {
 }
 
 void step(Html& h, const runner::StepResult& st) {
-  h.raw("<li>").badge(st.verdict).raw(" <b>").text(st.kind).raw("</b> ").text(st.name)
-      .raw(" <span class=\"muted\">").text(st.pos.to_string()).raw(", ").text(human_duration(st.duration));
+  h.raw("<li>")
+      .badge(st.verdict)
+      .raw(" <b>")
+      .text(st.kind)
+      .raw("</b> ")
+      .text(st.name)
+      .raw(" <span class=\"muted\">")
+      .text(st.pos.to_string())
+      .raw(", ")
+      .text(human_duration(st.duration));
   if (st.attempts > 1) h.raw(", ").text(std::to_string(st.attempts)).raw(" attempts");
   h.raw("</span>");
   if (!st.error.empty()) h.raw("<div class=\"why\">").text(st.error).raw("</div>");
@@ -205,15 +250,29 @@ void step(Html& h, const runner::StepResult& st) {
 // page of thousands of them slow to open; the script collapses these (without it they stay
 // open, readable and printable).
 void scenario(Html& h, const runner::SuiteResult& suite, const runner::ScenarioResult& s) {
-  h.raw("<div class=\"s f-").raw(runner::to_string(s.verdict)).raw("\" id=\"").text(anchor(suite, s))
+  h.raw("<div class=\"s f-")
+      .raw(runner::to_string(s.verdict))
+      .raw("\" id=\"")
+      .text(anchor(suite, s))
       .raw("\"><div class=\"h\" role=\"button\" tabindex=\"0\" aria-expanded=\"false\">")
-      .badge(s.verdict).raw(" <code>").text(scenario_key(suite, s)).raw("</code> ").text(s.name)
-      .raw(" <span class=\"muted\">").text(human_duration(s.duration)).raw("</span></div><div class=\"sb\">");
+      .badge(s.verdict)
+      .raw(" <code>")
+      .text(scenario_key(suite, s))
+      .raw("</code> ")
+      .text(s.name)
+      .raw(" <span class=\"muted\">")
+      .text(human_duration(s.duration))
+      .raw("</span></div><div class=\"sb\">");
   if (!s.reason.empty()) h.raw("<p class=\"why\">").text(s.reason).raw("</p>");
   if (!s.description.empty()) h.raw("<p>").text(s.description).raw("</p>");
   h.raw("<p class=\"muted\">").text(s.pos.to_string()).raw(" \xC2\xB7 covers ");
   for (size_t i = 0; i < s.covers.size(); ++i) {
-    h.raw(i ? ", " : "").raw("<a href=\"#r-").text(s.covers[i]).raw("\">").text(s.covers[i]).raw("</a>");
+    h.raw(i ? ", " : "")
+        .raw("<a href=\"#r-")
+        .text(s.covers[i])
+        .raw("\">")
+        .text(s.covers[i])
+        .raw("</a>");
   }
   if (!s.capabilities.empty()) {
     std::string caps;
@@ -235,25 +294,40 @@ std::string render_html(const runner::RunResult& result, const RenderContext& co
   std::string out;
   out.reserve(1 << 16);
   Html h(out);
-  h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"")
-      .text(content_security_policy()).raw("\"/>\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>")
-      .text(result.conformant() ? "Conformant" : "Not conformant").raw(": Back in Stock conformance, ")
-      .text(result.target.base_url).raw("</title>\n<style>").raw(embedded::report_css)
+  h.raw(
+       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>\n"
+       "<meta http-equiv=\"Content-Security-Policy\" content=\"")
+      .text(content_security_policy())
+      .raw(
+          "\"/>\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>")
+      .text(result.conformant() ? "Conformant" : "Not conformant")
+      .raw(": Back in Stock conformance, ")
+      .text(result.target.base_url)
+      .raw("</title>\n<style>")
+      .raw(embedded::report_css)
       .raw("</style>\n</head><body>\n");
   banner(h, result, context);
   filter(h, result);
   matrix(h, result);
   h.raw("<section id=\"scenarios\"><h2>Scenarios</h2>\n");
   for (const auto& suite : result.suites) {
-    h.raw("<h3>").text(suite.name.empty() ? suite.id : suite.name).raw(" <span class=\"muted\">")
-        .text(suite.id).raw(", ").text(suite.file).raw("</span></h3>\n");
+    h.raw("<h3>")
+        .text(suite.name.empty() ? suite.id : suite.name)
+        .raw(" <span class=\"muted\">")
+        .text(suite.id)
+        .raw(", ")
+        .text(suite.file)
+        .raw("</span></h3>\n");
     for (const auto& s : suite.scenarios) scenario(h, suite, s);
   }
-  h.raw("</section>\n<footer>Generated ").text(iso8601(context.generated_at))
-      .raw(" by bis-conform ").text(result.tool_version).raw("</footer>\n<script>")
-      .raw(embedded::report_js).raw("</script>\n</body></html>\n");
+  h.raw("</section>\n<footer>Generated ")
+      .text(iso8601(context.generated_at))
+      .raw(" by bis-conform ")
+      .text(result.tool_version)
+      .raw("</footer>\n<script>")
+      .raw(embedded::report_js)
+      .raw("</script>\n</body></html>\n");
   return out;
 }
 

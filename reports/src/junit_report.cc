@@ -75,8 +75,8 @@ SuiteCounts count(const runner::SuiteResult& suite, bool strict) {
 }
 
 // The failed expectations of one scenario, each with the requirements it breaks.
-std::string failure_text(const runner::ScenarioResult& s,
-                         const RequirementIndex& reqs, std::string& message) {
+std::string failure_text(const runner::ScenarioResult& s, const RequirementIndex& reqs,
+                         std::string& message) {
   std::string text;
   for (const auto& step : s.steps) {
     if (step.verdict != Verdict::kFail && step.verdict != Verdict::kWarn) continue;
@@ -108,8 +108,8 @@ std::string failure_text(const runner::ScenarioResult& s,
   return text;
 }
 
-void write_testcase(XmlOut& x, const runner::SuiteResult& suite,
-                    const runner::ScenarioResult& s, const RequirementIndex& reqs, bool strict) {
+void write_testcase(XmlOut& x, const runner::SuiteResult& suite, const runner::ScenarioResult& s,
+                    const RequirementIndex& reqs, bool strict) {
   x.open("testcase", 2);
   x.attr("name", s.id);
   x.attr("classname", suite.id);

@@ -10,17 +10,22 @@ namespace {
 
 using runner::Verdict;
 
-constexpr size_t kMaxFailures = 50;          // rows of the failure table; the rest are counted
+constexpr size_t kMaxFailures = 50;             // rows of the failure table; the rest are counted
 constexpr size_t kScenariosPerRequirement = 3;  // scenario names shown per matrix row
-constexpr size_t kMessageLength = 160;       // code points of a failure message
+constexpr size_t kMessageLength = 160;          // code points of a failure message
 
 std::string_view icon(Verdict v) {
   switch (v) {
-    case Verdict::kPass: return "\xE2\x9C\x85";                // check mark
-    case Verdict::kFail: return "\xE2\x9D\x8C";                // cross
-    case Verdict::kWarn: return "\xE2\x9A\xA0\xEF\xB8\x8F";    // warning sign
-    case Verdict::kError: return "\xE2\x9B\x94";               // no entry
-    case Verdict::kNotApplicable: return "\xE2\x9E\x96";       // minus
+    case Verdict::kPass:
+      return "\xE2\x9C\x85";  // check mark
+    case Verdict::kFail:
+      return "\xE2\x9D\x8C";  // cross
+    case Verdict::kWarn:
+      return "\xE2\x9A\xA0\xEF\xB8\x8F";  // warning sign
+    case Verdict::kError:
+      return "\xE2\x9B\x94";  // no entry
+    case Verdict::kNotApplicable:
+      return "\xE2\x9E\x96";  // minus
   }
   return "";
 }
@@ -54,8 +59,8 @@ void summary(std::string& out, const runner::RunResult& result) {
     out += "| " + verdict_cell(v) + " | " + std::to_string(count_of(sc, v)) + " | " +
            std::to_string(count_of(rc, v)) + " |\n";
   }
-  out += "| **total** | " + std::to_string(sc.total()) + " | " + std::to_string(rc.total()) +
-         " |\n\n";
+  out +=
+      "| **total** | " + std::to_string(sc.total()) + " | " + std::to_string(rc.total()) + " |\n\n";
 }
 
 void matrix(std::string& out, const runner::RunResult& result) {
@@ -71,7 +76,8 @@ void matrix(std::string& out, const runner::RunResult& result) {
     const auto it = cover.find(r.id);
     const runner::Counts c = it == cover.end() ? runner::Counts{} : it->second;
     std::string counts;
-    for (Verdict v : kVerdicts) counts += (counts.empty() ? "" : "/") + std::to_string(count_of(c, v));
+    for (Verdict v : kVerdicts)
+      counts += (counts.empty() ? "" : "/") + std::to_string(count_of(c, v));
     std::string names;
     for (size_t i = 0; i < r.scenarios.size() && i < kScenariosPerRequirement; ++i) {
       names += (i ? ", " : "") + r.scenarios[i];
@@ -90,7 +96,8 @@ void failures(std::string& out, const runner::RunResult& result) {
   const auto groups = failures_by_requirement(result);
   const auto errors = run_errors(result);
   if (groups.empty() && errors.empty()) return;
-  out += "### Failures\n\n| Requirement | Scenario | Step | What | Where |\n|---|---|---|---|---|\n";
+  out +=
+      "### Failures\n\n| Requirement | Scenario | Step | What | Where |\n|---|---|---|---|---|\n";
   size_t shown = 0, total = errors.size();
   for (const auto& g : groups) total += g.failures.size();
   for (const auto& g : groups) {
@@ -99,16 +106,20 @@ void failures(std::string& out, const runner::RunResult& result) {
       ++shown;
       std::string what = f.assertion == nullptr ? "failed" : f.assertion->subject;
       if (f.assertion != nullptr && !f.assertion->path.empty()) what += " at " + f.assertion->path;
-      if (f.assertion != nullptr && !f.assertion->message.empty()) what += ": " + f.assertion->message;
+      if (f.assertion != nullptr && !f.assertion->message.empty())
+        what += ": " + f.assertion->message;
       const std::string label =
-          g.id.empty() ? "(none)"
-                       : g.id + (g.requirement ? " (" + std::string(runner::to_string(g.requirement->level)) + ")"
-                                               : std::string());
+          g.id.empty()
+              ? "(none)"
+              : g.id + (g.requirement
+                            ? " (" + std::string(runner::to_string(g.requirement->level)) + ")"
+                            : std::string());
       out += "| " + cell(label) + " | " + verdict_cell(f.scenario->verdict) + " " +
              cell(scenario_key(*f.suite, *f.scenario)) + " | " +
              (f.step ? cell(std::to_string(f.step->index + 1) + " " + f.step->name) : "") + " | " +
              cell(one_line(what, kMessageLength)) + " | " +
-             cell(f.assertion ? f.assertion->pos.to_string() : f.scenario->pos.to_string()) + " |\n";
+             cell(f.assertion ? f.assertion->pos.to_string() : f.scenario->pos.to_string()) +
+             " |\n";
     }
   }
   for (const auto& e : errors) {

@@ -51,7 +51,9 @@ bool redact_fields(std::string_view s, std::string& result) {
     if (sep != ':' && sep != '=') continue;
     if (sep == ':' && s.substr(j, 3) == "://") {
       size_t k = j + 3;
-      while (k < s.size() && std::string_view("/?#@ \t\r\n'\"<>").find(s[k]) == std::string_view::npos) ++k;
+      while (k < s.size() &&
+             std::string_view("/?#@ \t\r\n'\"<>").find(s[k]) == std::string_view::npos)
+        ++k;
       if (k < s.size() && s[k] == '@' && k > j + 3) replace(j + 3, k);
       j = k;
       continue;

@@ -77,11 +77,16 @@ std::vector<RunError> run_errors(const runner::RunResult& result) {
 
 size_t count_of(const runner::Counts& c, Verdict v) {
   switch (v) {
-    case Verdict::kPass: return c.pass;
-    case Verdict::kFail: return c.fail;
-    case Verdict::kWarn: return c.warn;
-    case Verdict::kNotApplicable: return c.not_applicable;
-    case Verdict::kError: return c.error;
+    case Verdict::kPass:
+      return c.pass;
+    case Verdict::kFail:
+      return c.fail;
+    case Verdict::kWarn:
+      return c.warn;
+    case Verdict::kNotApplicable:
+      return c.not_applicable;
+    case Verdict::kError:
+      return c.error;
   }
   return 0;
 }
@@ -93,11 +98,21 @@ std::unordered_map<std::string, runner::Counts> coverage(const runner::RunResult
       for (const auto& id : scenario.covers) {
         runner::Counts& c = out[id];
         switch (scenario.verdict) {
-          case Verdict::kPass: ++c.pass; break;
-          case Verdict::kFail: ++c.fail; break;
-          case Verdict::kWarn: ++c.warn; break;
-          case Verdict::kNotApplicable: ++c.not_applicable; break;
-          case Verdict::kError: ++c.error; break;
+          case Verdict::kPass:
+            ++c.pass;
+            break;
+          case Verdict::kFail:
+            ++c.fail;
+            break;
+          case Verdict::kWarn:
+            ++c.warn;
+            break;
+          case Verdict::kNotApplicable:
+            ++c.not_applicable;
+            break;
+          case Verdict::kError:
+            ++c.error;
+            break;
         }
       }
     }
@@ -107,11 +122,16 @@ std::unordered_map<std::string, runner::Counts> coverage(const runner::RunResult
 
 std::string_view verdict_label(Verdict v) {
   switch (v) {
-    case Verdict::kPass: return "PASS";
-    case Verdict::kFail: return "FAIL";
-    case Verdict::kWarn: return "WARN";
-    case Verdict::kNotApplicable: return "N/A";
-    case Verdict::kError: return "ERROR";
+    case Verdict::kPass:
+      return "PASS";
+    case Verdict::kFail:
+      return "FAIL";
+    case Verdict::kWarn:
+      return "WARN";
+    case Verdict::kNotApplicable:
+      return "N/A";
+    case Verdict::kError:
+      return "ERROR";
   }
   return "ERROR";
 }
@@ -127,7 +147,8 @@ std::string scenario_key(const runner::SuiteResult& suite, const runner::Scenari
 namespace {
 
 std::tm utc(std::chrono::system_clock::time_point t, long& millis) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   long long secs = ms / 1000;
   millis = static_cast<long>(ms % 1000);
   if (millis < 0) {

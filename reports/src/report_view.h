@@ -24,7 +24,7 @@ struct Failure {
 };
 
 struct RequirementGroup {
-  std::string id;                                       // "" when nothing names a requirement
+  std::string id;                                          // "" when nothing names a requirement
   const runner::RequirementResult* requirement = nullptr;  // null: not in the catalogue
   std::vector<Failure> failures;
 };

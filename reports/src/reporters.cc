@@ -100,8 +100,12 @@ ConsoleConfig console_config(const ReportOptions& options, const std::ostream* o
   const char* no_color = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
   switch (options.color) {
-    case ColorMode::kAlways: c.color = true; break;
-    case ColorMode::kNever: c.color = false; break;
+    case ColorMode::kAlways:
+      c.color = true;
+      break;
+    case ColorMode::kNever:
+      c.color = false;
+      break;
     case ColorMode::kAuto:
       c.color = c.terminal && (no_color == nullptr || *no_color == '\0') &&
                 !(term != nullptr && std::string_view(term) == "dumb");
@@ -157,8 +161,9 @@ Expected<ReporterList, std::string> make_reporters(const std::vector<ReportSpec>
     }
     if (spec.path.empty()) {
       if (++to_stdout > 1) {
-        return Unexpected{std::string("only one report can go to standard output; give the "
-                                      "others a file: --report FORMAT:PATH")};
+        return Unexpected{
+            std::string("only one report can go to standard output; give the "
+                        "others a file: --report FORMAT:PATH")};
       }
       continue;
     }
@@ -193,8 +198,8 @@ Expected<ReporterList, std::string> make_reporters(const std::vector<ReportSpec>
           return Unexpected{"cannot write report " + spec.path + ": " + std::strerror(errno)};
         }
         std::ostream& out = *file;
-        list.push_back(std::make_unique<ConsoleReporter>(
-            out, console_config(options, &out, true), tree, std::move(file)));
+        list.push_back(std::make_unique<ConsoleReporter>(out, console_config(options, &out, true),
+                                                         tree, std::move(file)));
       }
     } else {
       list.push_back(std::make_unique<FileReporter>(spec.format, renderer(spec.format), spec.path,
@@ -209,8 +214,8 @@ std::string summary_lines(const runner::RunResult& result) {
   const size_t passed = c.pass + (result.strict ? 0 : c.warn);
   const size_t failed = c.fail + c.error + (result.strict ? c.warn : 0);
   std::string out;
-  out += std::to_string(c.warn) + " warned" + (result.strict ? " (failing: --strict)" : "") +
-         ", " + std::to_string(c.error) + " errors, " + std::to_string(c.not_applicable) +
+  out += std::to_string(c.warn) + " warned" + (result.strict ? " (failing: --strict)" : "") + ", " +
+         std::to_string(c.error) + " errors, " + std::to_string(c.not_applicable) +
          " not applicable\n";
   out += std::to_string(passed) + " passed, " + std::to_string(failed) + " failed, " +
          std::to_string(c.not_applicable) + " skipped\n";

@@ -61,11 +61,16 @@ std::string step_line(const runner::StepResult& step) {
 
 std::string_view Style::verdict_color(runner::Verdict v) const {
   switch (v) {
-    case runner::Verdict::kPass: return green;
-    case runner::Verdict::kFail: return red;
-    case runner::Verdict::kWarn: return yellow;
-    case runner::Verdict::kError: return magenta;
-    case runner::Verdict::kNotApplicable: return dim;
+    case runner::Verdict::kPass:
+      return green;
+    case runner::Verdict::kFail:
+      return red;
+    case runner::Verdict::kWarn:
+      return yellow;
+    case runner::Verdict::kError:
+      return magenta;
+    case runner::Verdict::kNotApplicable:
+      return dim;
   }
   return {};
 }

@@ -15,8 +15,8 @@ struct Style {
   std::string_view bold, dim, red, green, yellow, magenta, cyan, reset;
   static Style plain() { return {}; }
   static Style ansi() {
-    return {"\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[35m", "\x1b[36m",
-            "\x1b[0m"};
+    return {"\x1b[1m",  "\x1b[2m",  "\x1b[31m", "\x1b[32m",
+            "\x1b[33m", "\x1b[35m", "\x1b[36m", "\x1b[0m"};
   }
   std::string_view verdict_color(runner::Verdict v) const;
 };

@@ -11,17 +11,19 @@ namespace bis::reports::testing {
 namespace {
 
 CommandResult open_in_chromium(const std::string& url, const std::string& profile) {
-  return run_command("timeout 60 chromium --headless --no-sandbox --disable-gpu "
-                     "--disable-background-networking --no-first-run --enable-logging=stderr "
-                     "--v=0 --user-data-dir='" + profile + "' --dump-dom '" + url + "'");
+  return run_command(
+      "timeout 60 chromium --headless --no-sandbox --disable-gpu "
+      "--disable-background-networking --no-first-run --enable-logging=stderr "
+      "--v=0 --user-data-dir='" +
+      profile + "' --dump-dom '" + url + "'");
 }
 
 TEST(BrowserTest, ScriptRunsUnderTheContentSecurityPolicyAndFilters) {
   if (!have_command("chromium")) GTEST_SKIP() << "chromium not installed";
   TempDir dir;
   write_file(dir.path("r.html"), render_html(fixture_tree(), {fixed_now()}));
-  const auto r = open_in_chromium("file://" + dir.path("r.html") + "#only=fail,error",
-                                  dir.path("profile"));
+  const auto r =
+      open_in_chromium("file://" + dir.path("r.html") + "#only=fail,error", dir.path("profile"));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output.find("Content Security Policy"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("<body class=\"js hide-pass hide-warn hide-not_applicable\">"),
@@ -37,9 +39,10 @@ TEST(BrowserTest, ALinkToAScenarioOpensIt) {
   const auto r = open_in_chromium("file://" + dir.path("r.html") + "#s-validation--invalid-email",
                                   dir.path("profile"));
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("<div class=\"s f-fail open\" id=\"s-validation--invalid-email\">"
-                          "<div class=\"h\" role=\"button\" tabindex=\"0\" aria-expanded=\"true\">"),
-            std::string::npos);
+  EXPECT_NE(
+      r.output.find("<div class=\"s f-fail open\" id=\"s-validation--invalid-email\">"
+                    "<div class=\"h\" role=\"button\" tabindex=\"0\" aria-expanded=\"true\">"),
+      std::string::npos);
   EXPECT_NE(r.output.find("<div class=\"s f-fail\" id=\"s-lifecycle--no-flow-no-notify\">"),
             std::string::npos);
 }

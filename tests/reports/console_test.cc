@@ -65,7 +65,9 @@ TEST(ConsoleTest, WithoutProgressOnlyTheFinalReportIsWritten) {
 
 TEST(ConsoleTest, FailuresAreGroupedByRequirementWithSentenceRequestDifferenceAndPosition) {
   const std::string out = console_output(plain());
-  const size_t email = out.find("FAIL  BIS-EMAIL-1 (MUST): \xE2\x80\x9C" "email: The email address");
+  const size_t email = out.find(
+      "FAIL  BIS-EMAIL-1 (MUST): \xE2\x80\x9C"
+      "email: The email address");
   const size_t body = out.find("FAIL  BIS-ERROR-BODY-1 (MUST)");
   const size_t dup = out.find("WARN  BIS-DUP-ANSWER-1 (SHOULD)");
   const size_t flow = out.find("FAIL  BIS-FLOW-1 (MUST)");
@@ -77,15 +79,18 @@ TEST(ConsoleTest, FailuresAreGroupedByRequirementWithSentenceRequestDifferenceAn
   EXPECT_LT(dup, flow);
   EXPECT_LT(flow, unknown);
   const std::string group = out.substr(email, body - email);
-  EXPECT_NE(group.find("$ curl -X POST 'http://127.0.0.1:41234/api/v1/catalog/subscribe'"), std::string::npos);
-  EXPECT_NE(group.find("answer: 200, {\"email\": \"test@klaviyo\", \"success\": true}"), std::string::npos);
+  EXPECT_NE(group.find("$ curl -X POST 'http://127.0.0.1:41234/api/v1/catalog/subscribe'"),
+            std::string::npos);
+  EXPECT_NE(group.find("answer: 200, {\"email\": \"test@klaviyo\", \"success\": true}"),
+            std::string::npos);
   EXPECT_NE(group.find("json at $.success: expected false, got true\n"), std::string::npos);
   EXPECT_NE(group.find("  expected: false\n"), std::string::npos);
   EXPECT_NE(group.find("  actual:   true\n"), std::string::npos);
   EXPECT_NE(group.find("at suites/validation.yaml:35:9\n"), std::string::npos);
   // The $.success failure breaks two requirements: in full once, referred to the second time.
-  EXPECT_NE(out.substr(body).find("validation/invalid-email step 1: the same failure as shown above"),
-            std::string::npos);
+  EXPECT_NE(
+      out.substr(body).find("validation/invalid-email step 1: the same failure as shown above"),
+      std::string::npos);
   // A warn is checked on the answer it names (the second of a repeated request).
   EXPECT_NE(out.substr(dup).find("\"duplicate\": true"), std::string::npos);
 }
@@ -94,8 +99,9 @@ TEST(ConsoleTest, ErrorsAndNotApplicableAreListedWithTheirReasons) {
   const std::string out = console_output(plain());
   const size_t errors = out.find("Could not run (2)");
   ASSERT_NE(errors, std::string::npos);
-  EXPECT_NE(out.find("why: step 2 (control): the control surface refused set_inventory: 503", errors),
-            std::string::npos);
+  EXPECT_NE(
+      out.find("why: step 2 (control): the control surface refused set_inventory: 503", errors),
+      std::string::npos);
   EXPECT_NE(out.find("no answer: timeout after 5s", errors), std::string::npos);
   EXPECT_NE(out.find("1  the target defines no target.accounts.magento_two"), std::string::npos);
 }

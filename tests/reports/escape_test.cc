@@ -18,8 +18,12 @@ TEST(EscapeTest, PrintableShowsControlsAndInvalidBytes) {
 }
 
 TEST(EscapeTest, PrintableShowsC1ControlsBidiOverridesAndNonCharacters) {
-  EXPECT_EQ(printable("\xc2\x9b" "2J"), "\\u009b2J");          // C1 CSI
-  EXPECT_EQ(printable("abc\xe2\x80\xae" "def"), "abc\\u202edef");  // right-to-left override
+  EXPECT_EQ(printable("\xc2\x9b"
+                      "2J"),
+            "\\u009b2J");  // C1 CSI
+  EXPECT_EQ(printable("abc\xe2\x80\xae"
+                      "def"),
+            "abc\\u202edef");  // right-to-left override
   EXPECT_EQ(printable("\xe2\x81\xa6"), "\\u2066");
   EXPECT_EQ(printable("\xef\xbf\xbf"), "\\uffff");
   EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // surrogate: three invalid bytes
@@ -48,7 +52,8 @@ TEST(EscapeTest, XmlEscapesMarkupAndKeepsNewlinesOnlyInText) {
 TEST(EscapeTest, MarkdownCellStaysOneCellOnOneLine) {
   std::string out;
   append_markdown_cell(out, "a | b `c` *d* _e_ [f](g) ~h~ \\ <br> &\nnext");
-  EXPECT_EQ(out, "a \\| b \\`c\\` \\*d\\* \\_e\\_ \\[f\\](g) \\~h\\~ \\\\ &lt;br&gt; &amp;<br>next");
+  EXPECT_EQ(out,
+            "a \\| b \\`c\\` \\*d\\* \\_e\\_ \\[f\\](g) \\~h\\~ \\\\ &lt;br&gt; &amp;<br>next");
 }
 
 TEST(EscapeTest, Base64MatchesRfc4648Vectors) {

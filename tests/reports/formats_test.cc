@@ -1,11 +1,12 @@
 // Each file format is valid for its consumers: JUnit against the XSD kept in the repo, JSON
 // against docs/report-schema.json, HTML well-formed and self-contained, Markdown tables intact.
+#include "bis/reports/formats.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "bis/reports/formats.h"
 #include "fixture_tree.h"
 #include "json_schema_check.h"
 #include "report_test_support.h"
@@ -26,7 +27,8 @@ size_t count(const std::string& s, const std::string& needle) {
 }
 
 // xmllint's verdict on `doc`, validated against `xsd` if given, else only parsed.
-CommandResult xmllint(const std::string& doc, const std::string& flags, const std::string& xsd = "") {
+CommandResult xmllint(const std::string& doc, const std::string& flags,
+                      const std::string& xsd = "") {
   TempDir dir;
   const std::string path = dir.path("doc.xml");
   write_file(path, doc);
@@ -37,7 +39,8 @@ CommandResult xmllint(const std::string& doc, const std::string& flags, const st
 
 TEST(JunitReportTest, ValidatesAgainstTheJunitSchema) {
   if (!have_command("xmllint")) GTEST_SKIP() << "xmllint not installed (libxml2-utils)";
-  const auto r = xmllint(render_junit(fixture_tree(), kContext), "", source("tests/reports/data/junit.xsd"));
+  const auto r =
+      xmllint(render_junit(fixture_tree(), kContext), "", source("tests/reports/data/junit.xsd"));
   EXPECT_EQ(r.status, 0) << r.output;
 }
 
@@ -53,12 +56,14 @@ TEST(JunitReportTest, OneTestcasePerScenarioWithOutcomeByVerdict) {
   const std::string doc = render_junit(fixture_tree(), kContext);
   EXPECT_EQ(count(doc, "<testsuite "), 2u);
   EXPECT_EQ(count(doc, "<testcase "), 8u);
-  EXPECT_EQ(count(doc, "<failure "), 2u);     // two fail; the warn passes without --strict
+  EXPECT_EQ(count(doc, "<failure "), 2u);  // two fail; the warn passes without --strict
   EXPECT_EQ(count(doc, "<error "), 2u);
   EXPECT_EQ(count(doc, "<skipped "), 2u);
-  EXPECT_NE(doc.find("<testsuites name=\"bis-conformance\" tests=\"8\" failures=\"2\" errors=\"2\""),
-            std::string::npos);
-  EXPECT_NE(doc.find("<skipped message=\"not applicable: the target does not offer capability &#39;list-api&#39;\"/>"),
+  EXPECT_NE(
+      doc.find("<testsuites name=\"bis-conformance\" tests=\"8\" failures=\"2\" errors=\"2\""),
+      std::string::npos);
+  EXPECT_NE(doc.find("<skipped message=\"not applicable: the target does not offer capability "
+                     "&#39;list-api&#39;\"/>"),
             std::string::npos);
   EXPECT_NE(doc.find("<property name=\"requirements\" value=\"BIS-EMAIL-1,BIS-ERROR-BODY-1\"/>"),
             std::string::npos);
@@ -67,7 +72,9 @@ TEST(JunitReportTest, OneTestcasePerScenarioWithOutcomeByVerdict) {
   // The failure text has the requirement sentence, the request and the difference.
   const size_t failure = doc.find("<failure ");
   const std::string text = doc.substr(failure, doc.find("</failure>", failure) - failure);
-  EXPECT_NE(text.find("BIS-EMAIL-1 (MUST): \xE2\x80\x9C" "email: The email address"), std::string::npos);
+  EXPECT_NE(text.find("BIS-EMAIL-1 (MUST): \xE2\x80\x9C"
+                      "email: The email address"),
+            std::string::npos);
   EXPECT_NE(text.find("$ curl -X POST"), std::string::npos);
   EXPECT_NE(text.find("json at $.success: expected false, got true"), std::string::npos);
   EXPECT_NE(text.find("suites/validation.yaml:35:9"), std::string::npos);
@@ -141,7 +148,8 @@ TEST(JsonReportTest, BodiesThatAreNotUtf8KeepTheirExactBytesInBase64) {
   const json& response = doc["suites"][0]["scenarios"][0]["steps"][0]["exchanges"][0]["response"];
   EXPECT_EQ(response["body_base64"], "/wAbWzMxbXt9");
   EXPECT_EQ(response["body"], std::string("\xEF\xBF\xBD\x00\x1b[31m{}", 11));
-  EXPECT_FALSE(doc["suites"][0]["scenarios"][1]["steps"][0]["exchanges"][0]["response"].contains("body_base64"));
+  EXPECT_FALSE(doc["suites"][0]["scenarios"][1]["steps"][0]["exchanges"][0]["response"].contains(
+      "body_base64"));
 }
 
 TEST(HtmlReportTest, IsWellFormedAndSelfContained) {
@@ -151,7 +159,8 @@ TEST(HtmlReportTest, IsWellFormedAndSelfContained) {
     const auto as_xml = xmllint(html, "");
     EXPECT_EQ(as_xml.status, 0) << as_xml.output;
   }
-  EXPECT_FALSE(std::regex_search(html, std::regex(R"((src|href|action)\s*=\s*"(?!#))", std::regex::icase)));
+  EXPECT_FALSE(
+      std::regex_search(html, std::regex(R"((src|href|action)\s*=\s*"(?!#))", std::regex::icase)));
   EXPECT_FALSE(std::regex_search(html, std::regex(R"(@import|url\(|https?://[^"<\s]*\.(js|css))")));
   EXPECT_EQ(count(html, "<script"), 1u);
   EXPECT_EQ(count(html, "<style"), 1u);
@@ -172,7 +181,7 @@ TEST(HtmlReportTest, HasBannerMatrixScenariosAndVerdictFilter) {
   EXPECT_NE(html.find("<q>email: The email address entered by the subscriber"), std::string::npos);
   EXPECT_NE(html.find("@media print"), std::string::npos);
   EXPECT_EQ(count(html, "aria-expanded=\"false\""), 8u);  // collapsed by the script
-  EXPECT_EQ(html.find("<details"), std::string::npos);      // slow by the thousand
+  EXPECT_EQ(html.find("<details"), std::string::npos);    // slow by the thousand
 }
 
 // GitHub renders a table row as its unescaped '|' separators; a cell that leaked one would
@@ -205,7 +214,8 @@ void expect_tables_intact(const std::string& md) {
 TEST(MarkdownReportTest, SummaryMatrixAndFailuresInIntactTables) {
   const std::string md = render_markdown(fixture_tree(), kContext);
   expect_tables_intact(md);
-  EXPECT_NE(md.find("## \xE2\x9D\x8C Back in Stock conformance: not conformant"), std::string::npos);
+  EXPECT_NE(md.find("## \xE2\x9D\x8C Back in Stock conformance: not conformant"),
+            std::string::npos);
   EXPECT_NE(md.find("### Requirement matrix"), std::string::npos);
   EXPECT_NE(md.find("| BIS-EMAIL-1 | MUST | \xE2\x9D\x8C fail | 0/1/0/0/0"), std::string::npos);
   EXPECT_NE(md.find("### Failures"), std::string::npos);

@@ -32,9 +32,11 @@ TEST(GoldenTest, FileFormatsMatchTheirGoldenFiles) {
                                   fixed_options(console));
   ASSERT_TRUE(reporters) << reporters.error();
   EXPECT_TRUE(drive(*reporters, fixture_tree()).empty());
-  for (const auto& [file, golden] : std::vector<std::pair<std::string, std::string>>{
-           {"r.xml", "report.junit.xml"}, {"r.json", "report.json"},
-           {"r.html", "report.html"}, {"r.md", "report.md"}}) {
+  for (const auto& [file, golden] :
+       std::vector<std::pair<std::string, std::string>>{{"r.xml", "report.junit.xml"},
+                                                        {"r.json", "report.json"},
+                                                        {"r.html", "report.html"},
+                                                        {"r.md", "report.md"}}) {
     EXPECT_EQ(compare_golden(golden, read_file(dir.path(file))), "");
   }
   EXPECT_EQ(console.str(), "");
@@ -73,11 +75,13 @@ TEST(GoldenTest, OnlyTheClockAndTimingsChangeTheOutput) {
   std::string a = read_file(dir.path("a.json")), b = read_file(dir.path("b.json"));
   ASSERT_NE(a, b);
   const std::string day1 = "2024-05-01T12:01:30", day2 = "2024-05-02T12:01:30";
-  for (size_t p = b.find(day2); p != std::string::npos; p = b.find(day2, p)) b.replace(p, day2.size(), day1);
+  for (size_t p = b.find(day2); p != std::string::npos; p = b.find(day2, p))
+    b.replace(p, day2.size(), day1);
   EXPECT_EQ(a, b);
   a = read_file(dir.path("a.html"));
   b = read_file(dir.path("b.html"));
-  for (size_t p = b.find(day2); p != std::string::npos; p = b.find(day2, p)) b.replace(p, day2.size(), day1);
+  for (size_t p = b.find(day2); p != std::string::npos; p = b.find(day2, p))
+    b.replace(p, day2.size(), day1);
   EXPECT_EQ(a, b);
 }
 

@@ -70,7 +70,8 @@ TEST(HostileTargetTest, HtmlStaysWellFormedAndInert) {
   EXPECT_TRUE(well_formed_xml(doc, out)) << out;
   expect_no_injected_markup(doc);
   size_t scripts = 0;
-  for (size_t p = doc.find("<script"); p != std::string::npos; p = doc.find("<script", p + 1)) ++scripts;
+  for (size_t p = doc.find("<script"); p != std::string::npos; p = doc.find("<script", p + 1))
+    ++scripts;
   EXPECT_EQ(scripts, 1u);
   EXPECT_FALSE(std::regex_search(doc, std::regex("<[^>]*onerror=")));
   EXPECT_NE(doc.find("&lt;img src=x onerror=alert(2)&gt;"), std::string::npos);
@@ -120,8 +121,7 @@ TEST(HostileTargetTest, ConsoleCarriesNoEscapeFromTheTarget) {
     EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos);
     EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos);
     // The only escapes are the reporter's own: SGR colours and erase-line, after a '\r'.
-    const std::string stripped =
-        std::regex_replace(out, std::regex("\r?\x1b\\[(2K|[0-9;]*m)"), "");
+    const std::string stripped = std::regex_replace(out, std::regex("\r?\x1b\\[(2K|[0-9;]*m)"), "");
     EXPECT_EQ(first_control(stripped), -1) << "colour " << color;
     EXPECT_NE(out.find("\\x1b[31mRED"), std::string::npos);
   }

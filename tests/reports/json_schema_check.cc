@@ -37,11 +37,13 @@ class Checker {
       for (const auto& v : schema["enum"]) found = found || v == doc;
       if (!found) error(path, doc.dump() + " is not one of " + schema["enum"].dump());
     }
-    if (schema.contains("minimum") && doc.is_number() && doc.get<double>() < schema["minimum"].get<double>()) {
+    if (schema.contains("minimum") && doc.is_number() &&
+        doc.get<double>() < schema["minimum"].get<double>()) {
       error(path, doc.dump() + " is below the minimum " + schema["minimum"].dump());
     }
     if (schema.contains("pattern") && doc.is_string() &&
-        !std::regex_search(doc.get<std::string>(), std::regex(schema["pattern"].get<std::string>()))) {
+        !std::regex_search(doc.get<std::string>(),
+                           std::regex(schema["pattern"].get<std::string>()))) {
       error(path, doc.dump() + " does not match " + schema["pattern"].get<std::string>());
     }
     if (doc.is_object()) check_object(schema, doc, path);
@@ -56,8 +58,9 @@ class Checker {
 
  private:
   static inline const std::set<std::string> kKnown = {
-      "$schema", "$id", "$defs", "$ref", "title", "description", "type", "const", "enum",
-      "required", "properties", "additionalProperties", "items", "minimum", "pattern"};
+      "$schema", "$id",     "$defs",  "$ref",     "title",      "description",
+      "type",    "const",   "enum",   "required", "properties", "additionalProperties",
+      "items",   "minimum", "pattern"};
 
   void check_object(const json& schema, const json& doc, const std::string& path) {
     if (schema.contains("required")) {

@@ -50,8 +50,8 @@ TEST(RedactTest, SecretHeaderValuesInTheTreeAreReplaced) {
   runner::ScenarioResult s;
   runner::StepResult step;
   runner::Exchange x;
-  x.request_headers = {{"authorization", "Bearer abc"}, {"Content-Type", "text/plain"},
-                       {"X-Admin-Token", "t"}};
+  x.request_headers = {
+      {"authorization", "Bearer abc"}, {"Content-Type", "text/plain"}, {"X-Admin-Token", "t"}};
   x.response_headers = {{"Set-Cookie", "sid=1"}};
   step.exchanges.push_back(x);
   s.steps.push_back(step);

@@ -70,7 +70,8 @@ std::string compare_golden(const std::string& name, const std::string& actual) {
   if (expected == actual) return "";
   size_t at = 0;
   while (at < expected.size() && at < actual.size() && expected[at] == actual[at]) ++at;
-  const size_t line = 1 + static_cast<size_t>(std::count(expected.begin(), expected.begin() + at, '\n'));
+  const size_t line =
+      1 + static_cast<size_t>(std::count(expected.begin(), expected.begin() + at, '\n'));
   return name + " differs from its golden file at byte " + std::to_string(at) + " (line " +
          std::to_string(line) + "): expected ..." + expected.substr(at, 80) + "... got ..." +
          actual.substr(at, 80) + "... (BIS_UPDATE_GOLDEN=1 rewrites it, if the change is meant)";

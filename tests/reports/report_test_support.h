@@ -35,7 +35,7 @@ void write_file(const std::string& path, const std::string& data);
 std::string compare_golden(const std::string& name, const std::string& actual);
 
 struct CommandResult {
-  int status = -1;  // exit status, -1 if it could not run
+  int status = -1;     // exit status, -1 if it could not run
   std::string output;  // stdout and stderr
 };
 CommandResult run_command(const std::string& command);

@@ -34,7 +34,8 @@ TEST(ReportSpecTest, ParsesFormatAndPath) {
 TEST(ReportSpecTest, RejectsUnknownFormatsWithASuggestion) {
   auto s = parse_report_spec("jnuit:x.xml");
   ASSERT_FALSE(s);
-  EXPECT_NE(s.error().find("unknown report format 'jnuit' (did you mean 'junit'?)"), std::string::npos)
+  EXPECT_NE(s.error().find("unknown report format 'jnuit' (did you mean 'junit'?)"),
+            std::string::npos)
       << s.error();
   EXPECT_NE(s.error().find("console, junit, json, html, markdown"), std::string::npos);
 }
@@ -70,20 +71,25 @@ TEST(MakeReportersTest, SeveralReportersEachWriteTheirOwnDestination) {
   ReportOptions o;
   o.console = &console;
   o.color = ColorMode::kNever;
-  auto r = make_reporters({{"console", ""}, {"json", dir.path("r.json")}, {"markdown", dir.path("r.md")},
-                           {"junit", dir.path("r.xml")}, {"html", dir.path("r.html")}},
+  auto r = make_reporters({{"console", ""},
+                           {"json", dir.path("r.json")},
+                           {"markdown", dir.path("r.md")},
+                           {"junit", dir.path("r.xml")},
+                           {"html", dir.path("r.html")}},
                           o);
   ASSERT_TRUE(r);
   ASSERT_EQ(r->size(), 5u);
   EXPECT_TRUE(drive(*r, fixture_tree()).empty());
-  EXPECT_EQ(read_file(dir.path("r.json")).rfind("{\n  \"format\": \"bis-conformance-report\"", 0), 0u);
+  EXPECT_EQ(read_file(dir.path("r.json")).rfind("{\n  \"format\": \"bis-conformance-report\"", 0),
+            0u);
   EXPECT_EQ(read_file(dir.path("r.xml")).rfind("<?xml", 0), 0u);
   EXPECT_EQ(read_file(dir.path("r.html")).rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_EQ(read_file(dir.path("r.md")).rfind("## ", 0), 0u);
   EXPECT_NE(console.str().find("2 passed, 4 failed, 2 skipped\n"), std::string::npos);
   // No temporary file is left behind.
   size_t files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(dir.path(""))) files += e.is_regular_file();
+  for (const auto& e : std::filesystem::directory_iterator(dir.path("")))
+    files += e.is_regular_file();
   EXPECT_EQ(files, 4u);
 }
 
@@ -109,7 +115,8 @@ TEST(MakeReportersTest, AnUnwritableFileIsReportedByRunFinished) {
   std::filesystem::remove_all(dir.path("gone"));  // ...and again when writing
   const auto errors = drive(*r, fixture_tree());
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("cannot write " + dir.path("gone/r.json")), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("cannot write " + dir.path("gone/r.json")), std::string::npos)
+      << errors[0];
 }
 
 TEST(SummaryLinesTest, LastLineCountsAsDecided) {
@@ -117,8 +124,9 @@ TEST(SummaryLinesTest, LastLineCountsAsDecided) {
   EXPECT_EQ(summary_lines(tree),
             "1 warned, 2 errors, 2 not applicable\n2 passed, 4 failed, 2 skipped\n");
   tree.strict = true;
-  EXPECT_EQ(summary_lines(tree),
-            "1 warned (failing: --strict), 2 errors, 2 not applicable\n1 passed, 5 failed, 2 skipped\n");
+  EXPECT_EQ(
+      summary_lines(tree),
+      "1 warned (failing: --strict), 2 errors, 2 not applicable\n1 passed, 5 failed, 2 skipped\n");
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ const std::vector<std::string>& report_formats();
 enum class ColorMode { kAuto, kAlways, kNever };
 
 struct ReportOptions {
-  std::ostream* console = nullptr;  // where console output and "-" paths go (default std::cout)
+  std::ostream* console = nullptr;     // where console output and "-" paths go (default std::cout)
   ColorMode color = ColorMode::kAuto;  // auto: a terminal, NO_COLOR unset or empty, TERM not dumb
   bool progress = true;                // live progress on the console
   // Whether `console` is a terminal (progress redrawn in place); nullopt: detected with isatty
