@@ -1,6 +1,5 @@
 (function () {
   var body = document.body;
-  body.classList.add('js');
   var scenarios = document.querySelectorAll('.s');
 
   function setOpen(s, open) {

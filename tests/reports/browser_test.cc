@@ -26,7 +26,8 @@ TEST(BrowserTest, ScriptRunsUnderTheContentSecurityPolicyAndFilters) {
       open_in_chromium("file://" + dir.path("r.html") + "#only=fail,error", dir.path("profile"));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output.find("Content Security Policy"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("<body class=\"js hide-pass hide-warn hide-not_applicable\">"),
+  EXPECT_NE(r.output.find("<html lang=\"en\" class=\"js\">"), std::string::npos);
+  EXPECT_NE(r.output.find("<body class=\"hide-pass hide-warn hide-not_applicable\">"),
             std::string::npos)
       << r.output.substr(0, 2000);
   EXPECT_EQ(r.output.find("class=\"s f-fail open\""), std::string::npos);  // collapsed
@@ -57,7 +58,7 @@ TEST(BrowserTest, AScriptThatSlippedPastEscapingWouldBeBlocked) {
   write_file(dir.path("r.html"), html);
   const auto r = open_in_chromium("file://" + dir.path("r.html"), dir.path("profile"));
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("<body class=\"js\">"), std::string::npos);
+  EXPECT_NE(r.output.find("<html lang=\"en\" class=\"js\">"), std::string::npos);
   EXPECT_EQ(r.output.find("pwned\">"), std::string::npos);
   EXPECT_NE(r.output.find("Content Security Policy"), std::string::npos);
 }

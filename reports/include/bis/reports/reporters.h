@@ -41,7 +41,7 @@ struct ReportOptions {
   std::optional<bool> terminal;
   int width = 0;  // terminal columns for the progress line; 0: detected (80 if unknown)
   // Literal values never to print (the target profile's keys and tokens); replaced by
-  // "[REDACTED]" wherever they occur, on top of the header and field rules of redact.h.
+  // "[REDACTED]" wherever they occur, on top of the header and field rules (docs/reports.md).
   std::vector<std::string> secrets;
   // "Generated at" for the formats that show it; injected so golden files are stable.
   // Default: the system clock.
