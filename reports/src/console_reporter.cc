@@ -48,7 +48,11 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
          " broken expectations)\n";
   std::set<const void*> shown;
   for (const auto& g : groups) {
-    const Verdict v = g.requirement ? g.requirement->verdict : Verdict::kFail;
+    Verdict v = Verdict::kWarn;
+    for (const auto& f : g.failures) {
+      if (f.scenario->verdict == Verdict::kFail) v = Verdict::kFail;
+    }
+    if (g.requirement != nullptr) v = g.requirement->verdict;
     out += "\n";
     out += st.verdict_color(v);
     out += verdict_label(v);

@@ -229,5 +229,25 @@ TEST(MarkdownReportTest, LongRunsListOnlyTheFirstFailures) {
   EXPECT_LT(md.size(), 60000u);  // fits a pull-request comment (65536 characters)
 }
 
+TEST(EmptyRunTest, EveryFormatStaysValidWithNoScenarioAndNoCatalogue) {
+  runner::RunResult empty;
+  empty.run_id = "r-empty";
+  empty.started_at = fixed_start();
+  const std::string junit = render_junit(empty, kContext);
+  const std::string html = render_html(empty, kContext);
+  if (have_command("xmllint")) {
+    const auto j = xmllint(junit, "", source("tests/reports/data/junit.xsd"));
+    EXPECT_EQ(j.status, 0) << j.output;
+    const auto h = xmllint(html, "");
+    EXPECT_EQ(h.status, 0) << h.output;
+  }
+  const json schema = json::parse(read_file(source("docs/report-schema.json")));
+  const auto errors = check_schema(schema, json::parse(render_json(empty, kContext)));
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  const std::string md = render_markdown(empty, kContext);
+  EXPECT_NE(md.find("No requirement catalogue in this run."), std::string::npos);
+  EXPECT_EQ(md.substr(md.size() - 34), "**0 passed, 0 failed, 0 skipped**\n");
+}
+
 }  // namespace
 }  // namespace bis::reports::testing

@@ -52,9 +52,10 @@ using ReporterList = std::vector<std::unique_ptr<runner::ResultListener>>;
 
 // One reporter per spec. Fails (without creating anything) on an unknown format, a path whose
 // directory does not exist or that is a directory, two reports to the same path, or more than
-// one report to standard output. Files are written when the run finishes, through a temporary
-// file renamed into place, so a reader never sees half a report; run_finished returns false
-// with the reason when a file cannot be written.
+// one report to standard output. File formats are written when the run finishes, through a
+// temporary file renamed into place, so a reader never sees half a report; run_finished
+// returns false with the reason when a file cannot be written. console:PATH is a log: its file
+// is created here and written as the run goes, like the console.
 Expected<ReporterList, std::string> make_reporters(const std::vector<ReportSpec>& specs,
                                                    const ReportOptions& options);
 
