@@ -52,6 +52,9 @@ struct Assertion {
   std::string message;   // one line: "expected 400, got 200"
   SourcePos pos;         // where the expectation is written in the suite file
   std::vector<std::string> requirements;  // requirement IDs this expectation checks
+  // Index in the step's `exchanges` of the answer this expectation was checked on (repeat and
+  // concurrent steps have several); -1: the step's last exchange, or none.
+  int exchange = -1;
 };
 
 struct StepResult {

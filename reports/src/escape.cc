@@ -1,0 +1,239 @@
+#include "escape.h"
+
+#include <cstdint>
+
+namespace bis::reports {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+// Decodes the well-formed UTF-8 sequence at s[i]; returns its length (0 if malformed).
+size_t decode(std::string_view s, size_t i, uint32_t& cp) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  size_t len;
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  } else if (c >= 0xC2 && c <= 0xDF) {
+    len = 2, cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3, cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4, cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    const unsigned char cc = byte(i + k);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;  // overlong
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                            // surrogate
+  if (cp > 0x10FFFF) return 0;
+  return len;
+}
+
+bool hidden_code_point(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFFFE || cp == 0xFFFF;
+}
+
+void append_byte_escape(std::string& out, unsigned char c) {
+  switch (c) {
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    default:
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+  }
+}
+
+void append_code_point_escape(std::string& out, uint32_t cp) {
+  out += "\\u";
+  for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(cp >> shift) & 0xF]);
+}
+
+// The one scanner behind every format. Printable ASCII for which `special(c)` is false is
+// copied in runs; `emit(out, c)` writes the special ones (and kept newlines/tabs); everything
+// else is made visible here.
+template <class Special, class Emit>
+void sanitize(std::string& out, std::string_view s, Keep keep, Special special, Emit emit) {
+  size_t run = 0;
+  const auto flush = [&](size_t i) { out.append(s.substr(run, i - run)); };
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F && !special(static_cast<char>(c))) {
+      ++i;
+      continue;
+    }
+    flush(i);
+    if (c >= 0x20 && c < 0x7F) {
+      emit(out, static_cast<char>(c));
+      ++i;
+    } else if (c < 0x80) {
+      if ((c == '\n' || c == '\t') && keep == Keep::kNewlines) {
+        emit(out, static_cast<char>(c));
+      } else {
+        append_byte_escape(out, c);
+      }
+      ++i;
+    } else {
+      uint32_t cp = 0;
+      const size_t len = decode(s, i, cp);
+      if (len == 0) {
+        append_byte_escape(out, c);
+        ++i;
+      } else {
+        if (hidden_code_point(cp)) {
+          append_code_point_escape(out, cp);
+        } else {
+          out.append(s.substr(i, len));
+        }
+        i += len;
+      }
+    }
+    run = i;
+  }
+  flush(s.size());
+}
+
+}  // namespace
+
+void append_printable(std::string& out, std::string_view s, Keep keep) {
+  sanitize(
+      out, s, keep, [](char) { return false; }, [](std::string& o, char c) { o.push_back(c); });
+}
+
+std::string printable(std::string_view s, Keep keep) {
+  std::string out;
+  out.reserve(s.size());
+  append_printable(out, s, keep);
+  return out;
+}
+
+void append_xml(std::string& out, std::string_view s, bool newlines) {
+  const auto special = [](char c) {
+    return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+  };
+  sanitize(out, s, Keep::kNewlines, special, [newlines](std::string& o, char c) {
+    switch (c) {
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      case '\'':
+        o += "&#39;";
+        break;
+      case '\n':
+        if (newlines)
+          o.push_back(c);
+        else
+          o += "&#10;";
+        break;
+      case '\t':
+        if (newlines)
+          o.push_back(c);
+        else
+          o += "&#9;";
+        break;
+      default:
+        o.push_back(c);
+    }
+  });
+}
+
+void append_markdown_cell(std::string& out, std::string_view s) {
+  const auto special = [](char c) {
+    return std::string_view("&<>\\`*_[]~|").find(c) != std::string_view::npos;
+  };
+  sanitize(out, s, Keep::kNewlines, special, [](std::string& o, char c) {
+    switch (c) {
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '\n':
+        o += "<br>";
+        break;
+      case '\t':
+        o.push_back(' ');
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '~':
+      case '|':
+        o.push_back('\\');
+        o.push_back(c);
+        break;
+      default:
+        o.push_back(c);
+    }
+  });
+}
+
+std::string base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const uint32_t v = (uint32_t(uint8_t(bytes[i])) << 16) |
+                       (uint32_t(uint8_t(bytes[i + 1])) << 8) | uint8_t(bytes[i + 2]);
+    out.push_back(kAlphabet[v >> 18]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back(kAlphabet[v & 63]);
+  }
+  const size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    uint32_t v = uint32_t(uint8_t(bytes[i])) << 16;
+    if (rest == 2) v |= uint32_t(uint8_t(bytes[i + 1])) << 8;
+    out.push_back(kAlphabet[v >> 18]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::string one_line(std::string_view s, size_t max) {
+  const std::string p = printable(s, Keep::kNothing);
+  size_t count = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if ((static_cast<unsigned char>(p[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (count == max) return p.substr(0, i) + "\xE2\x80\xA6";
+    ++count;
+  }
+  return p;
+}
+
+}  // namespace bis::reports

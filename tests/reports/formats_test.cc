@@ -1,0 +1,253 @@
+// Each file format is valid for its consumers: JUnit against the XSD kept in the repo, JSON
+// against docs/report-schema.json, HTML well-formed and self-contained, Markdown tables intact.
+#include "bis/reports/formats.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "fixture_tree.h"
+#include "json_schema_check.h"
+#include "report_test_support.h"
+
+namespace bis::reports::testing {
+namespace {
+
+using nlohmann::json;
+
+const RenderContext kContext{fixed_now()};
+
+std::string source(const std::string& rel) { return std::string(BIS_SOURCE_DIR) + "/" + rel; }
+
+size_t count(const std::string& s, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = s.find(needle); p != std::string::npos; p = s.find(needle, p + 1)) ++n;
+  return n;
+}
+
+// xmllint's verdict on `doc`, validated against `xsd` if given, else only parsed.
+CommandResult xmllint(const std::string& doc, const std::string& flags,
+                      const std::string& xsd = "") {
+  TempDir dir;
+  const std::string path = dir.path("doc.xml");
+  write_file(path, doc);
+  std::string cmd = "xmllint --noout --nonet " + flags;
+  if (!xsd.empty()) cmd += " --schema '" + xsd + "'";
+  return run_command(cmd + " '" + path + "'");
+}
+
+TEST(JunitReportTest, ValidatesAgainstTheJunitSchema) {
+  if (!have_command("xmllint")) GTEST_SKIP() << "xmllint not installed (libxml2-utils)";
+  const auto r =
+      xmllint(render_junit(fixture_tree(), kContext), "", source("tests/reports/data/junit.xsd"));
+  EXPECT_EQ(r.status, 0) << r.output;
+}
+
+TEST(JunitReportTest, SchemaCheckCatchesAnInvalidReport) {
+  if (!have_command("xmllint")) GTEST_SKIP() << "xmllint not installed (libxml2-utils)";
+  std::string doc = render_junit(fixture_tree(), kContext);
+  doc.replace(doc.find("<testcase "), 10, "<testcase bogus=\"1\" ");
+  const auto r = xmllint(doc, "", source("tests/reports/data/junit.xsd"));
+  EXPECT_NE(r.status, 0) << r.output;
+}
+
+TEST(JunitReportTest, OneTestcasePerScenarioWithOutcomeByVerdict) {
+  const std::string doc = render_junit(fixture_tree(), kContext);
+  EXPECT_EQ(count(doc, "<testsuite "), 2u);
+  EXPECT_EQ(count(doc, "<testcase "), 8u);
+  EXPECT_EQ(count(doc, "<failure "), 2u);  // two fail; the warn passes without --strict
+  EXPECT_EQ(count(doc, "<error "), 2u);
+  EXPECT_EQ(count(doc, "<skipped "), 2u);
+  EXPECT_NE(
+      doc.find("<testsuites name=\"bis-conformance\" tests=\"8\" failures=\"2\" errors=\"2\""),
+      std::string::npos);
+  EXPECT_NE(doc.find("<skipped message=\"not applicable: the target does not offer capability "
+                     "&#39;list-api&#39;\"/>"),
+            std::string::npos);
+  EXPECT_NE(doc.find("<property name=\"requirements\" value=\"BIS-EMAIL-1,BIS-ERROR-BODY-1\"/>"),
+            std::string::npos);
+  EXPECT_NE(doc.find("<property name=\"requirement.BIS-DUP-ANSWER-1\" value=\"SHOULD\"/>"),
+            std::string::npos);
+  // The failure text has the requirement sentence, the request and the difference.
+  const size_t failure = doc.find("<failure ");
+  const std::string text = doc.substr(failure, doc.find("</failure>", failure) - failure);
+  EXPECT_NE(text.find("BIS-EMAIL-1 (MUST): \xE2\x80\x9C"
+                      "email: The email address"),
+            std::string::npos);
+  EXPECT_NE(text.find("$ curl -X POST"), std::string::npos);
+  EXPECT_NE(text.find("json at $.success: expected false, got true"), std::string::npos);
+  EXPECT_NE(text.find("suites/validation.yaml:35:9"), std::string::npos);
+}
+
+TEST(JunitReportTest, StrictTurnsWarnIntoFailure) {
+  runner::RunResult tree = fixture_tree();
+  tree.strict = true;
+  const std::string doc = render_junit(tree, kContext);
+  EXPECT_EQ(count(doc, "<failure "), 3u);
+  EXPECT_NE(doc.find("type=\"warn\""), std::string::npos);
+}
+
+TEST(JsonReportTest, ValidatesAgainstTheDocumentedSchema) {
+  const json schema = json::parse(read_file(source("docs/report-schema.json")));
+  for (const auto& tree : {fixture_tree(), hostile_tree(), large_tree(40)}) {
+    const json doc = json::parse(render_json(tree, kContext));
+    const auto errors = check_schema(schema, doc);
+    EXPECT_TRUE(errors.empty()) << errors.front();
+  }
+}
+
+TEST(JsonReportTest, SchemaCheckCatchesMissingAndUnknownMembers) {
+  const json schema = json::parse(read_file(source("docs/report-schema.json")));
+  json doc = json::parse(render_json(fixture_tree(), kContext));
+  doc["suites"][0]["scenarios"][0]["steps"][0].erase("verdict");
+  doc["suites"][0]["scenarios"][0]["surprise"] = 1;
+  doc["summary"]["passed"] = -1;
+  doc["requirements"][0]["level"] = "OPTIONAL";
+  const auto errors = check_schema(schema, doc);
+  EXPECT_EQ(errors.size(), 4u);
+}
+
+TEST(JsonReportTest, HoldsEveryScenarioStepAndAssertionWithVersion) {
+  const runner::RunResult tree = fixture_tree();
+  const json doc = json::parse(render_json(tree, kContext));
+  EXPECT_EQ(doc["format"], "bis-conformance-report");
+  EXPECT_EQ(doc["schema_version"], std::string(kReportSchemaVersion));
+  EXPECT_EQ(doc["run_id"], tree.run_id);
+  EXPECT_EQ(doc["generated_at"], "2024-05-01T12:01:30.000Z");
+  EXPECT_EQ(doc["summary"]["passed"], 2);  // pass + warn
+  EXPECT_EQ(doc["summary"]["failed"], 4);  // 2 fail + 2 error
+  EXPECT_EQ(doc["summary"]["skipped"], 2);
+  EXPECT_EQ(doc["requirements"].size(), tree.requirements.size());
+  size_t scenarios = 0, steps = 0, assertions = 0;
+  for (const auto& suite : doc["suites"]) {
+    for (const auto& s : suite["scenarios"]) {
+      ++scenarios;
+      for (const auto& st : s["steps"]) {
+        ++steps;
+        assertions += st["assertions"].size();
+      }
+    }
+  }
+  EXPECT_EQ(scenarios, 8u);
+  EXPECT_EQ(steps, 10u);
+  EXPECT_EQ(assertions, 11u);
+  const json& failed = doc["suites"][0]["scenarios"][1]["steps"][0]["assertions"][1];
+  EXPECT_EQ(failed["path"], "$.success");
+  EXPECT_EQ(failed["requirements"], json({"BIS-EMAIL-1", "BIS-ERROR-BODY-1"}));
+  const json& lost = doc["suites"][1]["scenarios"][2]["steps"][0]["exchanges"][0];
+  EXPECT_TRUE(lost["response"].is_null());
+  EXPECT_EQ(lost["error"], "timeout after 5s");
+}
+
+TEST(JsonReportTest, BodiesThatAreNotUtf8KeepTheirExactBytesInBase64) {
+  runner::RunResult tree = fixture_tree();
+  const std::string raw("\xff\x00\x1b[31m{}", 9);
+  tree.suites[0].scenarios[0].steps[0].exchanges[0].response_body = raw;
+  const json doc = json::parse(render_json(tree, kContext));
+  const json& response = doc["suites"][0]["scenarios"][0]["steps"][0]["exchanges"][0]["response"];
+  EXPECT_EQ(response["body_base64"], "/wAbWzMxbXt9");
+  EXPECT_EQ(response["body"], std::string("\xEF\xBF\xBD\x00\x1b[31m{}", 11));
+  EXPECT_FALSE(doc["suites"][0]["scenarios"][1]["steps"][0]["exchanges"][0]["response"].contains(
+      "body_base64"));
+}
+
+TEST(HtmlReportTest, IsWellFormedAndSelfContained) {
+  const std::string html = render_html(fixture_tree(), kContext);
+  if (have_command("xmllint")) {
+    // Stricter than an HTML parser (libxml2's knows no HTML5 elements): well-formed XML.
+    const auto as_xml = xmllint(html, "");
+    EXPECT_EQ(as_xml.status, 0) << as_xml.output;
+  }
+  EXPECT_FALSE(
+      std::regex_search(html, std::regex(R"((src|href|action)\s*=\s*"(?!#))", std::regex::icase)));
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(@import|url\(|https?://[^"<\s]*\.(js|css))")));
+  EXPECT_EQ(count(html, "<script"), 2u);  // one line in <head>, the rest at the end
+  EXPECT_EQ(count(html, "<style"), 1u);
+  EXPECT_NE(html.find("content=\"default-src &#39;none&#39;; style-src &#39;sha256-"),
+            std::string::npos);
+}
+
+TEST(HtmlReportTest, HasBannerMatrixScenariosAndVerdictFilter) {
+  const std::string html = render_html(fixture_tree(), kContext);
+  EXPECT_NE(html.find("<h1>Not conformant</h1>"), std::string::npos);
+  EXPECT_NE(html.find("2 passed, 4 failed, 2 skipped"), std::string::npos);
+  EXPECT_EQ(count(html, "<div class=\"s f-"), 8u);
+  EXPECT_EQ(count(html, "<tr class=\"f-"), 10u);  // one matrix row per requirement
+  for (const char* v : {"pass", "fail", "warn", "error", "not_applicable"}) {
+    EXPECT_NE(html.find(std::string("data-v=\"") + v + "\""), std::string::npos) << v;
+    EXPECT_NE(html.find(std::string(".hide-") + v + " .f-" + v), std::string::npos) << v;
+  }
+  EXPECT_NE(html.find("<q>email: The email address entered by the subscriber"), std::string::npos);
+  EXPECT_NE(html.find("@media print"), std::string::npos);
+  EXPECT_EQ(count(html, "aria-expanded=\"false\""), 8u);  // collapsed by the script
+  EXPECT_EQ(html.find("<details"), std::string::npos);    // slow by the thousand
+}
+
+// GitHub renders a table row as its unescaped '|' separators; a cell that leaked one would
+// shift the columns.
+void expect_tables_intact(const std::string& md) {
+  size_t columns = 0;
+  size_t start = 0;
+  while (start < md.size()) {
+    const size_t end = md.find('\n', start);
+    const std::string line = md.substr(start, end - start);
+    start = end == std::string::npos ? md.size() : end + 1;
+    if (line.empty() || line[0] != '|') {
+      columns = 0;
+      continue;
+    }
+    size_t pipes = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '\\') {
+        ++i;
+      } else if (line[i] == '|') {
+        ++pipes;
+      }
+    }
+    if (columns == 0) columns = pipes;
+    EXPECT_EQ(pipes, columns) << line;
+    EXPECT_EQ(line.find('`'), std::string::npos) << line;
+  }
+}
+
+TEST(MarkdownReportTest, SummaryMatrixAndFailuresInIntactTables) {
+  const std::string md = render_markdown(fixture_tree(), kContext);
+  expect_tables_intact(md);
+  EXPECT_NE(md.find("## \xE2\x9D\x8C Back in Stock conformance: not conformant"),
+            std::string::npos);
+  EXPECT_NE(md.find("### Requirement matrix"), std::string::npos);
+  EXPECT_NE(md.find("| BIS-EMAIL-1 | MUST | \xE2\x9D\x8C fail | 0/1/0/0/0"), std::string::npos);
+  EXPECT_NE(md.find("### Failures"), std::string::npos);
+  EXPECT_EQ(md.substr(md.rfind('\n', md.size() - 2) + 1), "**2 passed, 4 failed, 2 skipped**\n");
+}
+
+TEST(MarkdownReportTest, LongRunsListOnlyTheFirstFailures) {
+  const std::string md = render_markdown(large_tree(2000), kContext);
+  expect_tables_intact(md);
+  EXPECT_NE(md.find("more not shown: see the HTML or JSON report"), std::string::npos);
+  EXPECT_LT(md.size(), 60000u);  // fits a pull-request comment (65536 characters)
+}
+
+TEST(EmptyRunTest, EveryFormatStaysValidWithNoScenarioAndNoCatalogue) {
+  runner::RunResult empty;
+  empty.run_id = "r-empty";
+  empty.started_at = fixed_start();
+  const std::string junit = render_junit(empty, kContext);
+  const std::string html = render_html(empty, kContext);
+  if (have_command("xmllint")) {
+    const auto j = xmllint(junit, "", source("tests/reports/data/junit.xsd"));
+    EXPECT_EQ(j.status, 0) << j.output;
+    const auto h = xmllint(html, "");
+    EXPECT_EQ(h.status, 0) << h.output;
+  }
+  const json schema = json::parse(read_file(source("docs/report-schema.json")));
+  const auto errors = check_schema(schema, json::parse(render_json(empty, kContext)));
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  const std::string md = render_markdown(empty, kContext);
+  EXPECT_NE(md.find("No requirement catalogue in this run."), std::string::npos);
+  EXPECT_EQ(md.substr(md.size() - 34), "**0 passed, 0 failed, 0 skipped**\n");
+}
+
+}  // namespace
+}  // namespace bis::reports::testing
