@@ -1,0 +1,128 @@
+#include "bis/runner/request_builder.h"
+
+#include <random>
+
+#include "bis/common/form.h"
+#include "bis/common/text.h"
+#include "bis/runner/json_diff.h"
+
+namespace bis::runner {
+
+namespace {
+
+Expected<std::string, RenderError> render(const Text& t, const Scope& scope) {
+  if (!is_templated(t.text)) return t.text;
+  auto parsed = Template::parse(t.text);
+  if (!parsed) return Unexpected{RenderError{RenderError::Kind::kBadCall, "", parsed.error()}};
+  return parsed->render_string(scope.vars, scope.ctx);
+}
+
+void set_header(std::vector<Header>& headers, const std::string& name, const std::string& value) {
+  for (auto& [k, v] : headers) {
+    if (iequals(k, name)) {
+      v = value;
+      return;
+    }
+  }
+  headers.emplace_back(name, value);
+}
+
+bool has_header(const std::vector<Header>& headers, std::string_view name) {
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, name)) return true;
+  }
+  return false;
+}
+
+std::string boundary_for(const form::Fields& fields) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  for (;;) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "bis-conform-%016llx", static_cast<unsigned long long>(rng()));
+    bool clash = false;
+    for (const auto& f : fields) clash = clash || f.value.find(buf) != std::string::npos;
+    if (!clash) return buf;
+  }
+}
+
+}  // namespace
+
+Expected<HttpRequest, RenderError> build_request(const RequestSpec& spec, const Target& target,
+                                                 const Scope& scope) {
+  HttpRequest req;
+  auto method = render(spec.method, scope);
+  if (!method) return Unexpected{method.error()};
+  req.method = *method;
+  if (spec.endpoint.empty()) {
+    auto path = render(*spec.path, scope);
+    if (!path) return Unexpected{path.error()};
+    req.target = *path;
+  } else if (spec.endpoint == "subscribe") {
+    req.target = target.endpoints.subscribe;
+  } else if (spec.endpoint == "onsite_subscribe") {
+    req.target = target.endpoints.onsite_subscribe;
+  } else {
+    auto list = render(*spec.list, scope);
+    if (!list) return Unexpected{list.error()};
+    req.target = target.endpoints.list_subscribe;
+    const size_t at = req.target.find("{list}");
+    if (at != std::string::npos) req.target.replace(at, 6, form::url_encode(*list));
+  }
+  for (const auto& q : spec.query) {
+    auto v = render(q.value, scope);
+    if (!v) return Unexpected{v.error()};
+    req.target += req.target.find('?') == std::string::npos ? '?' : '&';
+    req.target += form::url_encode(q.name) + "=" + form::url_encode(*v);
+  }
+  req.headers = target.headers;
+  std::string content_type;
+  switch (spec.body_kind) {
+    case BodyKind::kNone: break;
+    case BodyKind::kForm:
+    case BodyKind::kMultipart: {
+      form::Fields fields;
+      for (const auto& f : spec.fields) {
+        auto v = render(f.value, scope);
+        if (!v) return Unexpected{v.error()};
+        fields.push_back(form::Field{f.name, *v, std::nullopt, std::nullopt});
+      }
+      if (spec.body_kind == BodyKind::kForm) {
+        req.body = form::encode_urlencoded(fields);
+        content_type = "application/x-www-form-urlencoded";
+      } else {
+        const std::string boundary = boundary_for(fields);
+        req.body = form::encode_multipart(fields, boundary);
+        content_type = "multipart/form-data; boundary=" + boundary;
+      }
+      break;
+    }
+    case BodyKind::kJson: {
+      auto v = render_json(spec.json.json, scope.vars, scope.ctx);
+      if (!v) return Unexpected{v.error()};
+      req.body = dump_json(*v);
+      content_type = "application/json";
+      break;
+    }
+    case BodyKind::kRaw: {
+      auto v = render(spec.raw, scope);
+      if (!v) return Unexpected{v.error()};
+      req.body = *v;
+      content_type = "text/plain";
+      if (spec.content_type) {
+        auto ct = render(*spec.content_type, scope);
+        if (!ct) return Unexpected{ct.error()};
+        content_type = *ct;
+      }
+      break;
+    }
+  }
+  if (!content_type.empty() && !has_header(req.headers, "Content-Type")) req.headers.emplace_back("Content-Type", content_type);
+  for (const auto& h : spec.headers) {
+    auto v = render(h.value, scope);
+    if (!v) return Unexpected{v.error()};
+    set_header(req.headers, h.name, *v);
+  }
+  return req;
+}
+
+}  // namespace bis::runner
