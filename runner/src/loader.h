@@ -60,6 +60,11 @@ class Loader {
   void check_variables(const YAML::Node& node, const std::vector<std::string>& variables,
                        std::vector<std::string>* target_paths = nullptr);
 
+  // step_loader.cc
+  bool request(const YAML::Node& node, Step& st, Scenario& sc);
+  bool control(const YAML::Node& node, Step& st, Scenario& sc);
+  bool observe(const YAML::Node& node, Step& st, Scenario& sc);
+
   // expect_loader.cc
   std::optional<Expectation> expectation(const YAML::Node& node, bool observe);
   std::optional<Matcher> matcher_or_value(const YAML::Node& node);
@@ -77,6 +82,7 @@ class Loader {
   std::set<std::string> target_values_;
 };
 
+void add_unique(std::vector<std::string>& list, std::string_view value);
 // A name for a variable or capture: [A-Za-z_][A-Za-z0-9_]*.
 bool is_variable_name(std::string_view name);
 // Built-in variables a suite may not redefine.

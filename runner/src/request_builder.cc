@@ -5,6 +5,7 @@
 #include "bis/common/form.h"
 #include "bis/common/text.h"
 #include "bis/runner/json_diff.h"
+#include "bis/runner/template.h"
 
 namespace bis::runner {
 
@@ -123,6 +124,80 @@ Expected<HttpRequest, RenderError> build_request(const RequestSpec& spec, const 
     set_header(req.headers, h.name, *v);
   }
   return req;
+}
+
+Expected<ControlCall, RenderError> build_control_call(const Step& step, const Target& target, const Scope& scope) {
+  std::optional<RenderError> failed;  // the first argument that could not be rendered
+  const Scope& s = scope;
+  auto text = [&](const std::optional<Text>& t) -> std::string {
+    if (!t || failed) return "";
+    auto v = Template::parse(t->text);
+    if (!v) {
+      failed = RenderError{RenderError::Kind::kBadCall, "", v.error()};
+      return "";
+    }
+    auto r = v->render_string(s.vars, s.ctx);
+    if (!r) {
+      failed = r.error();
+      return "";
+    }
+    return *r;
+  };
+  auto number = [&](const std::optional<Value>& v) -> std::optional<long long> {
+    if (!v || failed) return std::nullopt;
+    auto r = render_json(v->json, s.vars, s.ctx);
+    if (!r) {
+      failed = r.error();
+      return std::nullopt;
+    }
+    if (r->is_number_integer()) return r->get<long long>();
+    if (r->is_string()) {
+      try {
+        size_t used = 0;
+        const long long n = std::stoll(r->get<std::string>(), &used);
+        if (used == r->get<std::string>().size()) return n;
+      } catch (const std::exception&) {
+      }
+    }
+    failed = RenderError{RenderError::Kind::kBadCall, "", "expected an integer, got " + render_value(&*r)};
+    return std::nullopt;
+  };
+  ControlCall call;
+  if (step.kind == Step::Kind::kControl) {
+    const ControlSpec& c = step.control;
+    call.action = c.action;
+    call.account = text(c.account);
+    call.variant = text(c.variant);
+    call.inventory = number(c.inventory);
+    if (c.flow && !failed) {
+      auto f = render_json(c.flow->json, s.vars, s.ctx);
+      if (f) {
+        call.flow = *f;
+      } else {
+        failed = f.error();
+      }
+    }
+    const bool needs_account = c.action == "set_inventory" || c.action == "set_flow" || c.action == "remove_flow";
+    if (needs_account && !c.account) {
+      const nlohmann::json* key = target.value("target.key");
+      if (key) {
+        call.account = value_text(*key);
+      } else {
+        failed = RenderError{RenderError::Kind::kMissingTargetValue, "target.key", "the target does not define 'target.key'"};
+      }
+    }
+  } else {
+    const ObserveSpec& ob = step.observe;
+    call.action = ob.what;
+    call.account = text(ob.account);
+    call.email = text(ob.email);
+    call.variant = text(ob.variant);
+    call.list = text(ob.list);
+    call.path = text(ob.path);
+    call.limit = number(ob.limit);
+  }
+  if (failed) return Unexpected{*failed};
+  return call;
 }
 
 }  // namespace bis::runner

@@ -139,75 +139,12 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
 
 Outcome ScenarioRunner::control(const Step& step) {
   Outcome o;
-  const Scope s = scope();
-  auto text = [&](const std::optional<Text>& t) -> std::string {
-    if (!t || o.render) return "";
-    auto v = Template::parse(t->text);
-    if (!v) {
-      o.render = RenderError{RenderError::Kind::kBadCall, "", v.error()};
-      return "";
-    }
-    auto r = v->render_string(s.vars, s.ctx);
-    if (!r) {
-      o.render = r.error();
-      return "";
-    }
-    return *r;
-  };
-  auto number = [&](const std::optional<Value>& v) -> std::optional<long long> {
-    if (!v || o.render) return std::nullopt;
-    auto r = render_json(v->json, s.vars, s.ctx);
-    if (!r) {
-      o.render = r.error();
-      return std::nullopt;
-    }
-    if (r->is_number_integer()) return r->get<long long>();
-    if (r->is_string()) {
-      try {
-        size_t used = 0;
-        const long long n = std::stoll(r->get<std::string>(), &used);
-        if (used == r->get<std::string>().size()) return n;
-      } catch (const std::exception&) {
-      }
-    }
-    o.render = RenderError{RenderError::Kind::kBadCall, "", "expected an integer, got " + render_value(&*r)};
-    return std::nullopt;
-  };
-  ControlCall call;
-  if (step.kind == Step::Kind::kControl) {
-    const ControlSpec& c = step.control;
-    call.action = c.action;
-    call.account = text(c.account);
-    call.variant = text(c.variant);
-    call.inventory = number(c.inventory);
-    if (c.flow && !o.render) {
-      auto f = render_json(c.flow->json, s.vars, s.ctx);
-      if (f) {
-        call.flow = *f;
-      } else {
-        o.render = f.error();
-      }
-    }
-    const bool needs_account = c.action == "set_inventory" || c.action == "set_flow" || c.action == "remove_flow";
-    if (needs_account && !c.account) {
-      const json* key = ctx_.target.value("target.key");
-      if (key) {
-        call.account = value_text(*key);
-      } else {
-        o.render = RenderError{RenderError::Kind::kMissingTargetValue, "target.key", "the target does not define 'target.key'"};
-      }
-    }
-  } else {
-    const ObserveSpec& ob = step.observe;
-    call.action = ob.what;
-    call.account = text(ob.account);
-    call.email = text(ob.email);
-    call.variant = text(ob.variant);
-    call.list = text(ob.list);
-    call.path = text(ob.path);
-    call.limit = number(ob.limit);
+  auto built = build_control_call(step, ctx_.target, scope());
+  if (!built) {
+    o.render = built.error();
+    return o;
   }
-  if (o.render) return o;
+  const ControlCall& call = *built;
   if (!ctx_.target.control) {
     o.error = "the target has no control surface";
     return o;

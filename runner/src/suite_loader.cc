@@ -10,12 +10,8 @@
 
 namespace bis::runner {
 
+using load::add_unique;
 using load::Loader;
-
-const std::vector<std::string>& endpoint_names() {
-  static const std::vector<std::string> names = {"subscribe", "onsite_subscribe", "list_subscribe"};
-  return names;
-}
 
 std::vector<std::string> Scenario::capabilities() const {
   std::vector<std::string> out;
@@ -47,10 +43,6 @@ bool is_requirement_id(std::string_view id) {
     if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return true;
-}
-
-void add_unique(std::vector<std::string>& list, std::string_view value) {
-  if (std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
 }
 
 class SuiteLoader {
@@ -202,9 +194,6 @@ class SuiteLoader {
   }
 
   std::optional<Step> step(const YAML::Node& node, Scenario& sc);
-  bool request(const YAML::Node& node, Step& st, Scenario& sc);
-  bool control(const YAML::Node& node, Step& st, Scenario& sc);
-  bool observe(const YAML::Node& node, Step& st, Scenario& sc);
   std::optional<Poll> poll(const YAML::Node& node, bool eventually);
 
   Loader& l_;
@@ -237,11 +226,11 @@ std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
   check_requirement_ids(Loader::get(node, "covers"), st.covers);
   bool ok;
   if (const YAML::Node r = Loader::get(node, "request"); r.IsDefined()) {
-    ok = request(r, st, sc);
+    ok = l_.request(r, st, sc);
   } else if (const YAML::Node c = Loader::get(node, "control"); c.IsDefined()) {
-    ok = control(c, st, sc);
+    ok = l_.control(c, st, sc);
   } else {
-    ok = observe(Loader::get(node, "observe"), st, sc);
+    ok = l_.observe(Loader::get(node, "observe"), st, sc);
   }
   if (const YAML::Node n = Loader::get(node, "name"); n.IsDefined()) st.name = l_.scalar(n, "name").value_or("");
   if (const YAML::Node n = Loader::get(node, "expect"); n.IsDefined()) {
@@ -295,196 +284,6 @@ std::optional<Poll> SuiteLoader::poll(const YAML::Node& node, bool eventually) {
     if (p.interval && p.interval->count() <= 0) l_.error(n, "interval must be positive");
   }
   return p;
-}
-
-bool SuiteLoader::request(const YAML::Node& node, Step& st, Scenario& sc) {
-  st.kind = Step::Kind::kRequest;
-  if (!l_.check_map(node, {"method", "endpoint", "path", "list", "query", "headers", "form",
-                           "multipart", "json", "body", "content_type"},
-                    "a request")) {
-    return false;
-  }
-  RequestSpec& r = st.request;
-  r.pos = l_.pos(node);
-  r.method = Text{"POST", r.pos};
-  if (const YAML::Node n = Loader::get(node, "method"); n.IsDefined()) {
-    if (auto t = l_.text(n, "method")) r.method = *t;
-    if (!is_templated(r.method.text)) {
-      for (char& c : r.method.text) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    }
-  }
-  const YAML::Node endpoint = Loader::get(node, "endpoint");
-  const YAML::Node path = Loader::get(node, "path");
-  if (endpoint.IsDefined() == path.IsDefined()) {
-    l_.error(node, "a request needs exactly one of 'endpoint' or 'path'");
-    return false;
-  }
-  if (endpoint.IsDefined()) {
-    r.endpoint = l_.scalar(endpoint, "endpoint").value_or("");
-    const auto& names = endpoint_names();
-    if (std::find(names.begin(), names.end(), r.endpoint) == names.end()) {
-      std::string m = "unknown endpoint '" + r.endpoint + "'";
-      const std::string guess = closest_match(r.endpoint, names);
-      m += guess.empty() ? " (known: subscribe, onsite_subscribe, list_subscribe)" : " (did you mean '" + guess + "'?)";
-      l_.error(endpoint, m);
-      return false;
-    }
-    if (r.endpoint == "subscribe") add_unique(sc.implied, protocol::capability::kSubscribe);
-    if (r.endpoint == "onsite_subscribe") add_unique(sc.implied, protocol::capability::kOnsiteEndpoint);
-    if (r.endpoint == "list_subscribe") add_unique(sc.implied, protocol::capability::kListApi);
-  } else {
-    r.path = l_.text(path, "path");
-    if (r.path && !r.path->text.empty() && r.path->text[0] != '/' && !is_templated(r.path->text)) {
-      l_.error(path, "path must start with '/'");
-    }
-  }
-  if (const YAML::Node n = Loader::get(node, "list"); n.IsDefined()) r.list = l_.text(n, "list");
-  if (r.endpoint == "list_subscribe" && !r.list) l_.error(node, "endpoint list_subscribe needs 'list'");
-  if (const YAML::Node n = Loader::get(node, "query"); n.IsDefined()) r.query = l_.named_texts(n, "query");
-  if (const YAML::Node n = Loader::get(node, "headers"); n.IsDefined()) r.headers = l_.named_texts(n, "headers");
-  int bodies = 0;
-  for (const char* key : {"form", "multipart", "json", "body"}) bodies += Loader::get(node, key).IsDefined();
-  if (bodies > 1) l_.error(node, "a request has at most one of 'form', 'multipart', 'json' or 'body'");
-  if (const YAML::Node n = Loader::get(node, "form"); n.IsDefined()) {
-    r.body_kind = BodyKind::kForm;
-    r.fields = l_.named_texts(n, "form");
-  } else if (const YAML::Node m = Loader::get(node, "multipart"); m.IsDefined()) {
-    r.body_kind = BodyKind::kMultipart;
-    r.fields = l_.named_texts(m, "multipart");
-    add_unique(sc.implied, protocol::capability::kMultipart);
-  } else if (const YAML::Node j = Loader::get(node, "json"); j.IsDefined()) {
-    r.body_kind = BodyKind::kJson;
-    if (auto v = l_.value(j)) r.json = *v;
-  } else if (const YAML::Node b = Loader::get(node, "body"); b.IsDefined()) {
-    r.body_kind = BodyKind::kRaw;
-    if (auto t = l_.text(b, "body")) r.raw = *t;
-  }
-  if (const YAML::Node n = Loader::get(node, "content_type"); n.IsDefined()) {
-    if (r.body_kind != BodyKind::kRaw) l_.error(n, "content_type goes with 'body' (form, multipart and json set their own)");
-    r.content_type = l_.text(n, "content_type");
-  }
-  if (st.name.empty()) {
-    st.name = r.method.text + " " + (r.endpoint.empty() ? (r.path ? r.path->text : "") : r.endpoint);
-  }
-  return true;
-}
-
-bool SuiteLoader::control(const YAML::Node& node, Step& st, Scenario& sc) {
-  st.kind = Step::Kind::kControl;
-  ControlSpec& c = st.control;
-  c.pos = l_.pos(node);
-  YAML::Node args;
-  if (node.IsScalar()) {
-    c.action = node.Scalar();
-  } else {
-    if (!l_.check_map(node, {"action", "account", "variant", "inventory", "flow"}, "a control step")) return false;
-    const YAML::Node a = Loader::get(node, "action");
-    if (!a.IsDefined()) {
-      l_.error(node, "a control step needs 'action'");
-      return false;
-    }
-    c.action = l_.scalar(a, "action").value_or("");
-    args = node;
-  }
-  static const std::vector<std::string> kActions = {"reset", "set_inventory", "set_flow", "remove_flow",
-                                                    "clear_requests"};
-  if (std::find(kActions.begin(), kActions.end(), c.action) == kActions.end()) {
-    std::string m = "unknown control action '" + c.action + "'";
-    const std::string guess = closest_match(c.action, kActions);
-    m += guess.empty() ? " (known: reset, set_inventory, set_flow, remove_flow, clear_requests)"
-                       : " (did you mean '" + guess + "'?)";
-    l_.error(node, m);
-    return false;
-  }
-  auto allow = [&](std::initializer_list<std::string_view> keys) {
-    if (!args.IsDefined()) return;
-    for (auto it = args.begin(); it != args.end(); ++it) {
-      const std::string k = it->first.Scalar();
-      if (k == "action") continue;
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
-        l_.error(it->first, "'" + k + "' does not apply to control action " + c.action);
-      }
-    }
-  };
-  const bool shared = c.action != "set_inventory";
-  if (shared && !sc.exclusive) {
-    l_.error(node, "control action " + c.action + " changes state other scenarios share: the scenario must be 'exclusive: true'");
-  }
-  if (c.action == "reset") {
-    allow({});
-    add_unique(sc.implied, protocol::capability::kReset);
-  } else if (c.action == "clear_requests") {
-    allow({});
-    add_unique(sc.implied, protocol::capability::kRequests);
-  } else if (c.action == "set_inventory") {
-    allow({"account", "variant", "inventory"});
-    add_unique(sc.implied, protocol::capability::kInventory);
-    const YAML::Node v = Loader::get(args, "variant");
-    const YAML::Node i = Loader::get(args, "inventory");
-    if (!v.IsDefined() || !i.IsDefined()) {
-      l_.error(node, "set_inventory needs 'variant' and 'inventory'");
-      return false;
-    }
-    c.variant = l_.text(v, "variant");
-    c.inventory = l_.value(i);
-    if (c.inventory && !c.inventory->json.is_number_integer() && !c.inventory->json.is_string()) {
-      l_.error(i, "inventory must be an integer");
-    }
-  } else {
-    allow(c.action == "set_flow" ? std::initializer_list<std::string_view>{"account", "flow"}
-                                 : std::initializer_list<std::string_view>{"account"});
-    add_unique(sc.implied, protocol::capability::kFlow);
-    if (const YAML::Node f = Loader::get(args, "flow"); f.IsDefined()) {
-      if (l_.check_map(f, {"enabled", "threshold", "batch_size", "batch_interval_seconds"}, "flow")) c.flow = l_.value(f);
-    }
-  }
-  if (const YAML::Node a = Loader::get(args, "account"); a.IsDefined()) {
-    c.account = l_.text(a, "account");
-  } else if (c.action == "set_inventory" || c.action == "set_flow" || c.action == "remove_flow") {
-    l_.use_target_value("target.key");  // the default account
-  }
-  if (st.name.empty()) st.name = "control " + c.action;
-  return true;
-}
-
-bool SuiteLoader::observe(const YAML::Node& node, Step& st, Scenario& sc) {
-  st.kind = Step::Kind::kObserve;
-  if (!l_.check_map(node, {"what", "account", "email", "variant", "list", "path", "limit"}, "an observation")) {
-    return false;
-  }
-  ObserveSpec& o = st.observe;
-  o.pos = l_.pos(node);
-  const YAML::Node what = Loader::get(node, "what");
-  if (!what.IsDefined()) {
-    l_.error(node, "an observation needs 'what'");
-    return false;
-  }
-  o.what = l_.scalar(what, "what").value_or("");
-  static const std::vector<std::string> kWhat = {"subscriptions", "events", "notifications",
-                                                 "list_members", "requests"};
-  if (std::find(kWhat.begin(), kWhat.end(), o.what) == kWhat.end()) {
-    std::string m = "unknown observation '" + o.what + "'";
-    const std::string guess = closest_match(o.what, kWhat);
-    m += guess.empty() ? " (known: subscriptions, events, notifications, list_members, requests)"
-                       : " (did you mean '" + guess + "'?)";
-    l_.error(what, m);
-    return false;
-  }
-  add_unique(sc.implied, o.what == "list_members" ? std::string(protocol::capability::kListMembers) : o.what);
-  auto opt = [&](const char* key, std::optional<Text>& out) {
-    if (const YAML::Node n = Loader::get(node, key); n.IsDefined()) out = l_.text(n, key);
-  };
-  opt("account", o.account);
-  opt("email", o.email);
-  opt("variant", o.variant);
-  opt("list", o.list);
-  opt("path", o.path);
-  if (const YAML::Node n = Loader::get(node, "limit"); n.IsDefined()) o.limit = l_.value(n);
-  if (o.what == "list_members" && !o.list) l_.error(node, "observing list_members needs 'list'");
-  if (o.what != "list_members" && o.list) l_.error(node, "'list' applies to list_members only");
-  if (o.what != "requests" && (o.path || o.limit)) l_.error(node, "'path' and 'limit' apply to requests only");
-  if (st.name.empty()) st.name = "observe " + o.what;
-  return true;
 }
 
 }  // namespace
