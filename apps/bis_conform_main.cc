@@ -6,11 +6,11 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <string>
 #include <thread>
 #include <tuple>
-#include <nlohmann/json.hpp>
-#include <string>
 #include <vector>
 
 #include "bis/reports/reporters.h"
@@ -62,8 +62,9 @@ std::optional<Loaded> load(const Options& o, bool need_catalogue) {
   if (args.empty()) {
     auto dir = runner::default_suites_dir();
     if (!dir) {
-      std::cerr << "bis-conform: no suites given and no suites/ directory found (looked in ./suites, the "
-                   "installed share/bis-conformance/suites and the source tree)\n";
+      std::cerr
+          << "bis-conform: no suites given and no suites/ directory found (looked in ./suites, the "
+             "installed share/bis-conformance/suites and the source tree)\n";
       return std::nullopt;
     }
     args.push_back(*dir);
@@ -84,14 +85,16 @@ std::optional<Loaded> load(const Options& o, bool need_catalogue) {
     }
     loaded.catalogue = std::move(*c);
   } else if (need_catalogue) {
-    std::cerr << "bis-conform: no requirement catalogue found (requirements.yaml beside the suites); pass "
+    std::cerr << "bis-conform: no requirement catalogue found (requirements.yaml beside the "
+                 "suites); pass "
                  "--requirements FILE\n";
     return std::nullopt;
   }
   auto set = runner::load_suites(*files, loaded.catalogue ? &*loaded.catalogue : nullptr);
   if (!set.errors.empty()) {
     print_errors(set.errors);
-    std::cerr << set.errors.size() << (set.errors.size() == 1 ? " error" : " errors") << " in suite files\n";
+    std::cerr << set.errors.size() << (set.errors.size() == 1 ? " error" : " errors")
+              << " in suite files\n";
     return std::nullopt;
   }
   loaded.suites = std::move(set.suites);
@@ -125,11 +128,16 @@ int requirements(const Options& o) {
     const auto& list = covering[r.id];
     uncovered += list.empty();
     if (o.format == "json") {
-      out.push_back({{"id", r.id}, {"level", runner::to_string(r.level)}, {"text", r.text}, {"source", r.source},
-                     {"inferred", r.inferred}, {"scenarios", list}});
+      out.push_back({{"id", r.id},
+                     {"level", runner::to_string(r.level)},
+                     {"text", r.text},
+                     {"source", r.source},
+                     {"inferred", r.inferred},
+                     {"scenarios", list}});
       continue;
     }
-    std::cout << r.id << "  " << runner::to_string(r.level) << (r.inferred ? " (inferred)" : "") << "  ";
+    std::cout << r.id << "  " << runner::to_string(r.level) << (r.inferred ? " (inferred)" : "")
+              << "  ";
     if (list.empty()) {
       std::cout << "UNCOVERED";
     } else {
@@ -142,11 +150,12 @@ int requirements(const Options& o) {
   if (o.format == "json") {
     std::cout << out.dump(2) << "\n";
   } else {
-    std::cout << total << " requirements, " << total - uncovered << " covered, " << uncovered << " uncovered\n";
+    std::cout << total << " requirements, " << total - uncovered << " covered, " << uncovered
+              << " uncovered\n";
   }
   if (o.check_coverage && uncovered > 0) {
-    std::cerr << "bis-conform: " << uncovered << " requirement" << (uncovered == 1 ? " has" : "s have")
-              << " no covering scenario\n";
+    std::cerr << "bis-conform: " << uncovered << " requirement"
+              << (uncovered == 1 ? " has" : "s have") << " no covering scenario\n";
     return kNotConformant;
   }
   return kConformant;
@@ -154,7 +163,8 @@ int requirements(const Options& o) {
 
 int run(Options& o) {
   for (auto [flag, text, out] :
-       {std::tuple<const char*, const std::string*, runner::Duration*>{"--timeout", &o.timeout, &o.run.request_timeout},
+       {std::tuple<const char*, const std::string*, runner::Duration*>{"--timeout", &o.timeout,
+                                                                       &o.run.request_timeout},
         {"--scenario-timeout", &o.scenario_timeout, &o.run.scenario_timeout},
         {"--mock-start-timeout", &o.mock_start_timeout, &o.connect.mock_start_timeout}}) {
     auto d = runner::parse_duration(*text);
@@ -186,7 +196,8 @@ int run(Options& o) {
     for (const auto& sc : suite.scenarios) {
       if (!o.selection.selects(suite, sc)) continue;
       ++selected;
-      if (o.list) std::cout << suite.id << "/" << sc.id << (sc.name.empty() ? "" : "  " + sc.name) << "\n";
+      if (o.list)
+        std::cout << suite.id << "/" << sc.id << (sc.name.empty() ? "" : "  " + sc.name) << "\n";
     }
   }
   if (o.list) return kConformant;
@@ -206,7 +217,7 @@ int run(Options& o) {
     specs.push_back(*spec);
   }
   bis::reports::ReportOptions report_options;
-  report_options.color = o.color == "always" ? bis::reports::ColorMode::kAlways
+  report_options.color = o.color == "always"  ? bis::reports::ColorMode::kAlways
                          : o.color == "never" ? bis::reports::ColorMode::kNever
                                               : bis::reports::ColorMode::kAuto;
   report_options.progress = !o.no_progress;
@@ -218,7 +229,8 @@ int run(Options& o) {
 
   if (o.run.run_id.empty()) o.run.run_id = runner::new_run_id();
   o.connect.run_id = o.run.run_id;
-  o.connect.connections = std::max<size_t>(o.run.jobs ? o.run.jobs : std::thread::hardware_concurrency(), 1) + 1;
+  o.connect.connections =
+      std::max<size_t>(o.run.jobs ? o.run.jobs : std::thread::hardware_concurrency(), 1) + 1;
   auto connected = runner::connect_target(o.connect);
   if (!connected) {
     std::cerr << "bis-conform: " << connected.error().message << "\n";
@@ -226,8 +238,8 @@ int run(Options& o) {
   }
   runner::ListenerList listeners;
   for (auto& r : *reporters) listeners.add(r.get());
-  runner::RunResult result =
-      runner::run(loaded->suites, o.selection, *loaded->catalogue, (*connected)->target, o.run, listeners);
+  runner::RunResult result = runner::run(loaded->suites, o.selection, *loaded->catalogue,
+                                         (*connected)->target, o.run, listeners);
   (*connected).reset();  // stops the bundled mock before reporting
 
   std::string report_error;
@@ -240,7 +252,9 @@ int run(Options& o) {
       }
     }
   }
-  if (retried) std::cerr << "note: the target answered 429 Too Many Requests " << retried << " time(s); see the steps' notes\n";
+  if (retried)
+    std::cerr << "note: the target answered 429 Too Many Requests " << retried
+              << " time(s); see the steps' notes\n";
   if (!reported) {
     std::cerr << "bis-conform: " << report_error << "\n";
     return kUsage;
@@ -251,12 +265,14 @@ int run(Options& o) {
 // A repeatable option takes one value per occurrence, so `--tag a suites/x.yaml` keeps the
 // suite a positional argument (CLI11's vectors are greedy by default).
 CLI::Option* repeatable(CLI::Option* option) {
-  return option->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  return option->expected(1)->allow_extra_args(false)->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeAll);
 }
 
 void add_suite_options(CLI::App& app, Options& o, const char* what) {
   app.add_option("suites", o.suites, what);
-  app.add_option("--requirements", o.requirements, "Requirement catalogue (default: requirements.yaml beside the suites)");
+  app.add_option("--requirements", o.requirements,
+                 "Requirement catalogue (default: requirements.yaml beside the suites)");
 }
 
 }  // namespace
@@ -264,47 +280,77 @@ void add_suite_options(CLI::App& app, Options& o, const char* what) {
 int main(int argc, char** argv) {
   // `bis-conform [SUITES...] [options]` means `bis-conform run ...`.
   std::vector<std::string> args(argv, argv + argc);
-  const bool explicit_command = argc > 1 && (args[1] == "run" || args[1] == "lint" || args[1] == "requirements" ||
-                                             args[1] == "-h" || args[1] == "--help" || args[1] == "--version");
+  const bool explicit_command =
+      argc > 1 && (args[1] == "run" || args[1] == "lint" || args[1] == "requirements" ||
+                   args[1] == "-h" || args[1] == "--help" || args[1] == "--version");
   if (!explicit_command) args.insert(args.begin() + 1, "run");
 
   Options o;
-  CLI::App app{"bis-conform: conformance suites for the Back in Stock subscribe API", "bis-conform"};
+  CLI::App app{"bis-conform: conformance suites for the Back in Stock subscribe API",
+               "bis-conform"};
   app.set_version_flag("--version", std::string(runner::tool_version()));
   app.require_subcommand(1);
 
-  CLI::App* run_cmd = app.add_subcommand("run", "Run suites against a target (the default command)");
+  CLI::App* run_cmd =
+      app.add_subcommand("run", "Run suites against a target (the default command)");
   add_suite_options(*run_cmd, o, "Suite files or directories (default: the project's suites/)");
-  run_cmd->add_option("-t,--target", o.connect.target, "mock (default), a URL of a mock-like target, or a target profile file");
-  run_cmd->add_option("--mock-exe", o.connect.mock_exe, "The bis-mock to start for --target mock (default: next to bis-conform, else PATH)");
-  run_cmd->add_option("--mock-start-timeout", o.mock_start_timeout, "How long bis-mock may take to start (default 10s)");
-  repeatable(run_cmd->add_option("--mock-arg", o.connect.mock_args, "Extra argument for bis-mock (repeatable), e.g. --mock-arg=--defect=NAME"));
-  run_cmd->add_option("--ca-file", o.ca_file, "CA bundle to verify an https target with")->check(CLI::ExistingFile);
+  run_cmd->add_option("-t,--target", o.connect.target,
+                      "mock (default), a URL of a mock-like target, or a target profile file");
+  run_cmd->add_option(
+      "--mock-exe", o.connect.mock_exe,
+      "The bis-mock to start for --target mock (default: next to bis-conform, else PATH)");
+  run_cmd->add_option("--mock-start-timeout", o.mock_start_timeout,
+                      "How long bis-mock may take to start (default 10s)");
+  repeatable(run_cmd->add_option(
+      "--mock-arg", o.connect.mock_args,
+      "Extra argument for bis-mock (repeatable), e.g. --mock-arg=--defect=NAME"));
+  run_cmd->add_option("--ca-file", o.ca_file, "CA bundle to verify an https target with")
+      ->check(CLI::ExistingFile);
   run_cmd->add_flag("--insecure", o.insecure, "Do not verify the https target's certificate");
-  repeatable(run_cmd->add_option("-H,--header", o.headers, "Extra header for every API request, 'Name: value' (repeatable)"));
-  run_cmd->add_option("--admin-token", o.connect.admin_token, "Control-protocol token of a URL target")->envname("BIS_ADMIN_TOKEN");
-  repeatable(run_cmd->add_option("-r,--report", o.reports, "FORMAT[:PATH] (repeatable; default console)"));
-  run_cmd->add_option("--color", o.color, "auto, always or never")->check(CLI::IsMember({"auto", "always", "never"}));
+  repeatable(run_cmd->add_option("-H,--header", o.headers,
+                                 "Extra header for every API request, 'Name: value' (repeatable)"));
+  run_cmd
+      ->add_option("--admin-token", o.connect.admin_token, "Control-protocol token of a URL target")
+      ->envname("BIS_ADMIN_TOKEN");
+  repeatable(
+      run_cmd->add_option("-r,--report", o.reports, "FORMAT[:PATH] (repeatable; default console)"));
+  run_cmd->add_option("--color", o.color, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   run_cmd->add_flag("--no-progress", o.no_progress, "No live progress line");
-  run_cmd->add_option("-j,--jobs", o.run.jobs, "Scenarios run at once (default: the number of cores)")->check(CLI::Range(1, 1024));
-  repeatable(run_cmd->add_option("--tag", o.selection.tags, "Only scenarios with this tag (repeatable: any of them)"));
-  repeatable(run_cmd->add_option("--skip-tag", o.selection.skip_tags, "Leave out scenarios with this tag (repeatable)"));
-  repeatable(run_cmd->add_option("--requirement", o.selection.requirements, "Only scenarios covering this requirement ID (glob; repeatable)"));
-  repeatable(run_cmd->add_option("-s,--scenario", o.selection.scenarios, "Only scenarios whose suite/id, id or name matches this glob (repeatable)"));
+  run_cmd
+      ->add_option("-j,--jobs", o.run.jobs, "Scenarios run at once (default: the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  repeatable(run_cmd->add_option("--tag", o.selection.tags,
+                                 "Only scenarios with this tag (repeatable: any of them)"));
+  repeatable(run_cmd->add_option("--skip-tag", o.selection.skip_tags,
+                                 "Leave out scenarios with this tag (repeatable)"));
+  repeatable(run_cmd->add_option("--requirement", o.selection.requirements,
+                                 "Only scenarios covering this requirement ID (glob; repeatable)"));
+  repeatable(run_cmd->add_option(
+      "-s,--scenario", o.selection.scenarios,
+      "Only scenarios whose suite/id, id or name matches this glob (repeatable)"));
   run_cmd->add_flag("--list", o.list, "List the selected scenarios and exit");
-  run_cmd->add_flag("--fail-fast", o.run.fail_fast, "Start no new scenario after one fails or errors");
+  run_cmd->add_flag("--fail-fast", o.run.fail_fast,
+                    "Start no new scenario after one fails or errors");
   run_cmd->add_flag("--strict", o.run.strict, "A warning (a SHOULD broken) fails the run");
   run_cmd->add_option("--timeout", o.timeout, "Timeout of every request (default 10s)");
-  run_cmd->add_option("--scenario-timeout", o.scenario_timeout, "Deadline of a scenario unless it sets its own (default 60s)");
-  run_cmd->add_option("--max-rps", o.run.max_rps, "Cap on requests per second to the API (default: none)")->check(CLI::PositiveNumber);
-  run_cmd->add_option("--run-id", o.run.run_id, "Run id (default: random); part of every generated email");
+  run_cmd->add_option("--scenario-timeout", o.scenario_timeout,
+                      "Deadline of a scenario unless it sets its own (default 60s)");
+  run_cmd
+      ->add_option("--max-rps", o.run.max_rps,
+                   "Cap on requests per second to the API (default: none)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--run-id", o.run.run_id,
+                      "Run id (default: random); part of every generated email");
 
   CLI::App* lint_cmd = app.add_subcommand("lint", "Check suite files without running them");
   add_suite_options(*lint_cmd, o, "Suite files or directories (default: the project's suites/)");
 
-  CLI::App* req_cmd = app.add_subcommand("requirements", "List the requirement catalogue with the scenarios covering each");
+  CLI::App* req_cmd = app.add_subcommand(
+      "requirements", "List the requirement catalogue with the scenarios covering each");
   add_suite_options(*req_cmd, o, "Suite files or directories (default: the project's suites/)");
-  req_cmd->add_flag("--check-coverage", o.check_coverage, "Exit 1 if a requirement has no covering scenario");
+  req_cmd->add_flag("--check-coverage", o.check_coverage,
+                    "Exit 1 if a requirement has no covering scenario");
   req_cmd->add_option("--format", o.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
   std::vector<const char*> cargs;

@@ -101,7 +101,8 @@ struct Checker {
       matcher(a, e.status->matcher, answer.status ? &actual : nullptr, "$");
       a.path.clear();
       a.expected = e.status->description;
-      if (!a.passed && a.message.find("expected") == 0) a.message = "expected status " + a.expected + ", got " + a.actual;
+      if (!a.passed && a.message.find("expected") == 0)
+        a.message = "expected status " + a.expected + ", got " + a.actual;
     }
     for (const auto& h : e.headers) {
       Assertion& a = add("header " + h.name, h.matcher.pos);
@@ -115,7 +116,8 @@ struct Checker {
       const std::optional<Value>* value;
       bool subset;
     };
-    for (const JsonCheck& c : {JsonCheck{"json", &e.json, false}, JsonCheck{"json_subset", &e.json_subset, true}}) {
+    for (const JsonCheck& c :
+         {JsonCheck{"json", &e.json, false}, JsonCheck{"json_subset", &e.json_subset, true}}) {
       if (!c.value->has_value()) continue;
       const Value& v = **c.value;
       Assertion& a = add(c.subject, v.pos);
@@ -163,7 +165,9 @@ struct Checker {
         const json n(doc->size());
         matcher(a, *e.count, &n, "$");
         a.path.clear();
-        if (!a.passed) a.message = "expected count " + a.expected + ", got " + a.actual + ": " + render_value(doc, 400);
+        if (!a.passed)
+          a.message =
+              "expected count " + a.expected + ", got " + a.actual + ": " + render_value(doc, 400);
       }
     }
     if (!e.any_of.empty()) any_of(e);
@@ -184,8 +188,8 @@ struct Checker {
       held = alt.result.passed();
       for (const auto& a : alt.result.assertions) {
         if (!a.passed) {
-          why += (why.empty() ? "" : "; ") + std::string("alternative ") + std::to_string(i + 1) + ": " +
-                 a.subject + (a.path.empty() ? "" : " " + a.path) + ": " + a.message;
+          why += (why.empty() ? "" : "; ") + std::string("alternative ") + std::to_string(i + 1) +
+                 ": " + a.subject + (a.path.empty() ? "" : " " + a.path) + ": " + a.message;
           break;
         }
       }
@@ -200,8 +204,8 @@ struct Checker {
 
 }  // namespace
 
-CheckResult check_expectation(const Expectation& expectation, const Answer& answer, const Scope& scope,
-                              const std::vector<std::string>& requirements) {
+CheckResult check_expectation(const Expectation& expectation, const Answer& answer,
+                              const Scope& scope, const std::vector<std::string>& requirements) {
   Checker c{answer, scope, requirements, {}};
   c.run(expectation);
   return std::move(c.result);

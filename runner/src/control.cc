@@ -99,7 +99,8 @@ class HttpControl : public ControlSurface {
     } else if (a == "set_flow" || a == "remove_flow") {
       req.method = "PUT";
       req.target = "/accounts/" + account + "/flow";
-      req.body = a == "remove_flow" ? "null" : (call.flow.is_null() ? json::object() : call.flow).dump();
+      req.body =
+          a == "remove_flow" ? "null" : (call.flow.is_null() ? json::object() : call.flow).dump();
     } else if (a == "clear_requests") {
       req.method = "DELETE";
       req.target = "/requests";
@@ -135,8 +136,8 @@ class HttpControl : public ControlSurface {
     r.response_body = http.response->body;
     if (r.status < 200 || r.status > 299) {
       const json text(r.response_body.substr(0, 300));
-      r.error = "control call " + req.method + " " + r.url + " answered " + std::to_string(*r.status) +
-                ": " + render_value(&text);
+      r.error = "control call " + req.method + " " + r.url + " answered " +
+                std::to_string(*r.status) + ": " + render_value(&text);
       return r;
     }
     finish(r, call, r.response_body);
@@ -174,8 +175,10 @@ class ShellControl : public ControlSurface {
     }
     env.emplace_back("BIS_ARGS", args.dump());
     std::string input;
-    if (call.action == "set_inventory") input = json{{"inventory", call.inventory.value_or(0)}}.dump();
-    if (call.action == "set_flow") input = (call.flow.is_null() ? json::object() : call.flow).dump();
+    if (call.action == "set_inventory")
+      input = json{{"inventory", call.inventory.value_or(0)}}.dump();
+    if (call.action == "set_flow")
+      input = (call.flow.is_null() ? json::object() : call.flow).dump();
     r.request_body = input;
     const auto start = std::chrono::steady_clock::now();
     CommandResult out = run_shell(r.command, env, input, timeout, cwd_);
@@ -184,10 +187,12 @@ class ShellControl : public ControlSurface {
     if (!out.error.empty()) {
       r.error = "control command for " + call.action + " could not start: " + out.error;
     } else if (out.timed_out) {
-      r.error = "control command for " + call.action + " did not finish within " + format_duration(timeout);
+      r.error = "control command for " + call.action + " did not finish within " +
+                format_duration(timeout);
     } else if (out.exit_code != 0) {
-      r.error = "control command for " + call.action + " failed (exit " + std::to_string(out.exit_code) +
-                ")" + (out.err.empty() ? "" : ": " + out.err.substr(0, 500));
+      r.error = "control command for " + call.action + " failed (exit " +
+                std::to_string(out.exit_code) + ")" +
+                (out.err.empty() ? "" : ": " + out.err.substr(0, 500));
     }
     finish(r, call, out.out);
     return r;
@@ -208,7 +213,10 @@ bool ControlCall::is_observation() const {
 json ControlCall::args() const {
   json a = json::object();
   for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"account", &account},
-                             {"variant", &variant}, {"email", &email}, {"list", &list}, {"path", &path}}) {
+                             {"variant", &variant},
+                             {"email", &email},
+                             {"list", &list},
+                             {"path", &path}}) {
     if (!v->empty()) a[k] = *v;
   }
   if (inventory) a["inventory"] = *inventory;
@@ -219,8 +227,8 @@ json ControlCall::args() const {
 
 const std::vector<std::string>& control_actions() {
   static const std::vector<std::string> names = {
-      "health", "fixtures", "reset", "set_inventory", "set_flow", "remove_flow", "clear_requests",
-      "subscriptions", "events", "notifications", "list_members", "requests"};
+      "health",         "fixtures",      "reset",  "set_inventory", "set_flow",     "remove_flow",
+      "clear_requests", "subscriptions", "events", "notifications", "list_members", "requests"};
   return names;
 }
 
@@ -236,8 +244,10 @@ json filter_records(const json& records, const ControlCall& call) {
       out.push_back(r);
       continue;
     }
-    if (!call.account.empty() && r.contains("account") && field(r, "account") != call.account) continue;
-    if (!call.variant.empty() && r.contains("variant") && field(r, "variant") != call.variant) continue;
+    if (!call.account.empty() && r.contains("account") && field(r, "account") != call.account)
+      continue;
+    if (!call.variant.empty() && r.contains("variant") && field(r, "variant") != call.variant)
+      continue;
     if (!call.list.empty() && r.contains("list") && field(r, "list") != call.list) continue;
     if (!call.email.empty() && (r.contains("email") || r.contains("profile")) &&
         !iequals(field(r, "email"), call.email) && !iequals(field(r, "profile"), call.email)) {
@@ -248,13 +258,14 @@ json filter_records(const json& records, const ControlCall& call) {
   return out;
 }
 
-std::unique_ptr<ControlSurface> make_http_control(std::shared_ptr<HttpClient> client, std::string token) {
+std::unique_ptr<ControlSurface> make_http_control(std::shared_ptr<HttpClient> client,
+                                                  std::string token) {
   return std::make_unique<HttpControl>(std::move(client), std::move(token));
 }
 
-std::unique_ptr<ControlSurface> make_shell_control(std::map<std::string, std::string> commands,
-                                                   std::string cwd,
-                                                   std::vector<std::pair<std::string, std::string>> env) {
+std::unique_ptr<ControlSurface> make_shell_control(
+    std::map<std::string, std::string> commands, std::string cwd,
+    std::vector<std::pair<std::string, std::string>> env) {
   return std::make_unique<ShellControl>(std::move(commands), std::move(cwd), std::move(env));
 }
 

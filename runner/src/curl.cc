@@ -58,7 +58,8 @@ std::string shell_quote(std::string_view word) {
 std::string curl_command(std::string_view method, std::string_view url,
                          const std::vector<Header>& headers, std::string_view body) {
   std::string out = "curl -sS";
-  const bool default_method = (method == "GET" && body.empty()) || (method == "POST" && !body.empty());
+  const bool default_method =
+      (method == "GET" && body.empty()) || (method == "POST" && !body.empty());
   if (!default_method) out += " -X " + shell_quote(method);
   out += " " + shell_quote(url);
   for (const auto& [name, value] : headers) out += " -H " + shell_quote(name + ": " + value);

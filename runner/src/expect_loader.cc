@@ -27,7 +27,8 @@ std::string join(const std::vector<long long>& codes) {
 std::optional<Matcher> Loader::matcher_or_value(const YAML::Node& node) {
   if (node.IsMap()) {
     bool any_matcher_key = false;
-    for (auto it = node.begin(); it != node.end(); ++it) any_matcher_key |= is_matcher_key(it->first.Scalar());
+    for (auto it = node.begin(); it != node.end(); ++it)
+      any_matcher_key |= is_matcher_key(it->first.Scalar());
     if (any_matcher_key) return matcher(node);
     // A map of plain keys is a value to compare with, unless a key looks like a misspelt
     // matcher ("tpye"): comparing with {tpye: string} is never what was meant.
@@ -48,8 +49,9 @@ std::optional<Matcher> Loader::matcher_or_value(const YAML::Node& node) {
 }
 
 std::optional<Matcher> Loader::matcher(const YAML::Node& node) {
-  if (!check_map(node, {"equals", "type", "matches", "one_of", "absent", "present", "length", "min",
-                        "max", "contains", "subset", "not"},
+  if (!check_map(node,
+                 {"equals", "type", "matches", "one_of", "absent", "present", "length", "min",
+                  "max", "contains", "subset", "not"},
                  "a matcher")) {
     return std::nullopt;
   }
@@ -105,8 +107,10 @@ std::optional<Matcher> Loader::matcher(const YAML::Node& node) {
   if (const YAML::Node n = get(node, "length"); n.IsDefined()) {
     if (n.IsMap()) {
       if (check_map(n, {"min", "max"}, "length")) {
-        if (const YAML::Node a = get(n, "min"); a.IsDefined()) m.length_min = integer(a, "length min", 0, 1LL << 40);
-        if (const YAML::Node b = get(n, "max"); b.IsDefined()) m.length_max = integer(b, "length max", 0, 1LL << 40);
+        if (const YAML::Node a = get(n, "min"); a.IsDefined())
+          m.length_min = integer(a, "length min", 0, 1LL << 40);
+        if (const YAML::Node b = get(n, "max"); b.IsDefined())
+          m.length_max = integer(b, "length max", 0, 1LL << 40);
         if (!m.length_min && !m.length_max) error(n, "length needs 'min' or 'max'");
       }
     } else {
@@ -124,14 +128,16 @@ std::optional<Matcher> Loader::matcher(const YAML::Node& node) {
     }
   }
   if (const YAML::Node n = get(node, "not"); n.IsDefined()) {
-    if (auto inner = matcher_or_value(n)) m.negated = std::make_shared<const Matcher>(std::move(*inner));
+    if (auto inner = matcher_or_value(n))
+      m.negated = std::make_shared<const Matcher>(std::move(*inner));
   }
   if (errors_.size() != errors_before) return std::nullopt;
   return m;
 }
 
 std::optional<Expectation> Loader::expectation(const YAML::Node& node, bool observe) {
-  if (!check_map(node, {"status", "headers", "json", "json_subset", "body", "match", "count", "any_of"},
+  if (!check_map(node,
+                 {"status", "headers", "json", "json_subset", "body", "match", "count", "any_of"},
                  "an expectation")) {
     return std::nullopt;
   }
@@ -164,8 +170,9 @@ std::optional<Expectation> Loader::expectation(const YAML::Node& node, bool obse
         s.description = "one of [" + join(codes) + "]";
         e.status = s;
       }
-    } else if (j.is_string() && j.get<std::string>().size() == 3 && j.get<std::string>()[0] >= '1' &&
-               j.get<std::string>()[0] <= '5' && j.get<std::string>().substr(1) == "xx") {
+    } else if (j.is_string() && j.get<std::string>().size() == 3 &&
+               j.get<std::string>()[0] >= '1' && j.get<std::string>()[0] <= '5' &&
+               j.get<std::string>().substr(1) == "xx") {
       const double base = (j.get<std::string>()[0] - '0') * 100;
       s.matcher.pos = s.pos;
       s.matcher.min = base;
@@ -184,7 +191,8 @@ std::optional<Expectation> Loader::expectation(const YAML::Node& node, bool obse
         // Header values are text: `X-Count: 5` means the text "5".
         std::optional<Matcher> m;
         if (it->second.IsScalar()) {
-          if (auto t = text(it->second, "header value")) m = Matcher::equal_to(json(t->text), t->pos);
+          if (auto t = text(it->second, "header value"))
+            m = Matcher::equal_to(json(t->text), t->pos);
         } else {
           m = matcher_or_value(it->second);
         }
@@ -251,7 +259,8 @@ std::vector<Capture> Loader::captures(const YAML::Node& node) {
     c.name = it->first.Scalar();
     c.pos = pos(it->first);
     if (!is_variable_name(c.name) || is_builtin_variable(c.name)) {
-      error(it->first, "'" + c.name + "' cannot be a variable name (built-in, or not [A-Za-z_][A-Za-z0-9_]*)");
+      error(it->first,
+            "'" + c.name + "' cannot be a variable name (built-in, or not [A-Za-z_][A-Za-z0-9_]*)");
       continue;
     }
     const YAML::Node v = it->second;
@@ -263,7 +272,8 @@ std::vector<Capture> Loader::captures(const YAML::Node& node) {
       }
       c.kind = Capture::Kind::kJsonPath;
       c.path = std::move(*path);
-    } else if (v.IsMap() && v.size() == 1 && check_map(v, {"header", "status", "body"}, "a capture")) {
+    } else if (v.IsMap() && v.size() == 1 &&
+               check_map(v, {"header", "status", "body"}, "a capture")) {
       const std::string key = v.begin()->first.Scalar();
       if (key == "header") {
         c.kind = Capture::Kind::kHeader;
@@ -273,7 +283,8 @@ std::vector<Capture> Loader::captures(const YAML::Node& node) {
         c.kind = key == "status" ? Capture::Kind::kStatus : Capture::Kind::kBody;
       }
     } else {
-      error(v, "a capture is a JSON path ($.email), {header: NAME}, {status: true} or {body: true}");
+      error(v,
+            "a capture is a JSON path ($.email), {header: NAME}, {status: true} or {body: true}");
       continue;
     }
     out.push_back(std::move(c));

@@ -21,7 +21,8 @@ Expected<UrlParts, std::string> parse_url(std::string_view url) {
   if (sep == std::string_view::npos) return Unexpected{"not a URL: '" + std::string(url) + "'"};
   u.scheme = ascii_lower(url.substr(0, sep));
   if (u.scheme != "http" && u.scheme != "https") {
-    return Unexpected{"unsupported scheme '" + u.scheme + "' in '" + std::string(url) + "' (http or https)"};
+    return Unexpected{"unsupported scheme '" + u.scheme + "' in '" + std::string(url) +
+                      "' (http or https)"};
   }
   std::string_view rest = url.substr(sep + 3);
   const size_t slash = rest.find_first_of("/?#");
@@ -33,10 +34,12 @@ Expected<UrlParts, std::string> parse_url(std::string_view url) {
   u.port = u.scheme == "https" ? 443 : 80;
   if (!authority.empty() && authority.front() == '[') {  // [::1]:8080
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Unexpected{"bad host in '" + std::string(url) + "'"};
+    if (close == std::string_view::npos)
+      return Unexpected{"bad host in '" + std::string(url) + "'"};
     u.host = std::string(authority.substr(0, close + 1));
     authority.remove_prefix(close + 1);
-    if (!authority.empty() && authority.front() != ':') return Unexpected{"bad host in '" + std::string(url) + "'"};
+    if (!authority.empty() && authority.front() != ':')
+      return Unexpected{"bad host in '" + std::string(url) + "'"};
     if (!authority.empty()) authority.remove_prefix(1), u.port = -1;
   } else {
     const size_t colon = authority.rfind(':');
@@ -46,10 +49,12 @@ Expected<UrlParts, std::string> parse_url(std::string_view url) {
   if (u.port == -1) {
     int port = 0;
     for (const char c : authority) {
-      if (c < '0' || c > '9' || port > 65535) return Unexpected{"bad port in '" + std::string(url) + "'"};
+      if (c < '0' || c > '9' || port > 65535)
+        return Unexpected{"bad port in '" + std::string(url) + "'"};
       port = port * 10 + (c - '0');
     }
-    if (authority.empty() || port == 0 || port > 65535) return Unexpected{"bad port in '" + std::string(url) + "'"};
+    if (authority.empty() || port == 0 || port > 65535)
+      return Unexpected{"bad port in '" + std::string(url) + "'"};
     u.port = port;
   }
   if (u.host.empty()) return Unexpected{"no host in '" + std::string(url) + "'"};
@@ -62,7 +67,8 @@ Expected<UrlParts, std::string> parse_url(std::string_view url) {
 }
 
 Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(const std::string& base_url,
-                                                                      TlsOptions tls, size_t max_idle) {
+                                                                      TlsOptions tls,
+                                                                      size_t max_idle) {
   auto parts = parse_url(base_url);
   if (!parts) return Unexpected{parts.error()};
   std::unique_ptr<HttpClient> c(new HttpClient());
@@ -118,7 +124,8 @@ std::string describe(httplib::Error e, const std::string& origin, Duration timeo
       return "TLS: cannot load the CA certificates";
     case httplib::Error::SSLServerVerification:
       kind = TransportError::kTls;
-      return "TLS: the certificate of " + origin + " does not verify (use a CA file, or --insecure)";
+      return "TLS: the certificate of " + origin +
+             " does not verify (use a CA file, or --insecure)";
     case httplib::Error::Read:
       if (elapsed >= timeout) {
         kind = TransportError::kTimeout;

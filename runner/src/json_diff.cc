@@ -27,12 +27,18 @@ namespace {
 
 std::string_view kind(const json& j) {
   switch (j.type()) {
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::null: return "null";
-    default: return "a number";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::null:
+      return "null";
+    default:
+      return "a number";
   }
 }
 
@@ -43,8 +49,8 @@ JsonDifference differ(const std::string& path, const json* expected, const json*
 
 }  // namespace
 
-std::optional<JsonDifference> json_difference(const json& expected, const json& actual,
-                                              bool subset, const std::string& path) {
+std::optional<JsonDifference> json_difference(const json& expected, const json& actual, bool subset,
+                                              const std::string& path) {
   if (expected.is_object() && actual.is_object()) {
     for (auto it = expected.begin(); it != expected.end(); ++it) {
       const std::string child = append_member(path, it.key());
@@ -63,9 +69,9 @@ std::optional<JsonDifference> json_difference(const json& expected, const json& 
   }
   if (expected.is_array() && actual.is_array()) {
     if (expected.size() != actual.size()) {
-      return differ(path, &expected, &actual,
-                    std::to_string(actual.size()) + " elements, expected " +
-                        std::to_string(expected.size()));
+      return differ(
+          path, &expected, &actual,
+          std::to_string(actual.size()) + " elements, expected " + std::to_string(expected.size()));
     }
     for (size_t i = 0; i < expected.size(); ++i) {
       if (auto d = json_difference(expected[i], actual[i], subset,

@@ -6,11 +6,13 @@
 namespace bis::runner {
 
 const std::vector<std::string>& target_account_names() {
-  static const std::vector<std::string> names = {
-      "shopify",        "bigcommerce",
-      "magento_two",    "custom_catalog",
-      "custom_catalog_without_inventory", "unsupported",
-      "no_flow"};
+  static const std::vector<std::string> names = {"shopify",
+                                                 "bigcommerce",
+                                                 "magento_two",
+                                                 "custom_catalog",
+                                                 "custom_catalog_without_inventory",
+                                                 "unsupported",
+                                                 "no_flow"};
   return names;
 }
 
@@ -38,8 +40,8 @@ namespace load {
 
 namespace {
 
-constexpr std::string_view kBuiltins[] = {"run_id", "unique_email", "suite", "scenario", "target",
-                                          "index"};
+constexpr std::string_view kBuiltins[] = {"run_id",   "unique_email", "suite",
+                                          "scenario", "target",       "index"};
 
 std::string root_of(const std::string& path) {
   const size_t end = path.find_first_of(".[");
@@ -50,8 +52,8 @@ std::string root_of(const std::string& path) {
 // (`target.variants` reads the whole object).
 bool known_target_path(const std::string& path) {
   for (const auto& p : target_value_paths()) {
-    if (p == path || (p.size() > path.size() && p.compare(0, path.size(), path) == 0 &&
-                      p[path.size()] == '.')) {
+    if (p == path ||
+        (p.size() > path.size() && p.compare(0, path.size(), path) == 0 && p[path.size()] == '.')) {
       return true;
     }
   }
@@ -179,8 +181,7 @@ std::optional<Text> Loader::text(const YAML::Node& node, std::string_view what) 
   return Text{*s, pos(node)};
 }
 
-std::optional<Value> Loader::value(const YAML::Node& node,
-                                   std::vector<std::string>* target_paths) {
+std::optional<Value> Loader::value(const YAML::Node& node, std::vector<std::string>* target_paths) {
   Value v{yaml::to_json(node), pos(node)};
   std::vector<std::string> vars;
   auto ok = collect_variables(v.json, vars);
@@ -195,14 +196,16 @@ std::optional<Value> Loader::value(const YAML::Node& node,
 std::vector<NamedText> Loader::named_texts(const YAML::Node& node, std::string_view what) {
   std::vector<NamedText> out;
   auto add = [&](const YAML::Node& key, const YAML::Node& val) {
-    if (auto t = text(val, std::string(what) + " value")) out.push_back(NamedText{key.Scalar(), *t});
+    if (auto t = text(val, std::string(what) + " value"))
+      out.push_back(NamedText{key.Scalar(), *t});
   };
   if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) add(it->first, it->second);
   } else if (node.IsSequence()) {
     for (const auto& item : node) {
       if (!item.IsMap() || item.size() != 1) {
-        error(item, std::string(what) + ": each list item must be a map of one entry (name: value)");
+        error(item,
+              std::string(what) + ": each list item must be a map of one entry (name: value)");
         continue;
       }
       add(item.begin()->first, item.begin()->second);
@@ -266,7 +269,8 @@ void Loader::check_variables(const YAML::Node& node, const std::vector<std::stri
       continue;
     }
     if (root == "index") {
-      if (!index_in_scope_) error(node, "'index' is defined only in steps with repeat or concurrent");
+      if (!index_in_scope_)
+        error(node, "'index' is defined only in steps with repeat or concurrent");
       continue;
     }
     if (!defined_.count(root)) {

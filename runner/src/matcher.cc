@@ -65,9 +65,9 @@ Matcher Matcher::equal_to(json value, SourcePos pos) {
 }
 
 const std::vector<std::string_view>& matcher_keys() {
-  static const std::vector<std::string_view> keys = {
-      "equals", "type", "matches", "one_of", "absent", "present",
-      "length", "min",  "max",     "contains", "subset", "not"};
+  static const std::vector<std::string_view> keys = {"equals", "type",     "matches", "one_of",
+                                                     "absent", "present",  "length",  "min",
+                                                     "max",    "contains", "subset",  "not"};
   return keys;
 }
 
@@ -89,7 +89,8 @@ Expected<std::shared_ptr<const re2::RE2>, std::string> compile_regex(std::string
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_shared<const RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
-  if (!re->ok()) return Unexpected{"bad regular expression '" + std::string(pattern) + "': " + re->error()};
+  if (!re->ok())
+    return Unexpected{"bad regular expression '" + std::string(pattern) + "': " + re->error()};
   return std::shared_ptr<const RE2>(std::move(re));
 }
 
@@ -137,8 +138,8 @@ Expected<std::optional<MatchFailure>, RenderError> Matcher::check(const json* ac
       return Result(MatchFailure{d->path, d->expected, d->actual, d->message});
     }
   }
-  const bool needs_value = type || matches || one_of || length || length_min || length_max ||
-                           min || max || contains || subset;
+  const bool needs_value = type || matches || one_of || length || length_min || length_max || min ||
+                           max || contains || subset;
   if (needs_value && !actual) return Result(failure(path, describe(), actual));
   if (type && !has_type(*actual, *type)) return Result(failure(path, "type " + *type, actual));
   if (matches) {
@@ -147,11 +148,11 @@ Expected<std::optional<MatchFailure>, RenderError> Matcher::check(const json* ac
       auto pattern = render_json(json(*matches), scope.vars, scope.ctx);
       if (!pattern) return Unexpected{pattern.error()};
       auto compiled = compile_regex(value_text(*pattern));
-      if (!compiled) return Unexpected{RenderError{RenderError::Kind::kBadCall, "", compiled.error()}};
+      if (!compiled)
+        return Unexpected{RenderError{RenderError::Kind::kBadCall, "", compiled.error()}};
       re = *compiled;
     }
-    if (!actual->is_string() ||
-        !RE2::PartialMatch(actual->get_ref<const std::string&>(), *re)) {
+    if (!actual->is_string() || !RE2::PartialMatch(actual->get_ref<const std::string&>(), *re)) {
       return Result(failure(path, "a string matching " + re->pattern(), actual));
     }
   }

@@ -59,7 +59,8 @@ void unregister_child(pid_t pid) {
 }
 
 int remaining_ms(Clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return left < 0 ? 0 : static_cast<int>(left);
 }
 
@@ -160,7 +161,8 @@ CommandResult run_shell(const std::string& command,
 Expected<std::unique_ptr<ChildProcess>, std::string> ChildProcess::spawn(
     const std::string& exe, const std::vector<std::string>& args) {
   int err_pipe[2];
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) return Unexpected{std::string("pipe: ") + std::strerror(errno)};
+  if (pipe2(err_pipe, O_CLOEXEC) != 0)
+    return Unexpected{std::string("pipe: ") + std::strerror(errno)};
   std::vector<std::string> argv_strings = {exe};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -210,7 +212,8 @@ std::string ChildProcess::stderr_text() const {
   return stderr_;
 }
 
-Expected<std::string, std::string> ChildProcess::wait_for_line(std::string_view prefix, Duration timeout) {
+Expected<std::string, std::string> ChildProcess::wait_for_line(std::string_view prefix,
+                                                               Duration timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     size_t eol;

@@ -7,8 +7,8 @@
 namespace bis::runner {
 
 RateLimiter::RateLimiter(double requests_per_second)
-    : interval_(std::chrono::duration_cast<Clock::duration>(
-          std::chrono::duration<double>(1.0 / (requests_per_second > 0 ? requests_per_second : 1e9)))) {}
+    : interval_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+          1.0 / (requests_per_second > 0 ? requests_per_second : 1e9)))) {}
 
 bool RateLimiter::acquire(Clock::time_point deadline) {
   Clock::time_point slot;
@@ -23,8 +23,8 @@ bool RateLimiter::acquire(Clock::time_point deadline) {
   return true;
 }
 
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
-                                                           std::chrono::system_clock::time_point now) {
+std::optional<std::chrono::milliseconds> parse_retry_after(
+    std::string_view value, std::chrono::system_clock::time_point now) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   if (value.empty()) return std::nullopt;

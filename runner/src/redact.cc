@@ -17,9 +17,8 @@ void Redactor::add_secret(std::string_view value) {
 }
 
 bool Redactor::is_secret_header(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"authorization", "proxy-authorization",
-                                                "api-key",       "x-api-key",
-                                                "x-admin-token", "cookie",
+  static constexpr std::string_view kNames[] = {"authorization", "proxy-authorization", "api-key",
+                                                "x-api-key",     "x-admin-token",       "cookie",
                                                 "set-cookie"};
   for (std::string_view n : kNames) {
     if (iequals(name, n)) return true;
@@ -76,7 +75,8 @@ std::string Redactor::url(std::string_view url) const {
     const size_t host_start = scheme + 3;
     const size_t host_end = out.find_first_of("/?#", host_start);
     const size_t at = out.rfind('@', host_end == std::string::npos ? out.size() : host_end);
-    if (at != std::string::npos && at > host_start) out.replace(host_start, at - host_start, kRedacted);
+    if (at != std::string::npos && at > host_start)
+      out.replace(host_start, at - host_start, kRedacted);
   }
   static const RE2 kQuery(R"re(([?&]api_key=)[^&#]*)re");
   RE2::GlobalReplace(&out, kQuery, "\\1***");

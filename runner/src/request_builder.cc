@@ -78,7 +78,8 @@ Expected<HttpRequest, RenderError> build_request(const RequestSpec& spec, const 
   req.headers = target.headers;
   std::string content_type;
   switch (spec.body_kind) {
-    case BodyKind::kNone: break;
+    case BodyKind::kNone:
+      break;
     case BodyKind::kForm:
     case BodyKind::kMultipart: {
       form::Fields fields;
@@ -117,7 +118,8 @@ Expected<HttpRequest, RenderError> build_request(const RequestSpec& spec, const 
       break;
     }
   }
-  if (!content_type.empty() && !has_header(req.headers, "Content-Type")) req.headers.emplace_back("Content-Type", content_type);
+  if (!content_type.empty() && !has_header(req.headers, "Content-Type"))
+    req.headers.emplace_back("Content-Type", content_type);
   for (const auto& h : spec.headers) {
     auto v = render(h.value, scope);
     if (!v) return Unexpected{v.error()};
@@ -126,7 +128,8 @@ Expected<HttpRequest, RenderError> build_request(const RequestSpec& spec, const 
   return req;
 }
 
-Expected<ControlCall, RenderError> build_control_call(const Step& step, const Target& target, const Scope& scope) {
+Expected<ControlCall, RenderError> build_control_call(const Step& step, const Target& target,
+                                                      const Scope& scope) {
   std::optional<RenderError> failed;  // the first argument that could not be rendered
   const Scope& s = scope;
   auto text = [&](const std::optional<Text>& t) -> std::string {
@@ -159,7 +162,8 @@ Expected<ControlCall, RenderError> build_control_call(const Step& step, const Ta
       } catch (const std::exception&) {
       }
     }
-    failed = RenderError{RenderError::Kind::kBadCall, "", "expected an integer, got " + render_value(&*r)};
+    failed = RenderError{RenderError::Kind::kBadCall, "",
+                         "expected an integer, got " + render_value(&*r)};
     return std::nullopt;
   };
   ControlCall call;
@@ -177,13 +181,15 @@ Expected<ControlCall, RenderError> build_control_call(const Step& step, const Ta
         failed = f.error();
       }
     }
-    const bool needs_account = c.action == "set_inventory" || c.action == "set_flow" || c.action == "remove_flow";
+    const bool needs_account =
+        c.action == "set_inventory" || c.action == "set_flow" || c.action == "remove_flow";
     if (needs_account && !c.account) {
       const nlohmann::json* key = target.value("target.key");
       if (key) {
         call.account = value_text(*key);
       } else {
-        failed = RenderError{RenderError::Kind::kMissingTargetValue, "target.key", "the target does not define 'target.key'"};
+        failed = RenderError{RenderError::Kind::kMissingTargetValue, "target.key",
+                             "the target does not define 'target.key'"};
       }
     }
   } else {

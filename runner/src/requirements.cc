@@ -30,7 +30,8 @@ std::vector<std::string> Catalogue::ids() const {
   return out;
 }
 
-Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view text, std::string_view file) {
+Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view text,
+                                                              std::string_view file) {
   Catalogue c;
   c.file_ = std::string(file);
   auto root = yaml::parse(text, file);
@@ -45,7 +46,8 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
       error(top, "the catalogue must be a map with 'requirements'");
       return Unexpected{errors};
     }
-    if (auto e = yaml::check_keys(top, {"requirements"}, file, "the catalogue")) errors.push_back(*e);
+    if (auto e = yaml::check_keys(top, {"requirements"}, file, "the catalogue"))
+      errors.push_back(*e);
     const YAML::Node list = top["requirements"];
     if (!list.IsDefined() || !list.IsSequence()) {
       error(top, "'requirements' must be a list");
@@ -87,7 +89,8 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
           r.inferred = j.get<bool>();
         }
       }
-      if (!r.id.empty() && !is_requirement_id(r.id)) error(n["id"], "requirement ID '" + r.id + "' must match [A-Z0-9-]+");
+      if (!r.id.empty() && !is_requirement_id(r.id))
+        error(n["id"], "requirement ID '" + r.id + "' must match [A-Z0-9-]+");
       if (level == "MUST") {
         r.level = Level::kMust;
       } else if (level == "SHOULD") {
@@ -97,7 +100,8 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
       } else if (!level.empty()) {
         error(n["level"], "level must be MUST, SHOULD or MAY, got '" + level + "'");
       }
-      if (r.inferred && r.why.empty()) error(n, "an inferred requirement needs 'why' (why its level is what it is)");
+      if (r.inferred && r.why.empty())
+        error(n, "an inferred requirement needs 'why' (why its level is what it is)");
       if (r.id.empty()) continue;
       if (c.index_.count(r.id)) {
         error(n["id"], "duplicate requirement ID '" + r.id + "' (first at " +
@@ -108,7 +112,8 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
       c.requirements_.push_back(std::move(r));
     }
   } catch (const YAML::Exception& e) {
-    errors.push_back(SourceError{SourcePos{std::string(file), e.mark.line + 1, e.mark.column + 1}, e.msg});
+    errors.push_back(
+        SourceError{SourcePos{std::string(file), e.mark.line + 1, e.mark.column + 1}, e.msg});
   }
   if (!errors.empty()) return Unexpected{errors};
   return c;
@@ -116,7 +121,9 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
 
 Expected<Catalogue, std::vector<SourceError>> Catalogue::load_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Unexpected{std::vector<SourceError>{SourceError{SourcePos{path, 0, 0}, "cannot read file"}}};
+  if (!in)
+    return Unexpected{
+        std::vector<SourceError>{SourceError{SourcePos{path, 0, 0}, "cannot read file"}}};
   std::ostringstream text;
   text << in.rdbuf();
   return load(text.str(), path);

@@ -17,9 +17,10 @@ std::string_view tool_version() { return BIS_VERSION; }
 std::string new_run_id() {
   static std::atomic<uint64_t> counter{0};
   std::random_device rd;
-  const uint64_t bits = (static_cast<uint64_t>(rd()) << 32 | rd()) ^
-                        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-                        counter.fetch_add(0x9E3779B97F4A7C15ull);
+  const uint64_t bits =
+      (static_cast<uint64_t>(rd()) << 32 | rd()) ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+      counter.fetch_add(0x9E3779B97F4A7C15ull);
   char buf[9];
   std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(bits ^ (bits >> 32)));
   return buf;
@@ -42,7 +43,9 @@ bool any(const std::vector<std::string>& list, F f) {
 }  // namespace
 
 bool Selection::selects(const Suite& suite, const Scenario& sc) const {
-  auto tagged = [&](const std::string& t) { return any(sc.tags, [&](const std::string& x) { return x == t; }); };
+  auto tagged = [&](const std::string& t) {
+    return any(sc.tags, [&](const std::string& x) { return x == t; });
+  };
   if (!tags.empty() && !any(tags, tagged)) return false;
   if (any(skip_tags, tagged)) return false;
   if (!requirements.empty()) {
@@ -63,8 +66,9 @@ bool Selection::selects(const Suite& suite, const Scenario& sc) const {
   return true;
 }
 
-RunResult run(const std::vector<Suite>& suites, const Selection& selection, const Catalogue& catalogue,
-              const Target& target, const RunOptions& options, ResultListener& listener) {
+RunResult run(const std::vector<Suite>& suites, const Selection& selection,
+              const Catalogue& catalogue, const Target& target, const RunOptions& options,
+              ResultListener& listener) {
   RunResult result;
   result.tool_version = std::string(tool_version());
   result.run_id = options.run_id.empty() ? new_run_id() : options.run_id;
@@ -88,7 +92,8 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection, cons
     for (size_t k = 0; k < suites[i].scenarios.size(); ++k) {
       const Scenario& sc = suites[i].scenarios[k];
       if (!selection.selects(suites[i], sc)) continue;
-      (sc.exclusive ? exclusive : parallel).push_back(Job{i, k, result.suites.size(), sr.scenarios.size()});
+      (sc.exclusive ? exclusive : parallel)
+          .push_back(Job{i, k, result.suites.size(), sr.scenarios.size()});
       sr.scenarios.push_back(scenario_header(sc));
     }
     if (!sr.scenarios.empty()) result.suites.push_back(std::move(sr));
@@ -104,8 +109,13 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection, cons
 
   std::optional<RateLimiter> limiter;
   if (options.max_rps > 0) limiter.emplace(options.max_rps);
-  RunContext ctx{target, catalogue, result.run_id, options.request_timeout, options.scenario_timeout,
-                 limiter ? &*limiter : nullptr, start};
+  RunContext ctx{target,
+                 catalogue,
+                 result.run_id,
+                 options.request_timeout,
+                 options.scenario_timeout,
+                 limiter ? &*limiter : nullptr,
+                 start};
   std::atomic<bool> stop{false};
   std::string stop_reason;
 

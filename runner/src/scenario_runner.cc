@@ -32,15 +32,19 @@ std::string cut(std::string_view s, bool& truncated) {
 struct Outcome {
   Answer answer;
   Exchange exchange;
-  std::string error;                 // could not run
-  std::optional<RenderError> render; // a template failed
+  std::string error;                  // could not run
+  std::optional<RenderError> render;  // a template failed
   std::vector<std::string> notes;
 };
 
 class ScenarioRunner {
  public:
   ScenarioRunner(const Suite& suite, const Scenario& sc, RunContext& ctx)
-      : suite_(suite), sc_(sc), ctx_(ctx), redactor_(ctx.target.redactor), start_(Clock::now()),
+      : suite_(suite),
+        sc_(sc),
+        ctx_(ctx),
+        redactor_(ctx.target.redactor),
+        start_(Clock::now()),
         deadline_(start_ + sc.timeout.value_or(ctx.scenario_timeout)) {
     tctx_.run_id = ctx.run_id;
     tctx_.suite_id = suite.id;
@@ -57,10 +61,13 @@ class ScenarioRunner {
   }
   Duration timeout() const { return std::min(ctx_.request_timeout, remaining()); }
   std::string deadline_error() const {
-    return "the scenario's deadline (" + format_duration(sc_.timeout.value_or(ctx_.scenario_timeout)) + ") passed";
+    return "the scenario's deadline (" +
+           format_duration(sc_.timeout.value_or(ctx_.scenario_timeout)) + ") passed";
   }
   Scope scope() const { return Scope{vars_, tctx_}; }
-  std::vector<std::string> requirements(const Step& step) const { return step.covers.empty() ? sc_.covers : step.covers; }
+  std::vector<std::string> requirements(const Step& step) const {
+    return step.covers.empty() ? sc_.covers : step.covers;
+  }
 
   bool render_vars(ScenarioResult& result);
   StepResult run_step(const Step& step);
@@ -70,8 +77,8 @@ class ScenarioRunner {
   Outcome control(const Step& step);
   void record(StepResult& out, const CheckResult& check, int copy, int copies);
   void redact(Assertion& a) const;
-  Exchange exchange_of(const std::string& method, const std::string& url, const std::vector<Header>& headers,
-                       const std::string& body) const;
+  Exchange exchange_of(const std::string& method, const std::string& url,
+                       const std::vector<Header>& headers, const std::string& body) const;
 
   const Suite& suite_;
   const Scenario& sc_;
@@ -84,7 +91,8 @@ class ScenarioRunner {
 };
 
 Exchange ScenarioRunner::exchange_of(const std::string& method, const std::string& url,
-                                     const std::vector<Header>& headers, const std::string& body) const {
+                                     const std::vector<Header>& headers,
+                                     const std::string& body) const {
   Exchange e;
   e.method = method;
   e.url = redactor_.url(url);
@@ -109,7 +117,8 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
       o.error = deadline_error();
       return o;
     }
-    r = lease ? ctx_.target.api->send(*lease, req, timeout()) : ctx_.target.api->send(req, timeout());
+    r = lease ? ctx_.target.api->send(*lease, req, timeout())
+              : ctx_.target.api->send(req, timeout());
     if (!r.response || r.response->status != 429 || attempt == kMax429Retries) break;
     const auto header = r.response->header("Retry-After");
     const auto wait = header ? parse_retry_after(*header) : std::nullopt;
@@ -119,7 +128,8 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
                         " is past the scenario's deadline; not retried");
       break;
     }
-    o.notes.push_back("429 Too Many Requests: waited " + format_duration(*wait) + " (Retry-After) and retried");
+    o.notes.push_back("429 Too Many Requests: waited " + format_duration(*wait) +
+                      " (Retry-After) and retried");
     std::this_thread::sleep_for(*wait);
   }
   o.exchange.duration = r.duration;
@@ -130,7 +140,8 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
   }
   o.exchange.status = r.response->status;
   o.exchange.response_headers = redactor_.headers(r.response->headers);
-  o.exchange.response_body = cut(redactor_.body(r.response->body), o.exchange.response_body_truncated);
+  o.exchange.response_body =
+      cut(redactor_.body(r.response->body), o.exchange.response_body_truncated);
   o.answer.status = r.response->status;
   o.answer.headers = std::move(r.response->headers);
   o.answer.body = std::move(r.response->body);
@@ -157,15 +168,18 @@ Outcome ScenarioRunner::control(const Step& step) {
   if (!r.command.empty()) {
     o.exchange.method = "SHELL";
     o.exchange.url = redactor_.text(r.command);
-    o.exchange.curl = redactor_.text(r.command) + "  # BIS_ACTION=" + call.action + " BIS_ARGS=" + shell_quote(redactor_.text(call.args().dump()));
-    o.exchange.request_body = cut(redactor_.body(r.request_body), o.exchange.request_body_truncated);
+    o.exchange.curl = redactor_.text(r.command) + "  # BIS_ACTION=" + call.action +
+                      " BIS_ARGS=" + shell_quote(redactor_.text(call.args().dump()));
+    o.exchange.request_body =
+        cut(redactor_.body(r.request_body), o.exchange.request_body_truncated);
   } else {
     o.exchange = exchange_of(r.method, r.url, r.request_headers, r.request_body);
   }
   o.exchange.duration = r.duration;
   o.exchange.status = r.status;
   o.exchange.response_headers = redactor_.headers(r.response_headers);
-  o.exchange.response_body = cut(redactor_.body(r.response_body), o.exchange.response_body_truncated);
+  o.exchange.response_body =
+      cut(redactor_.body(r.response_body), o.exchange.response_body_truncated);
   if (!r.error.empty()) {
     o.error = redactor_.text(r.error);
     o.exchange.error = o.error;
@@ -195,10 +209,13 @@ void ScenarioRunner::record(StepResult& out, const CheckResult& check, int copy,
   for (Assertion a : check.assertions) {
     if (a.passed && copy > 0) continue;  // passing checks are shown once, failures per copy
     if (!a.passed && failed++ >= kMaxFailedAssertions) {
-      if (failed == kMaxFailedAssertions + 1) out.notes.push_back("further failed assertions are not shown");
+      if (failed == kMaxFailedAssertions + 1)
+        out.notes.push_back("further failed assertions are not shown");
       continue;
     }
-    if (!a.passed && copies > 1) a.message = "copy " + std::to_string(copy + 1) + " of " + std::to_string(copies) + ": " + a.message;
+    if (!a.passed && copies > 1)
+      a.message =
+          "copy " + std::to_string(copy + 1) + " of " + std::to_string(copies) + ": " + a.message;
     redact(a);
     out.assertions.push_back(std::move(a));
   }
@@ -218,7 +235,8 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
     requests.push_back(std::move(*req));
   }
   std::vector<Outcome> outcomes(static_cast<size_t>(n));
-  std::vector<HttpClient::Lease> connections;  // one each, so no copy waits for another's connection
+  std::vector<HttpClient::Lease>
+      connections;  // one each, so no copy waits for another's connection
   for (int i = 0; i < n; ++i) connections.push_back(ctx_.target.api->lease());
   {
     std::latch start(n);
@@ -226,7 +244,8 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
     for (int i = 0; i < n; ++i) {
       threads.emplace_back([&, i] {
         start.arrive_and_wait();  // all copies leave together
-        outcomes[static_cast<size_t>(i)] = send(requests[static_cast<size_t>(i)], &connections[static_cast<size_t>(i)]);
+        outcomes[static_cast<size_t>(i)] =
+            send(requests[static_cast<size_t>(i)], &connections[static_cast<size_t>(i)]);
       });
     }
     for (auto& t : threads) t.join();
@@ -236,7 +255,8 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
     out.exchanges.push_back(o.exchange);
     out.notes.insert(out.notes.end(), o.notes.begin(), o.notes.end());
     if (!o.error.empty()) {
-      if (out.error.empty()) out.error = "copy " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + o.error;
+      if (out.error.empty())
+        out.error = "copy " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + o.error;
       continue;
     }
     if (!step.expect) continue;
@@ -250,7 +270,9 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
 StepResult ScenarioRunner::run_step(const Step& step) {
   StepResult out;
   out.index = step.index;
-  out.kind = step.kind == Step::Kind::kRequest ? "request" : step.kind == Step::Kind::kControl ? "control" : "observe";
+  out.kind = step.kind == Step::Kind::kRequest   ? "request"
+             : step.kind == Step::Kind::kControl ? "control"
+                                                 : "observe";
   out.name = redactor_.text(step.name);
   out.pos = step.pos;
   out.attempts = 0;
@@ -263,8 +285,12 @@ StepResult ScenarioRunner::run_step(const Step& step) {
   for (int r = 0; step.concurrent == 0 && r < step.repeat; ++r) {
     vars_["index"] = r;
     const auto poll_deadline =
-        step.eventually ? Clock::now() + step.eventually->timeout.value_or(ctx_.target.timing.eventually) : Clock::now();
-    const Duration interval = step.eventually && step.eventually->interval ? *step.eventually->interval : kDefaultEventuallyInterval;
+        step.eventually
+            ? Clock::now() + step.eventually->timeout.value_or(ctx_.target.timing.eventually)
+            : Clock::now();
+    const Duration interval = step.eventually && step.eventually->interval
+                                  ? *step.eventually->interval
+                                  : kDefaultEventuallyInterval;
     Outcome o;
     CheckResult check;
     for (;;) {
@@ -272,13 +298,18 @@ StepResult ScenarioRunner::run_step(const Step& step) {
       ++out.attempts;
       out.notes.insert(out.notes.end(), o.notes.begin(), o.notes.end());
       if (!o.error.empty() || o.render) break;
-      if (step.expect) check = check_expectation(*step.expect, o.answer, scope(), requirements(step));
-      if (check.passed() || check.error || Clock::now() + interval >= std::min(poll_deadline, deadline_)) break;
+      if (step.expect)
+        check = check_expectation(*step.expect, o.answer, scope(), requirements(step));
+      if (check.passed() || check.error ||
+          Clock::now() + interval >= std::min(poll_deadline, deadline_))
+        break;
       std::this_thread::sleep_for(interval);
     }
     if (step.eventually && !check.passed() && !check.error && o.error.empty() && !o.render) {
-      const std::string why = " (still failing after " + format_duration(std::chrono::duration_cast<Duration>(Clock::now() - step_start)) +
-                              ", " + std::to_string(out.attempts) + " attempts)";
+      const std::string why =
+          " (still failing after " +
+          format_duration(std::chrono::duration_cast<Duration>(Clock::now() - step_start)) + ", " +
+          std::to_string(out.attempts) + " attempts)";
       for (auto& a : check.assertions) {
         if (!a.passed) a.message += why;
       }
@@ -299,7 +330,8 @@ StepResult ScenarioRunner::run_step(const Step& step) {
         CheckResult c = check_expectation(*step.expect, again.answer, scope(), requirements(step));
         o = std::move(again);
         if (!c.passed()) {
-          const std::string when = format_duration(std::chrono::duration_cast<Duration>(Clock::now() - watch_start));
+          const std::string when =
+              format_duration(std::chrono::duration_cast<Duration>(Clock::now() - watch_start));
           for (auto& a : c.assertions) {
             if (!a.passed) a.message += " (held at first, then failed after " + when + ")";
           }
@@ -328,7 +360,8 @@ StepResult ScenarioRunner::run_step(const Step& step) {
       }
     }
     if (!check.passed() && r + 1 < step.repeat) {
-      out.notes.push_back("stopped at copy " + std::to_string(r + 1) + " of " + std::to_string(step.repeat));
+      out.notes.push_back("stopped at copy " + std::to_string(r + 1) + " of " +
+                          std::to_string(step.repeat));
       break;
     }
   }
@@ -352,7 +385,8 @@ bool ScenarioRunner::render_vars(ScenarioResult& result) {
       } else if (value.error().kind != RenderError::Kind::kMissingTargetValue) {
         // A variable that needs a target value nobody uses stays undefined; anything else is a bug.
         result.verdict = Verdict::kError;
-        result.reason = redactor_.text("variable " + v.name + " (" + v.value.pos.to_string() + "): " + value.error().message);
+        result.reason = redactor_.text("variable " + v.name + " (" + v.value.pos.to_string() +
+                                       "): " + value.error().message);
         return false;
       }
     }

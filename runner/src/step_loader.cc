@@ -20,9 +20,10 @@ void add_unique(std::vector<std::string>& list, std::string_view value) {
 
 bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
   st.kind = Step::Kind::kRequest;
-  if (!check_map(node, {"method", "endpoint", "path", "list", "query", "headers", "form",
-                           "multipart", "json", "body", "content_type"},
-                    "a request")) {
+  if (!check_map(node,
+                 {"method", "endpoint", "path", "list", "query", "headers", "form", "multipart",
+                  "json", "body", "content_type"},
+                 "a request")) {
     return false;
   }
   RequestSpec& r = st.request;
@@ -46,12 +47,14 @@ bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
     if (std::find(names.begin(), names.end(), r.endpoint) == names.end()) {
       std::string m = "unknown endpoint '" + r.endpoint + "'";
       const std::string guess = closest_match(r.endpoint, names);
-      m += guess.empty() ? " (known: subscribe, onsite_subscribe, list_subscribe)" : " (did you mean '" + guess + "'?)";
+      m += guess.empty() ? " (known: subscribe, onsite_subscribe, list_subscribe)"
+                         : " (did you mean '" + guess + "'?)";
       error(endpoint, m);
       return false;
     }
     if (r.endpoint == "subscribe") add_unique(sc.implied, protocol::capability::kSubscribe);
-    if (r.endpoint == "onsite_subscribe") add_unique(sc.implied, protocol::capability::kOnsiteEndpoint);
+    if (r.endpoint == "onsite_subscribe")
+      add_unique(sc.implied, protocol::capability::kOnsiteEndpoint);
     if (r.endpoint == "list_subscribe") add_unique(sc.implied, protocol::capability::kListApi);
   } else {
     r.path = text(path, "path");
@@ -60,11 +63,14 @@ bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
     }
   }
   if (const YAML::Node n = get(node, "list"); n.IsDefined()) r.list = text(n, "list");
-  if (r.endpoint == "list_subscribe" && !r.list) error(node, "endpoint list_subscribe needs 'list'");
+  if (r.endpoint == "list_subscribe" && !r.list)
+    error(node, "endpoint list_subscribe needs 'list'");
   if (const YAML::Node n = get(node, "query"); n.IsDefined()) r.query = named_texts(n, "query");
-  if (const YAML::Node n = get(node, "headers"); n.IsDefined()) r.headers = named_texts(n, "headers");
+  if (const YAML::Node n = get(node, "headers"); n.IsDefined())
+    r.headers = named_texts(n, "headers");
   int bodies = 0;
-  for (const char* key : {"form", "multipart", "json", "body"}) bodies += get(node, key).IsDefined();
+  for (const char* key : {"form", "multipart", "json", "body"})
+    bodies += get(node, key).IsDefined();
   if (bodies > 1) error(node, "a request has at most one of 'form', 'multipart', 'json' or 'body'");
   if (const YAML::Node n = get(node, "form"); n.IsDefined()) {
     r.body_kind = BodyKind::kForm;
@@ -81,11 +87,13 @@ bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
     if (auto t = text(b, "body")) r.raw = *t;
   }
   if (const YAML::Node n = get(node, "content_type"); n.IsDefined()) {
-    if (r.body_kind != BodyKind::kRaw) error(n, "content_type goes with 'body' (form, multipart and json set their own)");
+    if (r.body_kind != BodyKind::kRaw)
+      error(n, "content_type goes with 'body' (form, multipart and json set their own)");
     r.content_type = text(n, "content_type");
   }
   if (st.name.empty()) {
-    st.name = r.method.text + " " + (r.endpoint.empty() ? (r.path ? r.path->text : "") : r.endpoint);
+    st.name =
+        r.method.text + " " + (r.endpoint.empty() ? (r.path ? r.path->text : "") : r.endpoint);
   }
   return true;
 }
@@ -98,7 +106,8 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
   if (node.IsScalar()) {
     c.action = node.Scalar();
   } else {
-    if (!check_map(node, {"action", "account", "variant", "inventory", "flow"}, "a control step")) return false;
+    if (!check_map(node, {"action", "account", "variant", "inventory", "flow"}, "a control step"))
+      return false;
     const YAML::Node a = get(node, "action");
     if (!a.IsDefined()) {
       error(node, "a control step needs 'action'");
@@ -107,8 +116,8 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
     c.action = scalar(a, "action").value_or("");
     args = node;
   }
-  static const std::vector<std::string> kActions = {"reset", "set_inventory", "set_flow", "remove_flow",
-                                                    "clear_requests"};
+  static const std::vector<std::string> kActions = {"reset", "set_inventory", "set_flow",
+                                                    "remove_flow", "clear_requests"};
   if (std::find(kActions.begin(), kActions.end(), c.action) == kActions.end()) {
     std::string m = "unknown control action '" + c.action + "'";
     const std::string guess = closest_match(c.action, kActions);
@@ -129,7 +138,8 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
   };
   const bool shared = c.action != "set_inventory";
   if (shared && !sc.exclusive) {
-    error(node, "control action " + c.action + " changes state other scenarios share: the scenario must be 'exclusive: true'");
+    error(node, "control action " + c.action +
+                    " changes state other scenarios share: the scenario must be 'exclusive: true'");
   }
   if (c.action == "reset") {
     allow({});
@@ -156,7 +166,8 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
                                  : std::initializer_list<std::string_view>{"account"});
     add_unique(sc.implied, protocol::capability::kFlow);
     if (const YAML::Node f = get(args, "flow"); f.IsDefined()) {
-      if (check_map(f, {"enabled", "threshold", "batch_size", "batch_interval_seconds"}, "flow")) c.flow = value(f);
+      if (check_map(f, {"enabled", "threshold", "batch_size", "batch_interval_seconds"}, "flow"))
+        c.flow = value(f);
     }
   }
   if (const YAML::Node a = get(args, "account"); a.IsDefined()) {
@@ -170,7 +181,8 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
 
 bool Loader::observe(const YAML::Node& node, Step& st, Scenario& sc) {
   st.kind = Step::Kind::kObserve;
-  if (!check_map(node, {"what", "account", "email", "variant", "list", "path", "limit"}, "an observation")) {
+  if (!check_map(node, {"what", "account", "email", "variant", "list", "path", "limit"},
+                 "an observation")) {
     return false;
   }
   ObserveSpec& o = st.observe;
@@ -191,7 +203,8 @@ bool Loader::observe(const YAML::Node& node, Step& st, Scenario& sc) {
     error(what, m);
     return false;
   }
-  add_unique(sc.implied, o.what == "list_members" ? std::string(protocol::capability::kListMembers) : o.what);
+  add_unique(sc.implied,
+             o.what == "list_members" ? std::string(protocol::capability::kListMembers) : o.what);
   auto opt = [&](const char* key, std::optional<Text>& out) {
     if (const YAML::Node n = get(node, key); n.IsDefined()) out = text(n, key);
   };
@@ -203,7 +216,8 @@ bool Loader::observe(const YAML::Node& node, Step& st, Scenario& sc) {
   if (const YAML::Node n = get(node, "limit"); n.IsDefined()) o.limit = value(n);
   if (o.what == "list_members" && !o.list) error(node, "observing list_members needs 'list'");
   if (o.what != "list_members" && o.list) error(node, "'list' applies to list_members only");
-  if (o.what != "requests" && (o.path || o.limit)) error(node, "'path' and 'limit' apply to requests only");
+  if (o.what != "requests" && (o.path || o.limit))
+    error(node, "'path' and 'limit' apply to requests only");
   if (st.name.empty()) st.name = "observe " + o.what;
   return true;
 }

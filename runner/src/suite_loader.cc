@@ -50,7 +50,8 @@ class SuiteLoader {
   explicit SuiteLoader(Loader& l) : l_(l) {}
 
   std::optional<Suite> suite(const YAML::Node& root) {
-    if (!l_.check_map(root, {"suite", "name", "description", "tags", "requires", "vars", "scenarios"},
+    if (!l_.check_map(root,
+                      {"suite", "name", "description", "tags", "requires", "vars", "scenarios"},
                       "a suite")) {
       return std::nullopt;
     }
@@ -74,7 +75,8 @@ class SuiteLoader {
     l_.save_suite_scope();
     const YAML::Node scenarios = Loader::get(root, "scenarios");
     if (!scenarios.IsDefined() || !scenarios.IsSequence() || scenarios.size() == 0) {
-      l_.error(scenarios.IsDefined() ? scenarios : root, "a suite needs a non-empty list 'scenarios'");
+      l_.error(scenarios.IsDefined() ? scenarios : root,
+               "a suite needs a non-empty list 'scenarios'");
       return s;
     }
     std::set<std::string> ids;
@@ -140,8 +142,9 @@ class SuiteLoader {
   }
 
   std::optional<Scenario> scenario(const YAML::Node& node, const Suite& suite) {
-    if (!l_.check_map(node, {"id", "name", "description", "covers", "requires", "tags", "vars",
-                             "exclusive", "timeout", "steps"},
+    if (!l_.check_map(node,
+                      {"id", "name", "description", "covers", "requires", "tags", "vars",
+                       "exclusive", "timeout", "steps"},
                       "a scenario")) {
       return std::nullopt;
     }
@@ -151,7 +154,8 @@ class SuiteLoader {
     if (!id.IsDefined()) {
       l_.error(node, "a scenario needs 'id'");
     } else if (auto v = l_.scalar(id, "id"); v && !is_id(*v)) {
-      l_.error(id, "scenario id '" + *v + "' must match [a-z0-9][a-z0-9-]* (at most 64 characters)");
+      l_.error(id,
+               "scenario id '" + *v + "' must match [a-z0-9][a-z0-9-]* (at most 64 characters)");
     } else if (v) {
       sc.id = *v;
     }
@@ -160,7 +164,9 @@ class SuiteLoader {
     const YAML::Node covers = Loader::get(node, "covers");
     sc.covers = l_.string_list(covers, "covers");
     sc.covers_pos = l_.pos(covers.IsDefined() ? covers : node);
-    if (sc.covers.empty()) l_.error(covers.IsDefined() ? covers : node, "a scenario needs a non-empty 'covers' list of requirement IDs");
+    if (sc.covers.empty())
+      l_.error(covers.IsDefined() ? covers : node,
+               "a scenario needs a non-empty 'covers' list of requirement IDs");
     check_requirement_ids(covers, sc.covers);
     sc.requires_ = suite.requires_;
     for (const auto& c : capabilities(Loader::get(node, "requires"))) add_unique(sc.requires_, c);
@@ -169,7 +175,8 @@ class SuiteLoader {
     if (const YAML::Node n = Loader::get(node, "exclusive"); n.IsDefined()) {
       sc.exclusive = l_.boolean(n, "exclusive").value_or(false);
     }
-    if (const YAML::Node n = Loader::get(node, "timeout"); n.IsDefined()) sc.timeout = l_.duration(n, "timeout");
+    if (const YAML::Node n = Loader::get(node, "timeout"); n.IsDefined())
+      sc.timeout = l_.duration(n, "timeout");
     l_.begin_scope();
     sc.vars = vars(Loader::get(node, "vars"));
     const YAML::Node steps = Loader::get(node, "steps");
@@ -189,7 +196,8 @@ class SuiteLoader {
 
   void check_requirement_ids(const YAML::Node& node, const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
-      if (!is_requirement_id(id)) l_.error(node, "requirement ID '" + id + "' must match [A-Z0-9-]+");
+      if (!is_requirement_id(id))
+        l_.error(node, "requirement ID '" + id + "' must match [A-Z0-9-]+");
     }
   }
 
@@ -200,15 +208,17 @@ class SuiteLoader {
 };
 
 std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
-  if (!l_.check_map(node, {"name", "covers", "request", "control", "observe", "expect", "capture",
-                           "eventually", "consistently", "repeat", "concurrent"},
+  if (!l_.check_map(node,
+                    {"name", "covers", "request", "control", "observe", "expect", "capture",
+                     "eventually", "consistently", "repeat", "concurrent"},
                     "a step")) {
     return std::nullopt;
   }
   Step st;
   st.pos = l_.pos(node);
   int actions = 0;
-  for (const char* key : {"request", "control", "observe"}) actions += Loader::get(node, key).IsDefined();
+  for (const char* key : {"request", "control", "observe"})
+    actions += Loader::get(node, key).IsDefined();
   if (actions != 1) {
     l_.error(node, "a step needs exactly one of 'request', 'control' or 'observe'");
     return std::nullopt;
@@ -218,11 +228,13 @@ std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
   }
   if (const YAML::Node n = Loader::get(node, "concurrent"); n.IsDefined()) {
     st.concurrent = static_cast<int>(l_.integer(n, "concurrent", 1, kMaxCopies).value_or(1));
-    if (Loader::get(node, "repeat").IsDefined()) l_.error(n, "a step has either 'repeat' or 'concurrent', not both");
+    if (Loader::get(node, "repeat").IsDefined())
+      l_.error(n, "a step has either 'repeat' or 'concurrent', not both");
   }
   l_.set_index_in_scope(Loader::get(node, "repeat").IsDefined() || st.concurrent > 0);
   st.covers = l_.string_list(Loader::get(node, "covers"), "covers");
-  st.covers_pos = l_.pos(Loader::get(node, "covers").IsDefined() ? Loader::get(node, "covers") : node);
+  st.covers_pos =
+      l_.pos(Loader::get(node, "covers").IsDefined() ? Loader::get(node, "covers") : node);
   check_requirement_ids(Loader::get(node, "covers"), st.covers);
   bool ok;
   if (const YAML::Node r = Loader::get(node, "request"); r.IsDefined()) {
@@ -232,7 +244,8 @@ std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
   } else {
     ok = l_.observe(Loader::get(node, "observe"), st, sc);
   }
-  if (const YAML::Node n = Loader::get(node, "name"); n.IsDefined()) st.name = l_.scalar(n, "name").value_or("");
+  if (const YAML::Node n = Loader::get(node, "name"); n.IsDefined())
+    st.name = l_.scalar(n, "name").value_or("");
   if (const YAML::Node n = Loader::get(node, "expect"); n.IsDefined()) {
     st.expect = l_.expectation(n, st.kind == Step::Kind::kObserve);
   }
@@ -245,7 +258,9 @@ std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
     const YAML::Node n = Loader::get(node, key);
     if (!n.IsDefined()) continue;
     if (st.kind != Step::Kind::kObserve && !safe_request) {
-      l_.error(n, std::string(key) + " applies to observe steps and GET/HEAD requests (it would repeat side effects)");
+      l_.error(
+          n, std::string(key) +
+                 " applies to observe steps and GET/HEAD requests (it would repeat side effects)");
       continue;
     }
     if (st.concurrent > 0) l_.error(n, std::string(key) + " cannot be combined with concurrent");
@@ -277,8 +292,10 @@ std::optional<Poll> SuiteLoader::poll(const YAML::Node& node, bool eventually) {
     return std::nullopt;
   }
   Poll p{l_.pos(node), std::nullopt, std::nullopt, std::nullopt};
-  if (const YAML::Node n = Loader::get(node, "timeout"); n.IsDefined()) p.timeout = l_.duration(n, "timeout");
-  if (const YAML::Node n = Loader::get(node, "for"); n.IsDefined()) p.duration = l_.duration(n, "for");
+  if (const YAML::Node n = Loader::get(node, "timeout"); n.IsDefined())
+    p.timeout = l_.duration(n, "timeout");
+  if (const YAML::Node n = Loader::get(node, "for"); n.IsDefined())
+    p.duration = l_.duration(n, "for");
   if (const YAML::Node n = Loader::get(node, "interval"); n.IsDefined()) {
     p.interval = l_.duration(n, "interval");
     if (p.interval && p.interval->count() <= 0) l_.error(n, "interval must be positive");
@@ -290,7 +307,8 @@ std::optional<Poll> SuiteLoader::poll(const YAML::Node& node, bool eventually) {
 
 namespace {
 
-Expected<Suite, SourceErrors> load_root(Expected<YAML::Node, SourceError> root, const std::string& file) {
+Expected<Suite, SourceErrors> load_root(Expected<YAML::Node, SourceError> root,
+                                        const std::string& file) {
   if (!root) return Unexpected{SourceErrors{root.error()}};
   if (!root->IsDefined() || root->IsNull()) {
     return Unexpected{SourceErrors{SourceError{SourcePos{file, 1, 1}, "empty suite file"}}};
@@ -300,7 +318,8 @@ Expected<Suite, SourceErrors> load_root(Expected<YAML::Node, SourceError> root, 
   try {
     suite = SuiteLoader(loader).suite(*root);
   } catch (const YAML::Exception& e) {
-    loader.errors().push_back(SourceError{SourcePos{file, e.mark.line + 1, e.mark.column + 1}, e.msg});
+    loader.errors().push_back(
+        SourceError{SourcePos{file, e.mark.line + 1, e.mark.column + 1}, e.msg});
   }
   if (!loader.errors().empty() || !suite) return Unexpected{std::move(loader.errors())};
   return std::move(*suite);

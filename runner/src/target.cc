@@ -9,7 +9,8 @@ namespace bis::runner {
 using nlohmann::json;
 
 Endpoints default_endpoints() {
-  return Endpoints{std::string(protocol::kSubscribePath), std::string(protocol::kOnsiteSubscribePath),
+  return Endpoints{std::string(protocol::kSubscribePath),
+                   std::string(protocol::kOnsiteSubscribePath),
                    std::string(protocol::kListSubscribePath)};
 }
 

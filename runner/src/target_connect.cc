@@ -32,21 +32,24 @@ Unexpected<ConnectError> fail(int code, std::string message) {
 }
 
 // GET /health of a control surface; the first contact with a mock-like target.
-Expected<json, ConnectError> health(ControlSurface& control, Duration timeout, const std::string& where) {
+Expected<json, ConnectError> health(ControlSurface& control, Duration timeout,
+                                    const std::string& where) {
   ControlCall call;
   call.action = "health";
   ControlResult r = control.call(call, timeout);
   if (!r.error.empty()) {
     const bool unreachable = r.transport != TransportError::kNone;
-    return fail(unreachable ? 3 : 2, (unreachable ? "target unreachable: " : "") + where + ": " + r.error);
+    return fail(unreachable ? 3 : 2,
+                (unreachable ? "target unreachable: " : "") + where + ": " + r.error);
   }
   const json& h = *r.answer;
   if (!h.is_object() || !h.contains("protocol")) {
     return fail(2, where + ": GET /health did not answer the control protocol's health record");
   }
   if (h["protocol"] != json(std::string(protocol::kVersion))) {
-    return fail(2, where + ": control protocol version " + h["protocol"].dump() + " is not supported (this runner speaks " +
-                       std::string(protocol::kVersion) + ")");
+    return fail(2, where + ": control protocol version " + h["protocol"].dump() +
+                       " is not supported (this runner speaks " + std::string(protocol::kVersion) +
+                       ")");
   }
   return h;
 }
@@ -62,7 +65,8 @@ void apply_health(Target& t, const json& h) {
 }
 
 // A mock-like target: everything comes from its control protocol.
-Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url, const ConnectOptions& o) {
+Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url,
+                                               const ConnectOptions& o) {
   auto api = HttpClient::create(url, o.tls, o.connections);
   if (!api) return fail(2, "--target: " + api.error());
   t.api = std::move(*api);
@@ -109,7 +113,8 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
   t.values = p.values;
   t.email_domain = p.email_domain;
   t.timing = p.timing;
-  if (t.values.contains("private_key")) t.redactor.add_secret(t.values["private_key"].get<std::string>());
+  if (t.values.contains("private_key"))
+    t.redactor.add_secret(t.values["private_key"].get<std::string>());
   std::optional<json> h;
   if (!p.control_url.empty()) {
     auto admin = HttpClient::create(p.control_url, tls, o.connections);
@@ -129,11 +134,14 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
     // No list and no protocol to ask: what the commands make possible.
     t.capabilities.push_back(std::string(protocol::capability::kSubscribe));
     for (const auto& [action, cmd] : p.commands) {
-      if (action == "set_inventory") t.capabilities.push_back(std::string(protocol::capability::kInventory));
+      if (action == "set_inventory")
+        t.capabilities.push_back(std::string(protocol::capability::kInventory));
       if (action == "set_flow") t.capabilities.push_back(std::string(protocol::capability::kFlow));
       if (action == "reset") t.capabilities.push_back(std::string(protocol::capability::kReset));
-      if (action == "list_members") t.capabilities.push_back(std::string(protocol::capability::kListMembers));
-      if (action == "subscriptions" || action == "events" || action == "notifications" || action == "requests") {
+      if (action == "list_members")
+        t.capabilities.push_back(std::string(protocol::capability::kListMembers));
+      if (action == "subscriptions" || action == "events" || action == "notifications" ||
+          action == "requests") {
         t.capabilities.push_back(action);
       }
     }
@@ -177,7 +185,8 @@ Expected<bool, ConnectError> start_mock(ConnectedTarget& c, ConnectOptions o) {
     if (r.response && r.response->status == 200) break;
     if (!c.mock->running() || std::chrono::steady_clock::now() + pause > deadline) {
       return fail(3, *exe + " is not healthy at " + url + "/__admin/health" +
-                         (r.response ? " (status " + std::to_string(r.response->status) + ")" : ": " + r.error) +
+                         (r.response ? " (status " + std::to_string(r.response->status) + ")"
+                                     : ": " + r.error) +
                          "; it wrote:\n" + c.mock->stderr_text());
     }
     std::this_thread::sleep_for(pause);  // readiness polling with back-off, bounded by the deadline
@@ -197,7 +206,8 @@ Expected<bool, ConnectError> start_mock(ConnectedTarget& c, ConnectOptions o) {
 Expected<std::string, std::string> find_mock_executable(const std::string& explicit_path) {
   std::error_code ec;
   if (!explicit_path.empty()) {
-    if (access(explicit_path.c_str(), X_OK) == 0 && !fs::is_directory(explicit_path, ec)) return explicit_path;
+    if (access(explicit_path.c_str(), X_OK) == 0 && !fs::is_directory(explicit_path, ec))
+      return explicit_path;
     return Unexpected{"--mock-exe " + explicit_path + ": not an executable file"};
   }
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -211,12 +221,15 @@ Expected<std::string, std::string> find_mock_executable(const std::string& expli
       const size_t colon = rest.find(':');
       const std::string dir(rest.substr(0, colon));
       const fs::path candidate = fs::path(dir.empty() ? "." : dir) / "bis-mock";
-      if (access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate, ec)) return candidate.string();
+      if (access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate, ec))
+        return candidate.string();
       if (colon == std::string_view::npos) break;
       rest.remove_prefix(colon + 1);
     }
   }
-  return Unexpected{std::string("cannot find bis-mock (not next to bis-conform, not on PATH); build it, or pass --mock-exe PATH, or --target URL")};
+  return Unexpected{
+      std::string("cannot find bis-mock (not next to bis-conform, not on PATH); build it, or pass "
+                  "--mock-exe PATH, or --target URL")};
 }
 
 Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const ConnectOptions& o) {
@@ -233,7 +246,8 @@ Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const Co
   } else if (std::error_code ec; fs::is_regular_file(o.target, ec)) {
     ok = connect_profile(c->target, o);
   } else {
-    return fail(2, "--target " + o.target + ": not 'mock', an http(s):// URL, or a target profile file");
+    return fail(
+        2, "--target " + o.target + ": not 'mock', an http(s):// URL, or a target profile file");
   }
   if (!ok) return Unexpected{ok.error()};
   c->target.info.capabilities = c->target.capabilities;

@@ -28,9 +28,12 @@ class ProfileLoader {
 
   std::vector<SourceError> errors;
 
-  void error(const YAML::Node& n, std::string m) { errors.push_back(yaml::error_at(n, file_, std::move(m))); }
+  void error(const YAML::Node& n, std::string m) {
+    errors.push_back(yaml::error_at(n, file_, std::move(m)));
+  }
 
-  void keys(const YAML::Node& n, std::initializer_list<std::string_view> allowed, std::string_view context) {
+  void keys(const YAML::Node& n, std::initializer_list<std::string_view> allowed,
+            std::string_view context) {
     if (!n.IsMap()) {
       error(n, std::string(context) + " must be a map");
       return;
@@ -50,7 +53,8 @@ class ProfileLoader {
       }
       auto value = env_(name.Scalar());
       if (!value) {
-        error(name, "environment variable " + name.Scalar() + " (for " + std::string(what) + ") is not set");
+        error(name, "environment variable " + name.Scalar() + " (for " + std::string(what) +
+                        ") is not set");
         return std::nullopt;
       }
       bool secret = true;
@@ -82,7 +86,8 @@ class ProfileLoader {
       if (!known && !n["platform"].IsMap()) {
         std::string m = "unknown platform '" + p + "'";
         const std::string guess = closest_match(p, fixtures::kPlatforms);
-        m += guess.empty() ? " (known: shopify, bigcommerce, magento_two, api)" : " (did you mean '" + guess + "'?)";
+        m += guess.empty() ? " (known: shopify, bigcommerce, magento_two, api)"
+                           : " (did you mean '" + guess + "'?)";
         error(n["platform"], m);
       }
     }
@@ -105,7 +110,8 @@ class ProfileLoader {
 
 }  // namespace
 
-Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std::string& path, const GetEnv& env) {
+Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std::string& path,
+                                                                      const GetEnv& env) {
   auto parsed = yaml::parse_file(path);
   if (!parsed) return Unexpected{std::vector<SourceError>{parsed.error()}};
   const YAML::Node root = *parsed;
@@ -115,8 +121,9 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
   p.endpoints = default_endpoints();
   p.commands_cwd = std::filesystem::absolute(path).parent_path().string();
   try {
-    l.keys(root, {"name", "base_url", "tls", "headers", "email_domain", "account", "variants", "accounts",
-                  "lists", "endpoints", "control", "capabilities", "timing"},
+    l.keys(root,
+           {"name", "base_url", "tls", "headers", "email_domain", "account", "variants", "accounts",
+            "lists", "endpoints", "control", "capabilities", "timing"},
            "a target profile");
     if (!root.IsMap()) return Unexpected{l.errors};
     if (const YAML::Node n = root["name"]; n.IsDefined()) p.name = l.str(n, "name").value_or("");
@@ -136,23 +143,28 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
           p.tls.ca_file = (std::filesystem::path(p.commands_cwd) / p.tls.ca_file).string();
         }
       }
-      if (const YAML::Node i = t["insecure"]; i.IsDefined()) p.tls.insecure = yaml::to_json(i) == json(true);
+      if (const YAML::Node i = t["insecure"]; i.IsDefined())
+        p.tls.insecure = yaml::to_json(i) == json(true);
     }
     if (const YAML::Node h = root["headers"]; h.IsDefined()) {
       if (!h.IsMap()) {
         l.error(h, "headers must be a map of name: value");
       } else {
         for (auto it = h.begin(); it != h.end(); ++it) {
-          if (auto v = l.str(it->second, "header " + it->first.Scalar())) p.headers.emplace_back(it->first.Scalar(), *v);
+          if (auto v = l.str(it->second, "header " + it->first.Scalar()))
+            p.headers.emplace_back(it->first.Scalar(), *v);
         }
       }
     }
-    if (const YAML::Node n = root["email_domain"]; n.IsDefined()) p.email_domain = l.str(n, "email_domain").value_or(p.email_domain);
-    if (const YAML::Node n = root["account"]; n.IsDefined()) p.values.update(l.account(n, "account"));
+    if (const YAML::Node n = root["email_domain"]; n.IsDefined())
+      p.email_domain = l.str(n, "email_domain").value_or(p.email_domain);
+    if (const YAML::Node n = root["account"]; n.IsDefined())
+      p.values.update(l.account(n, "account"));
     if (const YAML::Node n = root["variants"]; n.IsDefined()) {
       l.keys(n, {"in_stock", "out_of_stock", "unknown"}, "variants");
       json v = json::object();
-      for (const char* k : {"in_stock", "out_of_stock", "unknown"}) l.set(v, k, n, std::string("variants.") + k);
+      for (const char* k : {"in_stock", "out_of_stock", "unknown"})
+        l.set(v, k, n, std::string("variants.") + k);
       p.values["variants"] = v;
     }
     if (const YAML::Node n = root["accounts"]; n.IsDefined() && n.IsMap()) {
@@ -174,17 +186,20 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
     if (const YAML::Node n = root["lists"]; n.IsDefined()) {
       l.keys(n, {"double_opt_in", "single_opt_in"}, "lists");
       json v = json::object();
-      for (const char* k : {"double_opt_in", "single_opt_in"}) l.set(v, k, n, std::string("lists.") + k);
+      for (const char* k : {"double_opt_in", "single_opt_in"})
+        l.set(v, k, n, std::string("lists.") + k);
       p.values["lists"] = v;
     }
     if (const YAML::Node n = root["endpoints"]; n.IsDefined()) {
       l.keys(n, {"subscribe", "onsite_subscribe", "list_subscribe"}, "endpoints");
-      for (auto [key, out] : {std::pair<const char*, std::string*>{"subscribe", &p.endpoints.subscribe},
-                              {"onsite_subscribe", &p.endpoints.onsite_subscribe},
-                              {"list_subscribe", &p.endpoints.list_subscribe}}) {
+      for (auto [key, out] :
+           {std::pair<const char*, std::string*>{"subscribe", &p.endpoints.subscribe},
+            {"onsite_subscribe", &p.endpoints.onsite_subscribe},
+            {"list_subscribe", &p.endpoints.list_subscribe}}) {
         if (const YAML::Node e = n[key]; e.IsDefined()) {
           *out = l.str(e, key).value_or(*out);
-          if (out->empty() || (*out)[0] != '/') l.error(e, std::string(key) + " must be a path starting with '/'");
+          if (out->empty() || (*out)[0] != '/')
+            l.error(e, std::string(key) + " must be a path starting with '/'");
         }
       }
       if (p.endpoints.list_subscribe.find("{list}") == std::string::npos) {
@@ -197,12 +212,14 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
         p.control_url = l.str(u, "control.url").value_or("");
         if (auto parsed_url = parse_url(p.control_url); !parsed_url) l.error(u, parsed_url.error());
       }
-      if (const YAML::Node t = c["token"]; t.IsDefined()) p.control_token = l.str(t, "control.token").value_or("");
+      if (const YAML::Node t = c["token"]; t.IsDefined())
+        p.control_token = l.str(t, "control.token").value_or("");
       if (const YAML::Node d = c["cwd"]; d.IsDefined()) {
         const std::string cwd = l.str(d, "control.cwd").value_or(".");
         p.commands_cwd = (std::filesystem::path(p.commands_cwd) / cwd).lexically_normal().string();
       }
-      if (const YAML::Node t = c["timeout"]; t.IsDefined()) p.command_timeout = l.duration(t, "control.timeout").value_or(p.command_timeout);
+      if (const YAML::Node t = c["timeout"]; t.IsDefined())
+        p.command_timeout = l.duration(t, "control.timeout").value_or(p.command_timeout);
       if (const YAML::Node cmds = c["commands"]; cmds.IsDefined()) {
         if (!cmds.IsMap()) {
           l.error(cmds, "control.commands must be a map of action to shell command");
@@ -210,7 +227,8 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
           const auto& actions = control_actions();
           for (auto it = cmds.begin(); it != cmds.end(); ++it) {
             const std::string action = it->first.Scalar();
-            if (std::find(actions.begin(), actions.end(), action) == actions.end() || action == "fixtures") {
+            if (std::find(actions.begin(), actions.end(), action) == actions.end() ||
+                action == "fixtures") {
               std::string m = "unknown control action '" + action + "'";
               const std::string guess = closest_match(action, actions);
               if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
@@ -221,7 +239,8 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
           }
         }
       }
-      if (!p.control_url.empty() && !p.commands.empty()) l.error(c, "control has either 'url' or 'commands', not both");
+      if (!p.control_url.empty() && !p.commands.empty())
+        l.error(c, "control has either 'url' or 'commands', not both");
     }
     if (const YAML::Node n = root["capabilities"]; n.IsDefined()) {
       std::vector<std::string> caps;
@@ -242,8 +261,10 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
     }
     if (const YAML::Node t = root["timing"]; t.IsDefined()) {
       l.keys(t, {"settle", "eventually"}, "timing");
-      if (const YAML::Node s = t["settle"]; s.IsDefined()) p.timing.settle = l.duration(s, "timing.settle").value_or(p.timing.settle);
-      if (const YAML::Node e = t["eventually"]; e.IsDefined()) p.timing.eventually = l.duration(e, "timing.eventually").value_or(p.timing.eventually);
+      if (const YAML::Node s = t["settle"]; s.IsDefined())
+        p.timing.settle = l.duration(s, "timing.settle").value_or(p.timing.settle);
+      if (const YAML::Node e = t["eventually"]; e.IsDefined())
+        p.timing.eventually = l.duration(e, "timing.eventually").value_or(p.timing.eventually);
     }
   } catch (const YAML::Exception& e) {
     l.errors.push_back(SourceError{SourcePos{path, e.mark.line + 1, e.mark.column + 1}, e.msg});

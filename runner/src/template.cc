@@ -14,20 +14,19 @@ struct Template::Expr {
   enum class Kind { kPath, kString, kInteger, kCall };
   Kind kind = Kind::kPath;
   std::vector<std::variant<std::string, long long>> path;  // kPath
-  std::string text;     // kPath: as written; kString: the value; kCall: function name
+  std::string text;  // kPath: as written; kString: the value; kCall: function name
   long long integer = 0;
   std::vector<Expr> args;
 };
 
 struct Template::Piece {
-  std::string literal;               // used when !expr
+  std::string literal;  // used when !expr
   std::unique_ptr<Template::Expr> expr;
 };
 
 namespace {
 
 using Expr = Template::Expr;
-
 
 class Parser {
  public:
@@ -107,7 +106,8 @@ class Parser {
         ++i_;
         const size_t n = i_;
         while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
-        if (n == i_ || i_ - n > 12 || i_ >= s_.size() || s_[i_] != ']') return fail("expected [index]");
+        if (n == i_ || i_ - n > 12 || i_ >= s_.size() || s_[i_] != ']')
+          return fail("expected [index]");
         e.path.emplace_back(std::stoll(std::string(s_.substr(n, i_ - n))));
         ++i_;
       }
@@ -169,8 +169,10 @@ void collect(const Expr& e, std::vector<std::string>& out) {
 
 Expected<json, RenderError> eval(const Expr& e, const json& vars, const TemplateContext& ctx) {
   switch (e.kind) {
-    case Expr::Kind::kString: return json(e.text);
-    case Expr::Kind::kInteger: return json(e.integer);
+    case Expr::Kind::kString:
+      return json(e.text);
+    case Expr::Kind::kInteger:
+      return json(e.integer);
     case Expr::Kind::kCall: {
       std::vector<json> args;
       for (const Expr& a : e.args) {
@@ -180,7 +182,8 @@ Expected<json, RenderError> eval(const Expr& e, const json& vars, const Template
       }
       return call_function(e.text, std::move(args), ctx);
     }
-    case Expr::Kind::kPath: break;
+    case Expr::Kind::kPath:
+      break;
   }
   const json* cur = &vars;
   for (const auto& seg : e.path) {
@@ -255,7 +258,8 @@ Expected<Template, std::string> Template::parse(std::string_view text) {
         break;
       }
     }
-    if (close + 1 >= text.size()) return Unexpected{"unterminated '{{' in '" + std::string(text) + "'"};
+    if (close + 1 >= text.size())
+      return Unexpected{"unterminated '{{' in '" + std::string(text) + "'"};
     auto expr = Parser(text.substr(open + 2, close - open - 2)).parse_all();
     if (!expr) return Unexpected{expr.error()};
     t.pieces_.push_back(Piece{"", std::make_unique<Expr>(std::move(*expr))});
@@ -300,7 +304,7 @@ Expected<json, RenderError> Template::render(const json& vars, const TemplateCon
 }
 
 Expected<std::string, RenderError> Template::render_string(const json& vars,
-                                                          const TemplateContext& ctx) const {
+                                                           const TemplateContext& ctx) const {
   auto v = render(vars, ctx);
   if (!v) return Unexpected{v.error()};
   return value_text(*v);

@@ -1,7 +1,8 @@
+#include "template_functions.h"
+
 #include <cstdio>
 
 #include "bis/common/text.h"
-#include "template_functions.h"
 
 namespace bis::runner {
 
@@ -90,7 +91,6 @@ Expected<json, RenderError> call_function(const std::string& fn, std::vector<jso
   }
   return json(args[0].dump(-1, ' ', false, json::error_handler_t::replace));  // json()
 }
-
 
 std::string scenario_email(const TemplateContext& ctx, std::string_view tag) {
   constexpr size_t kMaxLocal = 64;  // RFC 5321

@@ -19,7 +19,8 @@ inline constexpr Function kFunctions[] = {{"email", 1}, {"unique", 1}, {"repeat"
                                           {"upper", 1}, {"lower", 1},  {"json", 1}};
 
 // Calls function `fn` (known, with its arity checked by the parser) on evaluated arguments.
-Expected<nlohmann::json, RenderError> call_function(const std::string& fn, std::vector<nlohmann::json> args,
+Expected<nlohmann::json, RenderError> call_function(const std::string& fn,
+                                                    std::vector<nlohmann::json> args,
                                                     const TemplateContext& ctx);
 
 }  // namespace bis::runner

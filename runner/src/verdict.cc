@@ -24,7 +24,8 @@ Verdict step_verdict(const StepResult& step, const Catalogue& catalogue) {
 
 Verdict scenario_verdict(const std::vector<StepResult>& steps) {
   auto has = [&](Verdict v) {
-    return std::any_of(steps.begin(), steps.end(), [v](const StepResult& s) { return s.verdict == v; });
+    return std::any_of(steps.begin(), steps.end(),
+                       [v](const StepResult& s) { return s.verdict == v; });
   };
   if (has(Verdict::kFail)) return Verdict::kFail;
   if (has(Verdict::kError)) return Verdict::kError;

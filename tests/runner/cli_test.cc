@@ -1,9 +1,8 @@
 // bis-conform as a user runs it: exit codes, output, lint, requirements, the bundled mock's
 // lifecycle (with a fake bis-mock), default suites.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <fstream>
 #include <thread>
@@ -45,12 +44,10 @@ scenarios:
 
 struct Cli {
   TempDir dir;
-  Cli() {
-    dir.write("suites/requirements.yaml", kCatalogue);
-  }
+  Cli() { dir.write("suites/requirements.yaml", kCatalogue); }
   runner::CommandResult run(const std::string& args, const std::string& cwd = "") {
-    return runner::run_shell(std::string(BIS_CONFORM_EXE) + " " + args, {}, "", runner::Duration(60000),
-                             cwd.empty() ? dir.path() : cwd);
+    return runner::run_shell(std::string(BIS_CONFORM_EXE) + " " + args, {}, "",
+                             runner::Duration(60000), cwd.empty() ? dir.path() : cwd);
   }
 };
 
@@ -108,18 +105,23 @@ TEST(CliTest, NonConformantTargetExitsOne) {
 TEST(CliTest, BadSuiteFilesAndBadUsageExitTwoWithPositions) {
   TestServer server;
   Cli cli;
-  cli.dir.write("suites/typo.yaml", "suite: typo\nscenarios:\n  - id: a\n    covers: [R-MUST]\n    stpes: []\n");
+  cli.dir.write("suites/typo.yaml",
+                "suite: typo\nscenarios:\n  - id: a\n    covers: [R-MUST]\n    stpes: []\n");
   auto r = cli.run("-t " + server.url() + " suites/typo.yaml");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("suites/typo.yaml:5:5: unknown key 'stpes' in a scenario (did you mean 'steps'?)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("suites/typo.yaml:5:5: unknown key 'stpes' in a scenario (did you mean 'steps'?)"),
+      std::string::npos)
       << r.err;
   cli.dir.write("suites/unknown-req.yaml",
-                "suite: u\nscenarios:\n  - id: a\n    covers: [R-MUTS]\n    steps: [{request: {path: /x}}]\n");
+                "suite: u\nscenarios:\n  - id: a\n    covers: [R-MUTS]\n    steps: [{request: "
+                "{path: /x}}]\n");
   auto lint = cli.run("lint suites/unknown-req.yaml");
   EXPECT_EQ(lint.exit_code, 2);
-  EXPECT_NE(lint.err.find("suites/unknown-req.yaml:4:13: unknown requirement 'R-MUTS' (did you mean 'R-MUST'?)"),
-            std::string::npos)
+  EXPECT_NE(
+      lint.err.find(
+          "suites/unknown-req.yaml:4:13: unknown requirement 'R-MUTS' (did you mean 'R-MUST'?)"),
+      std::string::npos)
       << lint.err;
   EXPECT_EQ(cli.run("--no-such-flag").exit_code, 2);
   EXPECT_EQ(cli.run("--timeout 5 -t " + server.url() + " suites/unknown-req.yaml").exit_code, 2);
@@ -147,7 +149,8 @@ TEST(CliTest, LintAcceptsGoodSuitesAndRequirementsListsCoverage) {
   cli.dir.write("suites/cli.yaml", kPassing);
   auto lint = cli.run("lint");  // default: ./suites
   EXPECT_EQ(lint.exit_code, 0) << lint.err;
-  EXPECT_NE(lint.err.find("1 suite files, 2 scenarios, 3 requirements: OK"), std::string::npos) << lint.err;
+  EXPECT_NE(lint.err.find("1 suite files, 2 scenarios, 3 requirements: OK"), std::string::npos)
+      << lint.err;
   auto req = cli.run("requirements");
   EXPECT_EQ(req.exit_code, 0) << req.err;
   EXPECT_NE(req.out.find("R-MUST  MUST  1 scenario: cli/subscribes"), std::string::npos) << req.out;
@@ -163,7 +166,8 @@ TEST(CliTest, BundledMockIsStartedUsedAndStopped) {
   Cli cli;
   cli.dir.write("suites/cli.yaml", kPassing);
   const std::string pid_file = cli.dir.path() + "/mock.pid";
-  auto r = cli.run(std::string("--mock-exe ") + FAKE_BIS_MOCK_EXE + " --mock-arg=--pid-file=" + pid_file);
+  auto r = cli.run(std::string("--mock-exe ") + FAKE_BIS_MOCK_EXE +
+                   " --mock-arg=--pid-file=" + pid_file);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(last_line(r.out), "2 passed, 0 failed, 0 skipped");
   const pid_t mock = read_pid(pid_file);
@@ -178,10 +182,12 @@ TEST(CliTest, AMockThatCannotStartIsExitThreeWithWhatItSaid) {
   EXPECT_EQ(early.exit_code, 3);
   EXPECT_NE(early.err.find("refusing to start (--exit-early)"), std::string::npos) << early.err;
   const std::string pid_file = cli.dir.path() + "/silent.pid";
-  auto silent = cli.run(std::string("--mock-exe ") + FAKE_BIS_MOCK_EXE + " --mock-arg=--silent --mock-arg=--pid-file=" +
-                        pid_file + " --mock-start-timeout 300ms");
+  auto silent = cli.run(std::string("--mock-exe ") + FAKE_BIS_MOCK_EXE +
+                        " --mock-arg=--silent --mock-arg=--pid-file=" + pid_file +
+                        " --mock-start-timeout 300ms");
   EXPECT_EQ(silent.exit_code, 3);
-  EXPECT_NE(silent.err.find("no line starting with 'bis-mock listening on '"), std::string::npos) << silent.err;
+  EXPECT_NE(silent.err.find("no line starting with 'bis-mock listening on '"), std::string::npos)
+      << silent.err;
   const pid_t mock = read_pid(pid_file);
   ASSERT_GT(mock, 0);
   EXPECT_TRUE(wait_gone(mock));

@@ -24,7 +24,8 @@ TEST(RunnerComponentTest, PassingScenarioChecksAnswersCapturesAndObservations) {
   auto result = run_suite(suite(R"(
   - id: subscribes
     covers: [R-MUST]
-    steps:)" + std::string(kSubscribe) + R"(
+    steps:)" + std::string(kSubscribe) +
+                                R"(
         expect:
           status: 200
           json: {email: "{{ unique_email }}", success: true}
@@ -40,7 +41,8 @@ TEST(RunnerComponentTest, PassingScenarioChecksAnswersCapturesAndObservations) {
   EXPECT_EQ(sc.verdict, Verdict::kPass) << sc.reason;
   ASSERT_EQ(sc.steps.size(), 3u);
   EXPECT_EQ(sc.steps[0].exchanges[0].status, 200);
-  EXPECT_NE(sc.steps[0].exchanges[0].curl.find("--data-raw 'a=PkTest&email=bis.testrun1.comp.subscribes%40example.com"),
+  EXPECT_NE(sc.steps[0].exchanges[0].curl.find(
+                "--data-raw 'a=PkTest&email=bis.testrun1.comp.subscribes%40example.com"),
             std::string::npos)
       << sc.steps[0].exchanges[0].curl;
   EXPECT_TRUE(result.conformant());
@@ -54,7 +56,8 @@ TEST(RunnerComponentTest, BrokenMustFailsWithExpectedActualPathAndPosition) {
   auto result = run_suite(suite(R"(
   - id: wrong-body
     covers: [R-MUST]
-    steps:)" + std::string(kSubscribe) + R"(
+    steps:)" + std::string(kSubscribe) +
+                                R"(
         expect:
           json: {email: "{{ unique_email }}", success: false}
       - observe: {what: events}
@@ -82,7 +85,8 @@ TEST(RunnerComponentTest, BrokenShouldWarnsAndStrictMakesItFail) {
   const std::string s = suite(R"(
   - id: should
     covers: [R-SHOULD]
-    steps:)" + std::string(kSubscribe) + R"(
+    steps:)" + std::string(kSubscribe) +
+                              R"(
         expect:
           headers: {X-RateLimit-Limit: {present: true}}
       - observe: {what: subscriptions, email: "{{ unique_email }}"}
@@ -118,7 +122,8 @@ TEST(RunnerComponentTest, MissingCapabilityOrTargetValueIsNotApplicable) {
   EXPECT_EQ(scenario(result, "needs-events").verdict, Verdict::kNotApplicable);
   EXPECT_EQ(scenario(result, "needs-events").reason, "the target lacks capability 'events'");
   EXPECT_EQ(scenario(result, "needs-list").verdict, Verdict::kNotApplicable);
-  EXPECT_EQ(scenario(result, "needs-list").reason, "the target does not define 'target.lists.single_opt_in'");
+  EXPECT_EQ(scenario(result, "needs-list").reason,
+            "the target does not define 'target.lists.single_opt_in'");
   EXPECT_TRUE(result.conformant());
   EXPECT_EQ(result.scenario_counts().not_applicable, 2u);
   EXPECT_EQ(result.requirements[0].verdict, Verdict::kNotApplicable);
@@ -162,7 +167,8 @@ TEST(RunnerComponentTest, EventuallyWaitsForLateEventsAndGivesUpAfterItsTimeout)
   const std::string s = suite(R"(
   - id: late-event
     covers: [R-MUST]
-    steps:)" + std::string(kSubscribe) + R"(
+    steps:)" + std::string(kSubscribe) +
+                              R"(
       - observe: {what: events, email: "{{ unique_email }}"}
         eventually: {timeout: 3s, interval: 50ms}
         expect: {count: 1}
@@ -196,7 +202,8 @@ TEST(RunnerComponentTest, ConsistentlyCatchesAValueThatChanges) {
   auto result = run_suite(suite(R"(
   - id: no-event-ever
     covers: [R-MUST]
-    steps:)" + std::string(kSubscribe) + R"(
+    steps:)" + std::string(kSubscribe) +
+                                R"(
       - observe: {what: events, email: "{{ unique_email }}"}
         consistently: {for: 1s, interval: 50ms}
         expect: {count: 0}
@@ -204,7 +211,8 @@ TEST(RunnerComponentTest, ConsistentlyCatchesAValueThatChanges) {
                           target->target);
   const auto& sc = scenario(result, "no-event-ever");
   EXPECT_EQ(sc.verdict, Verdict::kFail);
-  EXPECT_NE(sc.steps[1].assertions[0].message.find("held at first, then failed"), std::string::npos);
+  EXPECT_NE(sc.steps[1].assertions[0].message.find("held at first, then failed"),
+            std::string::npos);
 }
 
 TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOnARacyOne) {
@@ -246,7 +254,8 @@ TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
   auto result = run_suite(suite(R"(
   - id: limited
     covers: [R-MUST]
-    steps:)" + std::string(kSubscribe) + R"(
+    steps:)" + std::string(kSubscribe) +
+                                R"(
         expect: {status: 200}
 )"),
                           target->target);
@@ -347,7 +356,8 @@ TEST(RunnerComponentTest, VerdictsDoNotDependOnOrderParallelismOrSubset) {
   auto target = connect(server.url());
   std::string scenarios;
   for (int i = 0; i < 12; ++i) {
-    scenarios += "  - id: s" + std::to_string(i) + "\n    covers: [R-MUST]\n    steps:" + kSubscribe +
+    scenarios += "  - id: s" + std::to_string(i) +
+                 "\n    covers: [R-MUST]\n    steps:" + kSubscribe +
                  "        expect: {status: 200}\n"
                  "      - observe: {what: subscriptions, email: \"{{ unique_email }}\"}\n"
                  "        expect: {count: 1}\n"
@@ -363,7 +373,8 @@ TEST(RunnerComponentTest, VerdictsDoNotDependOnOrderParallelismOrSubset) {
   EXPECT_EQ(listener.finished.size(), 12u);
   EXPECT_EQ(wide.scenario_counts().pass, 12u);
   // Declaration order in the tree, whatever the completion order.
-  for (int i = 0; i < 12; ++i) EXPECT_EQ(wide.suites[0].scenarios[static_cast<size_t>(i)].id, "s" + std::to_string(i));
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(wide.suites[0].scenarios[static_cast<size_t>(i)].id, "s" + std::to_string(i));
   runner::Selection one;
   one.scenarios = {"s7"};
   runner::RunOptions serial;
@@ -382,7 +393,8 @@ TEST(RunnerComponentTest, UnreachableTargetIsExitCodeThreeAndAWrongTokenTwo) {
   auto refused = runner::connect_target(o);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().exit_code, 3);
-  EXPECT_NE(refused.error().message.find("target unreachable"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("target unreachable"), std::string::npos)
+      << refused.error().message;
 
   TestServerOptions guarded;
   guarded.admin_token = "s3cr3t-token";
@@ -391,7 +403,8 @@ TEST(RunnerComponentTest, UnreachableTargetIsExitCodeThreeAndAWrongTokenTwo) {
   auto denied = runner::connect_target(o);
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().exit_code, 2);
-  EXPECT_NE(denied.error().message.find("answered 401"), std::string::npos) << denied.error().message;
+  EXPECT_NE(denied.error().message.find("answered 401"), std::string::npos)
+      << denied.error().message;
   o.admin_token = "s3cr3t-token";
   EXPECT_TRUE(runner::connect_target(o));
 }

@@ -7,7 +7,8 @@ namespace {
 
 TEST(CurlTest, PostWithFormBody) {
   EXPECT_EQ(curl_command("POST", "http://127.0.0.1:8080/api/v1/catalog/subscribe",
-                         {{"Content-Type", "application/x-www-form-urlencoded"}}, "a=PkShop&email=x%40y.com"),
+                         {{"Content-Type", "application/x-www-form-urlencoded"}},
+                         "a=PkShop&email=x%40y.com"),
             "curl -sS http://127.0.0.1:8080/api/v1/catalog/subscribe -H 'Content-Type: "
             "application/x-www-form-urlencoded' --data-raw 'a=PkShop&email=x%40y.com'");
 }

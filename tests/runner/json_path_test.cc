@@ -8,7 +8,8 @@ namespace {
 using nlohmann::json;
 
 TEST(JsonPathTest, FindsMembersElementsAndQuotedNames) {
-  const json doc = json::parse(R"({"errors": ["a", "b"], "odd key": {"x": 1}, "list": [{"variant": "7"}]})");
+  const json doc =
+      json::parse(R"({"errors": ["a", "b"], "odd key": {"x": 1}, "list": [{"variant": "7"}]})");
   EXPECT_EQ(*JsonPath::parse("$.errors[0]")->find(doc), "a");
   EXPECT_EQ(*JsonPath::parse("$.errors[-1]")->find(doc), "b");
   EXPECT_EQ(*JsonPath::parse("$['odd key'].x")->find(doc), 1);

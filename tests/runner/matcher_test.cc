@@ -12,12 +12,15 @@ using nlohmann::json;
 class MatcherTest : public ::testing::Test {
  protected:
   // nullopt when the matcher holds.
-  std::optional<MatchFailure> check(const Matcher& m, const json* actual, const std::string& path = "$") {
+  std::optional<MatchFailure> check(const Matcher& m, const json* actual,
+                                    const std::string& path = "$") {
     auto r = m.check(actual, Scope{vars_, ctx_}, path);
     EXPECT_TRUE(r);
     return r ? *r : std::nullopt;
   }
-  std::optional<MatchFailure> check(const Matcher& m, const json& actual) { return check(m, &actual); }
+  std::optional<MatchFailure> check(const Matcher& m, const json& actual) {
+    return check(m, &actual);
+  }
 
   json vars_ = json{{"expected", "x@example.com"}};
   TemplateContext ctx_;
@@ -131,13 +134,19 @@ TEST_F(MatcherTest, DescribeNamesEveryCheck) {
 
 TEST(JsonDiffTest, ExactComparisonFindsExtraMissingAndChangedMembers) {
   const json expected = json::parse(R"({"errors": ["x"], "data": {}, "success": false})");
-  EXPECT_FALSE(json_difference(expected, json::parse(R"({"success": false, "data": {}, "errors": ["x"]})"), false));
-  auto extra = json_difference(expected, json::parse(R"({"errors": ["x"], "data": {}, "success": false, "more": 1})"), false);
+  EXPECT_FALSE(json_difference(
+      expected, json::parse(R"({"success": false, "data": {}, "errors": ["x"]})"), false));
+  auto extra = json_difference(
+      expected, json::parse(R"({"errors": ["x"], "data": {}, "success": false, "more": 1})"),
+      false);
   ASSERT_TRUE(extra);
   EXPECT_EQ(extra->path, "$.more");
   EXPECT_EQ(extra->message, "unexpected member");
-  EXPECT_FALSE(json_difference(expected, json::parse(R"({"errors": ["x"], "data": {}, "success": false, "more": 1})"), true));
-  auto changed = json_difference(expected, json::parse(R"({"errors": ["y"], "data": {}, "success": false})"), true);
+  EXPECT_FALSE(json_difference(
+      expected, json::parse(R"({"errors": ["x"], "data": {}, "success": false, "more": 1})"),
+      true));
+  auto changed = json_difference(
+      expected, json::parse(R"({"errors": ["y"], "data": {}, "success": false})"), true);
   ASSERT_TRUE(changed);
   EXPECT_EQ(changed->path, "$.errors[0]");
   auto length = json_difference(json::array({1}), json::array({1, 2}), true);

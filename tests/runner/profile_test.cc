@@ -42,9 +42,12 @@ variants: {in_stock: "100", out_of_stock: "200"}
 capabilities: [subscribe, subscriptions, events, inventory, notifications]
 control:
   commands:
-    subscriptions: curl -sf ")" + admin + R"(/subscriptions?email=$BIS_EMAIL"
-    events: curl -sf ")" + admin + R"(/events" | cat
-    set_inventory: curl -sf -X PUT --data-binary @- ")" + admin + R"(/accounts/$BIS_ACCOUNT/variants/$BIS_VARIANT"
+    subscriptions: curl -sf ")" +
+         admin + R"(/subscriptions?email=$BIS_EMAIL"
+    events: curl -sf ")" +
+         admin + R"(/events" | cat
+    set_inventory: curl -sf -X PUT --data-binary @- ")" +
+         admin + R"(/accounts/$BIS_ACCOUNT/variants/$BIS_VARIANT"
     notifications: echo boom >&2; exit 3
 )";
 }
@@ -90,10 +93,17 @@ control: {commands: {evnts: "true"}}
   std::string all;
   for (const auto& e : p.error()) all += e.to_string() + "\n";
   EXPECT_NE(all.find(file + ":1:11: unsupported scheme 'ftp'"), std::string::npos) << all;
-  EXPECT_NE(all.find("environment variable BIS_TEST_UNSET_VARIABLE (for account.key) is not set"), std::string::npos) << all;
-  EXPECT_NE(all.find("unknown platform 'shopfiy' (did you mean 'shopify'?)"), std::string::npos) << all;
-  EXPECT_NE(all.find("unknown key 'capabilites' in a target profile (did you mean 'capabilities'?)"), std::string::npos) << all;
-  EXPECT_NE(all.find("unknown control action 'evnts' (did you mean 'events'?)"), std::string::npos) << all;
+  EXPECT_NE(all.find("environment variable BIS_TEST_UNSET_VARIABLE (for account.key) is not set"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown platform 'shopfiy' (did you mean 'shopify'?)"), std::string::npos)
+      << all;
+  EXPECT_NE(
+      all.find("unknown key 'capabilites' in a target profile (did you mean 'capabilities'?)"),
+      std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown control action 'evnts' (did you mean 'events'?)"), std::string::npos)
+      << all;
   runner::ConnectOptions o;
   o.target = file;
   auto c = runner::connect_target(o);
@@ -106,9 +116,10 @@ struct Certificate {
   TempDir dir;
   std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
   Certificate() {
-    auto r = runner::run_shell("openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 "
-                               "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1",
-                               {}, "", runner::Duration(30000), dir.path());
+    auto r = runner::run_shell(
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1",
+        {}, "", runner::Duration(30000), dir.path());
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
 };
@@ -120,9 +131,10 @@ TEST(TargetProfileTest, HttpsWithACaFileOrInsecureAndATlsFailureIsUnreachable) {
   o.key_file = cert.key;
   TestServer server(o);
   TempDir dir;
-  const std::string base = "base_url: " + server.url() +
-                           "\naccount: {key: PkTest, platform: shopify}\nvariants: {in_stock: \"100\"}\n"
-                           "capabilities: [subscribe]\n";
+  const std::string base =
+      "base_url: " + server.url() +
+      "\naccount: {key: PkTest, platform: shopify}\nvariants: {in_stock: \"100\"}\n"
+      "capabilities: [subscribe]\n";
   const char* suite = R"(suite: tls
 scenarios:
   - id: over-https

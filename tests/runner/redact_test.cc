@@ -21,8 +21,10 @@ TEST(RedactTest, LongerSecretsGoWhole) {
 
 TEST(RedactTest, CredentialHeadersKeepTheirSchemeOnly) {
   Redactor r;
-  const auto h = r.headers({{"Authorization", "Klaviyo-API-Key pk_1234"}, {"api-key", "pk_9999"},
-                            {"X-Admin-Token", "t0k3n"}, {"Content-Type", "application/json"}});
+  const auto h = r.headers({{"Authorization", "Klaviyo-API-Key pk_1234"},
+                            {"api-key", "pk_9999"},
+                            {"X-Admin-Token", "t0k3n"},
+                            {"Content-Type", "application/json"}});
   EXPECT_EQ(h[0].second, "Klaviyo-API-Key ***");
   EXPECT_EQ(h[1].second, "***");
   EXPECT_EQ(h[2].second, "***");
@@ -31,10 +33,12 @@ TEST(RedactTest, CredentialHeadersKeepTheirSchemeOnly) {
 
 TEST(RedactTest, ApiKeyFieldsOfBodiesAreHidden) {
   Redactor r;
-  EXPECT_EQ(r.body(R"({"api_key": "pk_abc", "profiles": []})"), R"({"api_key": "***", "profiles": []})");
+  EXPECT_EQ(r.body(R"({"api_key": "pk_abc", "profiles": []})"),
+            R"({"api_key": "***", "profiles": []})");
   EXPECT_EQ(r.body("a=PkShop&api_key=pk_abc&email=x"), "a=PkShop&api_key=***&email=x");
-  EXPECT_EQ(r.body("--b\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\npk_abc\r\n--b--\r\n"),
-            "--b\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\n***\r\n--b--\r\n");
+  EXPECT_EQ(
+      r.body("--b\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\npk_abc\r\n--b--\r\n"),
+      "--b\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\n***\r\n--b--\r\n");
   EXPECT_EQ(r.body("a=1"), "a=1");
 }
 

@@ -47,11 +47,14 @@ TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsAndInferredWithoutWhy) {
 )";
   const std::string e = errors_of(text);
   EXPECT_NE(e.find("requirements.yaml:3:"), std::string::npos) << e;
-  EXPECT_NE(e.find("duplicate requirement ID 'A-1' (first at requirements.yaml:2:5)"), std::string::npos) << e;
+  EXPECT_NE(e.find("duplicate requirement ID 'A-1' (first at requirements.yaml:2:5)"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("requirement ID 'a-2' must match"), std::string::npos) << e;
   EXPECT_NE(e.find("level must be MUST, SHOULD or MAY, got 'MUSt'"), std::string::npos) << e;
   EXPECT_NE(e.find("an inferred requirement needs 'why'"), std::string::npos) << e;
-  EXPECT_NE(e.find("unknown key 'txt' in a requirement (did you mean 'text'?)"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'txt' in a requirement (did you mean 'text'?)"), std::string::npos)
+      << e;
 }
 
 }  // namespace

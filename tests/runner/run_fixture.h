@@ -55,7 +55,8 @@ class RecordingListener : public runner::ResultListener {
 
 // Loads `suite_yaml` (one suite) and runs it against `target`.
 inline runner::RunResult run_suite(const std::string& suite_yaml, const runner::Target& target,
-                                   runner::RunOptions options = {}, runner::Selection selection = {},
+                                   runner::RunOptions options = {},
+                                   runner::Selection selection = {},
                                    RecordingListener* listener = nullptr) {
   TempDir dir;
   const std::string file = dir.write("suite.yaml", suite_yaml);
@@ -65,9 +66,11 @@ inline runner::RunResult run_suite(const std::string& suite_yaml, const runner::
   for (const auto& e : set.errors) errors += e.to_string() + "\n";
   EXPECT_TRUE(set.errors.empty()) << errors;
   RecordingListener own;
-  if (options.request_timeout == runner::Duration(10000)) options.request_timeout = runner::Duration(3000);
+  if (options.request_timeout == runner::Duration(10000))
+    options.request_timeout = runner::Duration(3000);
   if (options.run_id.empty()) options.run_id = "testrun1";
-  return runner::run(set.suites, selection, *catalogue, target, options, listener ? *listener : own);
+  return runner::run(set.suites, selection, *catalogue, target, options,
+                     listener ? *listener : own);
 }
 
 inline std::unique_ptr<runner::ConnectedTarget> connect(const std::string& url) {

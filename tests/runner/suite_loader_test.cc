@@ -78,25 +78,29 @@ TEST(SuiteLoaderTest, LoadsEveryPartWithPositions) {
 TEST(SuiteLoaderTest, UnknownKeysGetDidYouMeanWithFileLineColumn) {
   std::string text = kGood;
   text.replace(text.find("expect:\n          status"), 6, "expcet");
-  EXPECT_NE(errors_of(text).find("s.yaml:20:9: unknown key 'expcet' in a step (did you mean 'expect'?)"),
-            std::string::npos)
+  EXPECT_NE(
+      errors_of(text).find("s.yaml:20:9: unknown key 'expcet' in a step (did you mean 'expect'?)"),
+      std::string::npos)
       << errors_of(text);
 }
 
 TEST(SuiteLoaderTest, MisspeltMatcherIsAnErrorNotAnObjectToCompare) {
   std::string text = kGood;
   text.replace(text.find("$.errors: {length: 1}"), 21, "$.errors: {lenght: 1}");
-  EXPECT_NE(errors_of(text).find("unknown matcher 'lenght' (did you mean 'length'?)"), std::string::npos)
+  EXPECT_NE(errors_of(text).find("unknown matcher 'lenght' (did you mean 'length'?)"),
+            std::string::npos)
       << errors_of(text);
 }
 
 TEST(SuiteLoaderTest, UndefinedVariablesAndUnknownTargetValuesAreCaught) {
   std::string text = kGood;
   text.replace(text.find("{{ v }}"), 7, "{{ w }}");
-  EXPECT_NE(errors_of(text).find("undefined variable 'w' (did you mean 'v'?)"), std::string::npos) << errors_of(text);
+  EXPECT_NE(errors_of(text).find("undefined variable 'w' (did you mean 'v'?)"), std::string::npos)
+      << errors_of(text);
   text = kGood;
   text.replace(text.find("target.key"), 10, "target.kye");
-  EXPECT_NE(errors_of(text).find("unknown target value 'target.kye' (did you mean 'target.key'?)"), std::string::npos)
+  EXPECT_NE(errors_of(text).find("unknown target value 'target.kye' (did you mean 'target.key'?)"),
+            std::string::npos)
       << errors_of(text);
 }
 
@@ -111,7 +115,8 @@ scenarios:
         capture: {token: $.token}
       - request: {path: "/y/{{ token }}", method: GET}
 )";
-  EXPECT_NE(errors_of(text).find("s.yaml:7:24: undefined variable 'token'"), std::string::npos) << errors_of(text);
+  EXPECT_NE(errors_of(text).find("s.yaml:7:24: undefined variable 'token'"), std::string::npos)
+      << errors_of(text);
 }
 
 TEST(SuiteLoaderTest, IndexExistsOnlyInRepeatedOrConcurrentSteps) {
@@ -126,7 +131,8 @@ scenarios:
   EXPECT_EQ(errors_of(ok), "");
   std::string bad = ok;
   bad.replace(bad.find("        concurrent: 5\n"), 22, "");
-  EXPECT_NE(errors_of(bad).find("'index' is defined only in steps with repeat or concurrent"), std::string::npos);
+  EXPECT_NE(errors_of(bad).find("'index' is defined only in steps with repeat or concurrent"),
+            std::string::npos);
 }
 
 TEST(SuiteLoaderTest, StructuralMistakesAreReported) {
@@ -136,28 +142,39 @@ TEST(SuiteLoaderTest, StructuralMistakesAreReported) {
   };
   const Case cases[] = {
       {"suite: Bad_Id\nscenarios: []\n", "suite id 'Bad_Id' must match"},
-      {"suite: s\nscenarios:\n  - id: a\n    steps: [{request: {path: /x}}]\n", "non-empty 'covers'"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, control: reset}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    steps: [{request: {path: /x}}]\n",
+       "non-empty 'covers'"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "control: reset}]\n",
        "exactly one of 'request', 'control' or 'observe'"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {endpoint: subscrbe}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {endpoint: "
+       "subscrbe}}]\n",
        "unknown endpoint 'subscrbe' (did you mean 'subscribe'?)"},
       {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{control: reset}]\n",
        "must be 'exclusive: true'"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, eventually: true, expect: {status: 200}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "eventually: true, expect: {status: 200}}]\n",
        "eventually applies to observe steps and GET/HEAD requests"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, concurrent: 3, capture: {a: $.a}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "concurrent: 3, capture: {a: $.a}}]\n",
        "a concurrent step cannot capture"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, expect: {count: {min: x}}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, "
+       "expect: {count: {min: x}}}]\n",
        "min must be a number"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, expect: {body: {matches: \"(\"}}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, "
+       "expect: {body: {matches: \"(\"}}}]\n",
        "bad regular expression"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    timeout: 5\n    steps: [{observe: {what: evnts}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    timeout: 5\n    steps: [{observe: "
+       "{what: evnts}}]\n",
        "expected a duration like 250ms"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, expect: {count: 1}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "expect: {count: 1}}]\n",
        "count applies to observe steps"},
-      {"suite: s\nrequires: [event]\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}}]\n",
+      {"suite: s\nrequires: [event]\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: "
+       "[{request: {path: /x}}]\n",
        "unknown capability 'event' (did you mean 'events'?)"},
-      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}}]\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}}]\n",
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}}]\n  "
+       "- id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}}]\n",
        "duplicate scenario id 'a'"},
       {"suite: s\nscenarios:\n  - id: a\n    covers: [r-1]\n    steps: [{request: {path: /x}}]\n",
        "requirement ID 'r-1' must match"},
@@ -165,7 +182,8 @@ TEST(SuiteLoaderTest, StructuralMistakesAreReported) {
       {"", "empty suite file"},
   };
   for (const Case& c : cases) {
-    EXPECT_NE(errors_of(c.yaml).find(c.message), std::string::npos) << c.yaml << "\n=> " << errors_of(c.yaml);
+    EXPECT_NE(errors_of(c.yaml).find(c.message), std::string::npos)
+        << c.yaml << "\n=> " << errors_of(c.yaml);
   }
 }
 

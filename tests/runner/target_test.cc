@@ -1,10 +1,11 @@
 // Units around targets: fixture-derived values, URLs, Retry-After, observation filters.
+#include "bis/runner/target.h"
+
 #include <gtest/gtest.h>
 
 #include "bis/runner/control.h"
 #include "bis/runner/http_client.h"
 #include "bis/runner/rate_limiter.h"
-#include "bis/runner/target.h"
 
 namespace bis::runner {
 namespace {
@@ -41,7 +42,8 @@ TEST(TargetValuesTest, PrimaryAccountVariantsAccountsAndLists) {
   const std::string unknown = v["variants"]["unknown"];
   EXPECT_FALSE(unknown.empty());
   for (const auto& a : sample().accounts) EXPECT_EQ(a.find_variant(unknown), nullptr);
-  EXPECT_EQ(values_from_fixtures(sample(), "seed")["variants"]["unknown"], unknown);  // stable per seed
+  EXPECT_EQ(values_from_fixtures(sample(), "seed")["variants"]["unknown"],
+            unknown);  // stable per seed
 }
 
 TEST(TargetValuesTest, NoPrimaryAccountLeavesItsValuesOut) {
@@ -65,15 +67,18 @@ TEST(UrlTest, SplitsOriginAndPrefix) {
   EXPECT_EQ(u->prefix, "/bis");
   EXPECT_EQ(parse_url("http://127.0.0.1:8080")->origin(), "http://127.0.0.1:8080");
   EXPECT_EQ(parse_url("http://[::1]:9/")->host, "[::1]");
-  for (const char* bad : {"ftp://x", "localhost:8080", "http://", "http://h:0", "http://h:99999", "http://u:p@h", "http://h/?q=1"}) {
+  for (const char* bad : {"ftp://x", "localhost:8080", "http://", "http://h:0", "http://h:99999",
+                          "http://u:p@h", "http://h/?q=1"}) {
     EXPECT_FALSE(parse_url(bad)) << bad;
   }
 }
 
 TEST(RetryAfterTest, SecondsAndHttpDates) {
   EXPECT_EQ(parse_retry_after("2"), std::chrono::milliseconds(2000));
-  const auto now = std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
-  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now), std::chrono::milliseconds(3000));
+  const auto now =
+      std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now),
+            std::chrono::milliseconds(3000));
   EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), std::chrono::milliseconds(0));
   EXPECT_FALSE(parse_retry_after("soon"));
   EXPECT_FALSE(parse_retry_after(""));

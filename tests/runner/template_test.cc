@@ -107,7 +107,8 @@ TEST_F(TemplateTest, BracesInsideStringLiteralsDoNotCloseTheExpression) {
 }
 
 TEST_F(TemplateTest, RenderJsonWalksObjectsAndArrays) {
-  auto v = render_json(json{{"to", "{{ email }}"}, {"n", "{{ n }}"}, {"l", {"{{ target.key }}"}}}, vars_, ctx_);
+  auto v = render_json(json{{"to", "{{ email }}"}, {"n", "{{ n }}"}, {"l", {"{{ target.key }}"}}},
+                       vars_, ctx_);
   ASSERT_TRUE(v);
   EXPECT_EQ(*v, (json{{"to", "x@example.com"}, {"n", 3}, {"l", {"PkShop"}}}));
 }

@@ -25,7 +25,8 @@ void reply(httplib::Response& res, int status, const json& body) {
 
 bool valid_email(const std::string& e) {
   const size_t at = e.find('@');
-  return at != std::string::npos && at > 0 && e.find('.', at) != std::string::npos && e.back() != '.';
+  return at != std::string::npos && at > 0 && e.find('.', at) != std::string::npos &&
+         e.back() != '.';
 }
 
 }  // namespace
@@ -37,7 +38,8 @@ std::unique_ptr<httplib::Server> make_server(const TestServerOptions& o) {
 }
 }  // namespace
 
-TestServer::TestServer(TestServerOptions options) : options_(std::move(options)), server_(make_server(options_)) {
+TestServer::TestServer(TestServerOptions options)
+    : options_(std::move(options)), server_(make_server(options_)) {
   inventory_ = {{"100", 5}, {"200", 0}};
   server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
   server_->set_tcp_nodelay(true);
@@ -74,12 +76,20 @@ std::vector<std::string> TestServer::seen_headers(const std::string& name) const
 
 json TestServer::fixtures_json() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  json flow = flow_ ? json{{"enabled", true}, {"threshold", 1}, {"batch_size", 0}, {"batch_interval_seconds", 0}} : json();
+  json flow = flow_ ? json{{"enabled", true},
+                           {"threshold", 1},
+                           {"batch_size", 0},
+                           {"batch_interval_seconds", 0}}
+                    : json();
   json variants = json::array();
   for (const auto& [id, n] : inventory_) variants.push_back({{"id", id}, {"inventory", n}});
   return json{{"accounts",
-               {{{"key", kKey}, {"private_key", kPrivateKey}, {"name", "Test shop"}, {"integration", "shopify"},
-                 {"flow", flow}, {"variants", variants},
+               {{{"key", kKey},
+                 {"private_key", kPrivateKey},
+                 {"name", "Test shop"},
+                 {"integration", "shopify"},
+                 {"flow", flow},
+                 {"variants", variants},
                  {"lists", {{{"id", "LstDbl"}, {"name", "News"}, {"opt_in", "double"}}}}},
                 {{"key", "NoInt1"}, {"integration", "none"}},
                 {{"key", "NoFlw1"}, {"integration", "bigcommerce"}}}}};
@@ -93,11 +103,13 @@ void TestServer::routes() {
       ++requests_;
     }
     if (req.path.rfind("/__admin", 0) == 0) {
-      if (!options_.admin_token.empty() && req.get_header_value("X-Admin-Token") != options_.admin_token) {
+      if (!options_.admin_token.empty() &&
+          req.get_header_value("X-Admin-Token") != options_.admin_token) {
         reply(res, 401, json{{"error", "admin token required"}});
         return httplib::Server::HandlerResponse::Handled;
       }
-      if (options_.broken_control && req.path != "/__admin/health" && req.path != "/__admin/fixtures") {
+      if (options_.broken_control && req.path != "/__admin/health" &&
+          req.path != "/__admin/fixtures") {
         reply(res, 500, json{{"error", "broken on purpose"}});
         return httplib::Server::HandlerResponse::Handled;
       }
@@ -105,63 +117,69 @@ void TestServer::routes() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
-  server_->Post("/api/v1/catalog/subscribe", [this](const httplib::Request& req, httplib::Response& res) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      for (const auto& [k, v] : req.headers) seen_.emplace_back(k, v);
-      if (answered_429_ < options_.answer_429) {
-        ++answered_429_;
-        res.set_header("Retry-After", "1");
-        reply(res, 429, json{{"errors", {"rate limited"}}});
-        return;
-      }
-    }
-    form::Fields fields;
-    const std::string ct = req.get_header_value("Content-Type");
-    if (auto boundary = form::multipart_boundary(ct)) {
-      auto parsed = form::parse_multipart(req.body, *boundary);
-      if (parsed) fields = *parsed;
-    } else {
-      auto parsed = form::parse_urlencoded(req.body);
-      if (parsed) fields = *parsed;
-    }
-    auto field = [&](const char* name) {
-      const form::Field* f = form::find(fields, name);
-      return f ? f->value : std::string();
-    };
-    const std::string key = field("a"), email = field("email"), variant = field("variant"), platform = field("platform");
-    if (key != kKey || !valid_email(email) || platform != "shopify" || variant.empty()) {
-      reply(res, options_.error_status, error_body());
-      return;
-    }
-    const std::string profile = ascii_lower(email);
-    auto exists = [&] {
-      for (const auto& s : subscriptions_) {
-        if (s.json["profile"] == profile && s.json["variant"] == variant) return true;
-      }
-      return false;
-    };
-    std::unique_lock<std::mutex> lock(mutex_);
-    bool duplicate = exists();
-    if (options_.racy_duplicates) {
-      // The race the suites must catch: the check and the insert are not atomic.
-      lock.unlock();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      lock.lock();
-    }
-    const bool known = inventory_.count(variant) > 0;
-    if (!duplicate && known) {
-      const auto now = Clock::now();
-      const json record{{"account", kKey}, {"email", email}, {"profile", profile}, {"variant", variant}, {"platform", platform}};
-      subscriptions_.push_back(Record{record, now});
-      if (!options_.drop_events) {
-        json event = record;
-        event["metric"] = "Subscribed to Back in Stock";
-        events_.push_back(Record{event, now + options_.event_delay});
-      }
-    }
-    reply(res, 200, json{{"email", email}, {"success", true}});
-  });
+  server_->Post(
+      "/api/v1/catalog/subscribe", [this](const httplib::Request& req, httplib::Response& res) {
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          for (const auto& [k, v] : req.headers) seen_.emplace_back(k, v);
+          if (answered_429_ < options_.answer_429) {
+            ++answered_429_;
+            res.set_header("Retry-After", "1");
+            reply(res, 429, json{{"errors", {"rate limited"}}});
+            return;
+          }
+        }
+        form::Fields fields;
+        const std::string ct = req.get_header_value("Content-Type");
+        if (auto boundary = form::multipart_boundary(ct)) {
+          auto parsed = form::parse_multipart(req.body, *boundary);
+          if (parsed) fields = *parsed;
+        } else {
+          auto parsed = form::parse_urlencoded(req.body);
+          if (parsed) fields = *parsed;
+        }
+        auto field = [&](const char* name) {
+          const form::Field* f = form::find(fields, name);
+          return f ? f->value : std::string();
+        };
+        const std::string key = field("a"), email = field("email"), variant = field("variant"),
+                          platform = field("platform");
+        if (key != kKey || !valid_email(email) || platform != "shopify" || variant.empty()) {
+          reply(res, options_.error_status, error_body());
+          return;
+        }
+        const std::string profile = ascii_lower(email);
+        auto exists = [&] {
+          for (const auto& s : subscriptions_) {
+            if (s.json["profile"] == profile && s.json["variant"] == variant) return true;
+          }
+          return false;
+        };
+        std::unique_lock<std::mutex> lock(mutex_);
+        bool duplicate = exists();
+        if (options_.racy_duplicates) {
+          // The race the suites must catch: the check and the insert are not atomic.
+          lock.unlock();
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          lock.lock();
+        }
+        const bool known = inventory_.count(variant) > 0;
+        if (!duplicate && known) {
+          const auto now = Clock::now();
+          const json record{{"account", kKey},
+                            {"email", email},
+                            {"profile", profile},
+                            {"variant", variant},
+                            {"platform", platform}};
+          subscriptions_.push_back(Record{record, now});
+          if (!options_.drop_events) {
+            json event = record;
+            event["metric"] = "Subscribed to Back in Stock";
+            events_.push_back(Record{event, now + options_.event_delay});
+          }
+        }
+        reply(res, 200, json{{"email", email}, {"success", true}});
+      });
 
   server_->Get("/text", [](const httplib::Request&, httplib::Response& res) {
     res.set_header("X-Custom", "hello");
@@ -174,14 +192,20 @@ void TestServer::routes() {
   server_->Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
     json headers = json::object();
     for (const auto& [k, v] : req.headers) headers[ascii_lower(k)] = v;
-    res.set_content(json{{"body", req.body}, {"headers", headers}, {"target", req.target}}.dump(), "application/json");
+    res.set_content(json{{"body", req.body}, {"headers", headers}, {"target", req.target}}.dump(),
+                    "application/json");
   });
 
   server_->Get("/__admin/health", [this](const httplib::Request&, httplib::Response& res) {
-    reply(res, 200, json{{"status", "ok"}, {"protocol", "1"}, {"implementation", "test-server"},
-                         {"capabilities", options_.capabilities}});
+    reply(res, 200,
+          json{{"status", "ok"},
+               {"protocol", "1"},
+               {"implementation", "test-server"},
+               {"capabilities", options_.capabilities}});
   });
-  server_->Get("/__admin/fixtures", [this](const httplib::Request&, httplib::Response& res) { reply(res, 200, fixtures_json()); });
+  server_->Get("/__admin/fixtures", [this](const httplib::Request&, httplib::Response& res) {
+    reply(res, 200, fixtures_json());
+  });
   server_->Post("/__admin/reset", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mutex_);
     subscriptions_.clear(), events_.clear(), notifications_.clear();
@@ -189,7 +213,8 @@ void TestServer::routes() {
     flow_ = true;
     reply(res, 200, json{{"reset", true}});
   });
-  server_->Put(R"(/__admin/accounts/([^/]+)/variants/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+  server_->Put(R"(/__admin/accounts/([^/]+)/variants/([^/]+))", [this](const httplib::Request& req,
+                                                                       httplib::Response& res) {
     const json body = json::parse(req.body, nullptr, false);
     if (req.matches[1] != kKey || !body.is_object() || !body.contains("inventory")) {
       reply(res, req.matches[1] != kKey ? 404 : 400, json{{"error", "bad inventory call"}});
@@ -212,13 +237,20 @@ void TestServer::routes() {
         }
       }
     }
-    reply(res, 200, json{{"account", kKey}, {"variant", variant}, {"inventory", after}, {"previous_inventory", before},
-                         {"restocked", before < 1 && after >= 1}, {"notified", notified}});
+    reply(res, 200,
+          json{{"account", kKey},
+               {"variant", variant},
+               {"inventory", after},
+               {"previous_inventory", before},
+               {"restocked", before < 1 && after >= 1},
+               {"notified", notified}});
   });
-  server_->Put(R"(/__admin/accounts/([^/]+)/flow)", [this](const httplib::Request& req, httplib::Response& res) {
+  server_->Put(R"(/__admin/accounts/([^/]+)/flow)", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mutex_);
     flow_ = req.body != "null";
-    reply(res, 200, json{{"account", req.matches[1]}, {"flow", flow_ ? json::parse(req.body) : json()}});
+    reply(res, 200,
+          json{{"account", req.matches[1]}, {"flow", flow_ ? json::parse(req.body) : json()}});
   });
   auto list = [this](std::vector<Record> TestServer::*records) {
     return [this, records](const httplib::Request& req, httplib::Response& res) {
@@ -227,8 +259,11 @@ void TestServer::routes() {
       const auto now = Clock::now();
       for (const auto& r : this->*records) {
         if (r.visible_at > now) continue;
-        if (req.has_param("email") && r.json["profile"] != ascii_lower(req.get_param_value("email"))) continue;
-        if (req.has_param("variant") && r.json["variant"] != req.get_param_value("variant")) continue;
+        if (req.has_param("email") &&
+            r.json["profile"] != ascii_lower(req.get_param_value("email")))
+          continue;
+        if (req.has_param("variant") && r.json["variant"] != req.get_param_value("variant"))
+          continue;
         items.push_back(r.json);
       }
       reply(res, 200, json{{"count", items.size()}, {"items", items}});

@@ -21,16 +21,18 @@ class Server;
 namespace bis::testing {
 
 struct TestServerOptions {
-  std::vector<std::string> capabilities = {"subscribe", "multipart", "reset", "fixtures", "inventory",
-                                           "catalog", "flow", "subscriptions", "events", "notifications"};
+  std::vector<std::string> capabilities = {"subscribe", "multipart",    "reset", "fixtures",
+                                           "inventory", "catalog",      "flow",  "subscriptions",
+                                           "events",    "notifications"};
   std::chrono::milliseconds event_delay{0};  // events become visible this long after the subscribe
   bool drop_events = false;                  // never record events (eventually times out)
-  bool racy_duplicates = false;              // check-then-insert with a gap: duplicates slip through under races
-  int answer_429 = 0;                        // the first N subscribe calls answer 429 with Retry-After
-  std::string admin_token;                   // required on /__admin when set
-  bool broken_control = false;               // every admin route but health and fixtures answers 500
+  bool racy_duplicates =
+      false;                    // check-then-insert with a gap: duplicates slip through under races
+  int answer_429 = 0;           // the first N subscribe calls answer 429 with Retry-After
+  std::string admin_token;      // required on /__admin when set
+  bool broken_control = false;  // every admin route but health and fixtures answers 500
   int error_status = 400;
-  std::string cert_file, key_file;           // both set: serve https
+  std::string cert_file, key_file;  // both set: serve https
 };
 
 class TestServer {
@@ -40,7 +42,8 @@ class TestServer {
 
   int port() const { return port_; }
   std::string url() const {
-    return (options_.cert_file.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") + std::to_string(port_);
+    return (options_.cert_file.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+           std::to_string(port_);
   }
 
   // Distinct client connections seen (remote ports), and requests served, since the start.

@@ -41,11 +41,12 @@ struct CheckResult {
 
 // Checks every part of `expectation`. Each assertion carries `requirements` (what a failure
 // breaks). Values in the assertions are redacted by the caller.
-CheckResult check_expectation(const Expectation& expectation, const Answer& answer, const Scope& scope,
-                              const std::vector<std::string>& requirements);
+CheckResult check_expectation(const Expectation& expectation, const Answer& answer,
+                              const Scope& scope, const std::vector<std::string>& requirements);
 
 // Applies the captures to `vars`. A value the answer lacks is a failed assertion.
 std::vector<Assertion> apply_captures(const std::vector<Capture>& captures, const Answer& answer,
-                                      nlohmann::json& vars, const std::vector<std::string>& requirements);
+                                      nlohmann::json& vars,
+                                      const std::vector<std::string>& requirements);
 
 }  // namespace bis::runner

@@ -33,13 +33,13 @@ struct ControlResult {
   std::optional<nlohmann::json> answer;  // observations: the array of records (filters applied)
   std::string error;                     // set when the call failed: the step is an error
   TransportError transport = TransportError::kNone;
-  std::optional<int> status;             // HTTP surfaces
-  std::string method, url;               // HTTP surfaces: the request made
+  std::optional<int> status;  // HTTP surfaces
+  std::string method, url;    // HTTP surfaces: the request made
   std::vector<Header> request_headers;
   std::string request_body;
   std::vector<Header> response_headers;
-  std::string response_body;             // raw answer (stdout for shell hooks)
-  std::string command;                   // shell hooks: the command run
+  std::string response_body;  // raw answer (stdout for shell hooks)
+  std::string command;        // shell hooks: the command run
   Millis duration{0};
 };
 
@@ -59,9 +59,9 @@ std::unique_ptr<ControlSurface> make_http_control(std::shared_ptr<HttpClient> cl
 // Shell commands per action, run with /bin/sh in `cwd`, arguments in BIS_* environment
 // variables and the JSON body of the equivalent protocol call on standard input; standard
 // output is the JSON answer.
-std::unique_ptr<ControlSurface> make_shell_control(std::map<std::string, std::string> commands,
-                                                   std::string cwd,
-                                                   std::vector<std::pair<std::string, std::string>> env);
+std::unique_ptr<ControlSurface> make_shell_control(
+    std::map<std::string, std::string> commands, std::string cwd,
+    std::vector<std::pair<std::string, std::string>> env);
 
 // Names of every action and observation, for profile validation.
 const std::vector<std::string>& control_actions();

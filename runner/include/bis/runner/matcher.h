@@ -51,8 +51,8 @@ struct Matcher {
   // nullopt when every check holds on `actual` (nullptr = absent). `path` names the value in
   // messages. Fails (RenderError) only when a templated operand cannot be rendered.
   Expected<std::optional<MatchFailure>, RenderError> check(const nlohmann::json* actual,
-                                                          const Scope& scope,
-                                                          const std::string& path = "$") const;
+                                                           const Scope& scope,
+                                                           const std::string& path = "$") const;
   // "type string and matches ^a" (operands as written, templates unrendered).
   std::string describe() const;
 };

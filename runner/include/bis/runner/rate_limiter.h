@@ -26,6 +26,7 @@ class RateLimiter {
 // The wait a 429 answer asks for: Retry-After as seconds ("2") or an HTTP date; nullopt if
 // absent or unreadable. `now` is the wall clock, for dates.
 std::optional<std::chrono::milliseconds> parse_retry_after(
-    std::string_view value, std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+    std::string_view value,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 }  // namespace bis::runner

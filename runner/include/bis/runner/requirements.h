@@ -27,7 +27,8 @@ struct Requirement {
 
 class Catalogue {
  public:
-  static Expected<Catalogue, std::vector<SourceError>> load(std::string_view text, std::string_view file);
+  static Expected<Catalogue, std::vector<SourceError>> load(std::string_view text,
+                                                            std::string_view file);
   static Expected<Catalogue, std::vector<SourceError>> load_file(const std::string& path);
 
   const std::string& file() const { return file_; }

@@ -63,7 +63,7 @@ struct StepResult {
   std::string error;                 // why it could not run (verdict error)
   std::vector<Exchange> exchanges;   // all of them for repeat/concurrent; the last try for eventually
   std::vector<Assertion> assertions;
-  std::vector<std::string> notes;    // what the runner did on the way ("429: waited 2s (Retry-After) and retried")
+  std::vector<std::string> notes;    // what the runner did on the way ("429 ...: waited 1s ...")
   int attempts = 1;                  // > 1 when `eventually` polled
   Millis started{0};                 // offset from the scenario's start
   Millis duration{0};
@@ -75,7 +75,6 @@ struct ScenarioResult {
   std::string description;
   std::vector<std::string> tags;
   std::vector<std::string> covers;    // requirement IDs: the scenario's and its steps'
-
   std::vector<std::string> capabilities;  // required: `requires` and what the steps imply
   SourcePos pos;
   Verdict verdict = Verdict::kPass;

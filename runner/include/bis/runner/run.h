@@ -44,8 +44,9 @@ struct RunOptions {
 
 // Runs the selected scenarios. Calls listener.run_started and scenario_finished, not
 // run_finished (the caller does, for every listener, with the returned tree).
-RunResult run(const std::vector<Suite>& suites, const Selection& selection, const Catalogue& catalogue,
-              const Target& target, const RunOptions& options, ResultListener& listener);
+RunResult run(const std::vector<Suite>& suites, const Selection& selection,
+              const Catalogue& catalogue, const Target& target, const RunOptions& options,
+              ResultListener& listener);
 
 // Forwards every call to several listeners; run_finished collects their errors.
 class ListenerList : public ResultListener {

@@ -40,16 +40,16 @@ enum class BodyKind { kNone, kForm, kMultipart, kJson, kRaw };
 
 struct RequestSpec {
   SourcePos pos;
-  Text method;                     // default "POST"
-  std::string endpoint;            // "subscribe", "onsite_subscribe", "list_subscribe", or ""
-  std::optional<Text> path;        // a literal path instead of an endpoint
-  std::optional<Text> list;        // for list_subscribe
+  Text method;               // default "POST"
+  std::string endpoint;      // "subscribe", "onsite_subscribe", "list_subscribe", or ""
+  std::optional<Text> path;  // a literal path instead of an endpoint
+  std::optional<Text> list;  // for list_subscribe
   std::vector<NamedText> query;
   std::vector<NamedText> headers;
   BodyKind body_kind = BodyKind::kNone;
-  std::vector<NamedText> fields;   // form / multipart, in order
-  Value json;                      // kJson
-  Text raw;                        // kRaw
+  std::vector<NamedText> fields;  // form / multipart, in order
+  Value json;                     // kJson
+  Text raw;                       // kRaw
   std::optional<Text> content_type;
 };
 
@@ -123,8 +123,8 @@ struct Step {
   SourcePos pos;
   size_t index = 0;
   Kind kind = Kind::kRequest;
-  std::string name;                  // as written, or a generated summary
-  std::vector<std::string> covers;   // empty: the scenario's
+  std::string name;                 // as written, or a generated summary
+  std::vector<std::string> covers;  // empty: the scenario's
   SourcePos covers_pos;
   RequestSpec request;
   ControlSpec control;
@@ -149,9 +149,9 @@ struct Scenario {
   std::string description;
   std::vector<std::string> covers;
   SourcePos covers_pos;
-  std::vector<std::string> requires_;   // as written (suite's + scenario's)
-  std::vector<std::string> implied;     // capabilities the steps need (observe events -> events)
-  std::vector<std::string> tags;        // suite's + scenario's
+  std::vector<std::string> requires_;  // as written (suite's + scenario's)
+  std::vector<std::string> implied;    // capabilities the steps need (observe events -> events)
+  std::vector<std::string> tags;       // suite's + scenario's
   std::vector<Var> vars;
   bool exclusive = false;
   std::optional<Duration> timeout;

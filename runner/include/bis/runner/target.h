@@ -27,7 +27,7 @@ struct Endpoints {
 Endpoints default_endpoints();
 
 struct Timing {
-  Duration settle{0};        // `consistently: true` watches this long
+  Duration settle{0};         // `consistently: true` watches this long
   Duration eventually{5000};  // `eventually: true` gives up after this long
 };
 

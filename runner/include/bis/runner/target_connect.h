@@ -18,14 +18,14 @@ struct ConnectOptions {
   std::string target = "mock";  // "mock", an http(s) URL, or a profile file
   TlsOptions tls;               // URL targets; for a profile, overrides its tls when set
   bool tls_set = false;
-  std::string admin_token;      // control token for URL targets (a profile has its own)
-  std::vector<Header> headers;  // extra headers for every API request
-  Duration timeout{10000};      // per request
-  std::string mock_exe;         // empty: bis-mock next to this executable, else on PATH
+  std::string admin_token;             // control token for URL targets (a profile has its own)
+  std::vector<Header> headers;         // extra headers for every API request
+  Duration timeout{10000};             // per request
+  std::string mock_exe;                // empty: bis-mock next to this executable, else on PATH
   std::vector<std::string> mock_args;  // passed through to bis-mock
   Duration mock_start_timeout{10000};
-  std::string run_id;           // seeds generated values (target.variants.unknown)
-  size_t connections = 8;       // keep-alive connections kept per origin
+  std::string run_id;      // seeds generated values (target.variants.unknown)
+  size_t connections = 8;  // keep-alive connections kept per origin
 };
 
 struct ConnectError {
@@ -40,7 +40,8 @@ struct ConnectedTarget {
   ~ConnectedTarget();
 };
 
-Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const ConnectOptions& options);
+Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(
+    const ConnectOptions& options);
 
 // Where bis-mock is: `explicit_path` if given, else next to this executable (/proc/self/exe),
 // else the first on PATH.

@@ -42,7 +42,7 @@ using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 // The process environment.
 std::optional<std::string> process_env(const std::string& name);
 
-Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std::string& path,
-                                                                      const GetEnv& env = process_env);
+Expected<TargetProfile, std::vector<SourceError>> load_target_profile(
+    const std::string& path, const GetEnv& env = process_env);
 
 }  // namespace bis::runner

@@ -62,10 +62,10 @@ class Template {
 
   // `vars` is an object: the root names are its members.
   Expected<nlohmann::json, RenderError> render(const nlohmann::json& vars,
-                                              const TemplateContext& ctx) const;
+                                               const TemplateContext& ctx) const;
   // As render, then converted to text.
   Expected<std::string, RenderError> render_string(const nlohmann::json& vars,
-                                                  const TemplateContext& ctx) const;
+                                                   const TemplateContext& ctx) const;
 
  private:
   struct Piece;
@@ -88,8 +88,8 @@ std::string value_text(const nlohmann::json& value);
 // Renders every string inside `value` (keys stay literal). Strings that fail to parse as a
 // template are an error (loaders check them first, so this does not happen for loaded suites).
 Expected<nlohmann::json, RenderError> render_json(const nlohmann::json& value,
-                                                 const nlohmann::json& vars,
-                                                 const TemplateContext& ctx);
+                                                  const nlohmann::json& vars,
+                                                  const TemplateContext& ctx);
 
 // Parses every template inside a JSON value; appends the variables they read. Fails with the
 // first parse error.
