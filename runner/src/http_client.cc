@@ -66,6 +66,39 @@ Expected<UrlParts, std::string> parse_url(std::string_view url) {
   return u;
 }
 
+// The connections of one origin: created on demand, kept idle up to a bound.
+struct HttpClient::Lease::Pool {
+  std::string origin;
+  TlsOptions tls;
+  size_t max_idle = 8;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+
+  std::unique_ptr<httplib::Client> checkout() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!idle.empty()) {
+        auto c = std::move(idle.back());
+        idle.pop_back();
+        return c;
+      }
+    }
+    auto c = std::make_unique<httplib::Client>(origin);
+    c->set_keep_alive(true);
+    c->set_tcp_nodelay(true);
+    c->set_follow_location(false);
+    c->set_url_encode(false);
+    if (!tls.ca_file.empty()) c->set_ca_cert_path(tls.ca_file);
+    c->enable_server_certificate_verification(!tls.insecure);
+    return c;
+  }
+
+  void checkin(std::unique_ptr<httplib::Client> client) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (idle.size() < max_idle) idle.push_back(std::move(client));
+  }
+};
+
 Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(const std::string& base_url,
                                                                       TlsOptions tls,
                                                                       size_t max_idle) {
@@ -74,35 +107,21 @@ Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(const std:
   std::unique_ptr<HttpClient> c(new HttpClient());
   c->origin_ = parts->origin();
   c->prefix_ = parts->prefix;
-  c->tls_ = std::move(tls);
-  c->max_idle_ = max_idle == 0 ? 1 : max_idle;
+  c->pool_ = std::make_shared<Pool>();
+  c->pool_->origin = c->origin_;
+  c->pool_->tls = std::move(tls);
+  c->pool_->max_idle = max_idle == 0 ? 1 : max_idle;
   return c;
 }
 
 HttpClient::~HttpClient() = default;
 
-std::unique_ptr<httplib::Client> HttpClient::checkout() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!idle_.empty()) {
-      auto c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-  }
-  auto c = std::make_unique<httplib::Client>(origin_);
-  c->set_keep_alive(true);
-  c->set_tcp_nodelay(true);
-  c->set_follow_location(false);
-  c->set_url_encode(false);
-  if (!tls_.ca_file.empty()) c->set_ca_cert_path(tls_.ca_file);
-  c->enable_server_certificate_verification(!tls_.insecure);
+std::unique_ptr<HttpClient> HttpClient::with_prefix(std::string_view path) const {
+  std::unique_ptr<HttpClient> c(new HttpClient());
+  c->origin_ = origin_;
+  c->prefix_ = prefix_ + std::string(path);
+  c->pool_ = pool_;
   return c;
-}
-
-void HttpClient::checkin(std::unique_ptr<httplib::Client> client) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (idle_.size() < max_idle_) idle_.push_back(std::move(client));
 }
 
 namespace {
@@ -141,15 +160,15 @@ std::string describe(httplib::Error e, const std::string& origin, Duration timeo
 
 }  // namespace
 
-HttpClient::Lease::Lease(HttpClient* owner, std::unique_ptr<httplib::Client> client)
-    : owner_(owner), client_(std::move(client)) {}
+HttpClient::Lease::Lease(std::shared_ptr<Pool> pool, std::unique_ptr<httplib::Client> client)
+    : pool_(std::move(pool)), client_(std::move(client)) {}
 HttpClient::Lease::Lease(Lease&&) noexcept = default;
 HttpClient::Lease& HttpClient::Lease::operator=(Lease&&) noexcept = default;
 HttpClient::Lease::~Lease() {
-  if (client_) owner_->checkin(std::move(client_));
+  if (client_) pool_->checkin(std::move(client_));
 }
 
-HttpClient::Lease HttpClient::lease() { return Lease(this, checkout()); }
+HttpClient::Lease HttpClient::lease() { return Lease(pool_, pool_->checkout()); }
 
 HttpResult HttpClient::send(const HttpRequest& request, Duration timeout) {
   Lease l = lease();
@@ -165,7 +184,7 @@ HttpResult HttpClient::send(Lease& lease, const HttpRequest& request, Duration t
   if (!req.has_header("User-Agent")) req.headers.emplace("User-Agent", "bis-conform/" BIS_VERSION);
   req.body = request.body;
 
-  if (!lease.client_) lease.client_ = checkout();
+  if (!lease.client_) lease.client_ = lease.pool_->checkout();
   httplib::Client* client = lease.client_.get();
   if (timeout.count() <= 0) timeout = Duration(1);
   const auto sec = timeout.count() / 1000, usec = timeout.count() % 1000 * 1000;

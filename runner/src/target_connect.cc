@@ -70,9 +70,7 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
   auto api = HttpClient::create(url, o.tls, o.connections);
   if (!api) return fail(2, "--target: " + api.error());
   t.api = std::move(*api);
-  auto admin = HttpClient::create(url + std::string(protocol::kAdminPrefix), o.tls, o.connections);
-  if (!admin) return fail(2, "--target: " + admin.error());
-  t.control = make_http_control(std::shared_ptr<HttpClient>(std::move(*admin)), o.admin_token);
+  t.control = make_http_control(t.api->with_prefix(protocol::kAdminPrefix), o.admin_token);
   t.info.base_url = url;
   t.headers = o.headers;
   t.endpoints = default_endpoints();
@@ -113,8 +111,17 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
   t.values = p.values;
   t.email_domain = p.email_domain;
   t.timing = p.timing;
-  if (t.values.contains("private_key"))
+  // Every private key is a secret, wherever it came from.
+  if (t.values.contains("private_key")) {
     t.redactor.add_secret(t.values["private_key"].get<std::string>());
+  }
+  if (t.values.contains("accounts")) {
+    for (const auto& [name, account] : t.values["accounts"].items()) {
+      if (account.contains("private_key")) {
+        t.redactor.add_secret(account["private_key"].get<std::string>());
+      }
+    }
+  }
   std::optional<json> h;
   if (!p.control_url.empty()) {
     auto admin = HttpClient::create(p.control_url, tls, o.connections);

@@ -1,9 +1,11 @@
 #pragma once
 // The HTTP client every target is reached with (cpp-httplib, OpenSSL for https://). One
-// HttpClient per origin, shared by all workers: it keeps a small pool of keep-alive
+// HttpClient per base URL, shared by all workers: it keeps a small pool of keep-alive
 // connections (one per concurrent caller, at most `max_idle` kept between requests) with
 // TCP_NODELAY on, so a sequential scenario reuses one warm connection and N concurrent copies
-// open N. Redirects are not followed; the path is sent exactly as given.
+// open N. Clients made with with_prefix() share the pool (the API and /__admin of a mock use
+// the same connections: fewer idle ones for a server with a small thread pool). Redirects are
+// not followed; the path is sent exactly as given.
 // Thread-safe.
 #include <chrono>
 #include <memory>
@@ -70,8 +72,9 @@ class HttpClient {
 
    private:
     friend class HttpClient;
-    Lease(HttpClient* owner, std::unique_ptr<httplib::Client> client);
-    HttpClient* owner_;
+    struct Pool;
+    Lease(std::shared_ptr<Pool> pool, std::unique_ptr<httplib::Client> client);
+    std::shared_ptr<Pool> pool_;
     std::unique_ptr<httplib::Client> client_;
   };
   Lease lease();
@@ -79,22 +82,21 @@ class HttpClient {
   HttpResult send(const HttpRequest& request, Duration timeout);
   HttpResult send(Lease& lease, const HttpRequest& request, Duration timeout);
 
+  // A client for `path` under this one's base URL ("/__admin"), sharing its connections.
+  std::unique_ptr<HttpClient> with_prefix(std::string_view path) const;
+
   // scheme://host:port, without the prefix.
   const std::string& origin() const { return origin_; }
   // The full URL of a request target, for reports.
   std::string url(const std::string& target) const { return origin_ + prefix_ + target; }
 
  private:
+  using Pool = Lease::Pool;
   HttpClient() = default;
-  std::unique_ptr<httplib::Client> checkout();
-  void checkin(std::unique_ptr<httplib::Client> client);
 
   std::string origin_;
   std::string prefix_;
-  TlsOptions tls_;
-  size_t max_idle_ = 8;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<httplib::Client>> idle_;
+  std::shared_ptr<Pool> pool_;
 };
 
 // Splits a URL into origin (scheme://host:port, port made explicit) and path prefix (without
