@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "bis/common/fixtures.h"
@@ -77,6 +78,8 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
   auto h = health(*t.control, o.timeout, url);
   if (!h) return Unexpected{h.error()};
   apply_health(t, *h);
+  t.redactor.add_secret(o.admin_token);
+  if (!t.has_capability(protocol::capability::kFixtures)) return true;  // no target.* values
   ControlCall call;
   call.action = "fixtures";
   ControlResult r = t.control->call(call, o.timeout);
@@ -85,8 +88,37 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
   if (!fixtures) return fail(2, url + ": GET /__admin/fixtures: " + fixtures.error());
   t.values = values_from_fixtures(*fixtures, o.run_id);
   for (const auto& a : fixtures->accounts) t.redactor.add_secret(a.private_key);
-  t.redactor.add_secret(o.admin_token);
   return true;
+}
+
+// A capability that needs the control surface must have one: a protocol URL, or the
+// commands for its actions. "" when consistent.
+std::string check_control_covers(const std::vector<std::string>& capabilities,
+                                 const TargetProfile& p) {
+  static const std::map<std::string, std::vector<std::string>> kNeeds = {
+      {"reset", {"reset"}},
+      {"fixtures", {"fixtures"}},
+      {"inventory", {"set_inventory"}},
+      {"catalog", {"set_inventory"}},
+      {"flow", {"set_flow", "remove_flow"}},
+      {"subscriptions", {"subscriptions"}},
+      {"events", {"events"}},
+      {"notifications", {"notifications"}},
+      {"list-members", {"list_members"}},
+      {"requests", {"requests"}}};
+  for (const auto& c : capabilities) {
+    auto it = kNeeds.find(c);
+    if (it == kNeeds.end() || !p.control_url.empty()) continue;
+    if (p.commands.empty()) {
+      return "capability '" + c + "' needs a control surface (control.url or control.commands)";
+    }
+    for (const auto& action : it->second) {
+      if (!p.commands.count(action)) {
+        return "capability '" + c + "' needs control.commands." + action;
+      }
+    }
+  }
+  return "";
 }
 
 Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o) {
@@ -153,6 +185,8 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
       }
     }
   }
+  if (auto e = check_control_covers(t.capabilities, p); !e.empty())
+    return fail(2, o.target + ": " + e);
   if (h) {
     t.info.implementation = h->value("implementation", "");
     t.info.protocol_version = h->value("protocol", "");

@@ -129,6 +129,20 @@ TEST(RunnerComponentTest, MissingCapabilityOrTargetValueIsNotApplicable) {
   EXPECT_EQ(result.requirements[0].verdict, Verdict::kNotApplicable);
 }
 
+TEST(RunnerComponentTest, ATargetWithoutFixturesDefinesNoTargetValues) {
+  TestServerOptions o;
+  o.capabilities = {"subscribe"};
+  TestServer server(o);
+  auto target = connect(server.url());
+  EXPECT_EQ(target->target.value("target.key"), nullptr);
+  auto result = run_suite(suite(R"(
+  - id: needs-key
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe)),
+                          target->target);
+  EXPECT_EQ(scenario(result, "needs-key").verdict, Verdict::kNotApplicable);
+}
+
 TEST(RunnerComponentTest, TimeoutsAndRefusedControlCallsAreErrorsNotFailures) {
   TestServerOptions o;
   o.broken_control = true;

@@ -111,6 +111,28 @@ control: {commands: {evnts: "true"}}
   EXPECT_EQ(c.error().exit_code, 2);
 }
 
+TEST(TargetProfileTest, ACapabilityThatNeedsControlNeedsItsCommand) {
+  TestServer server;
+  TempDir dir;
+  runner::ConnectOptions o;
+  o.target =
+      dir.write("p.yaml", "base_url: " + server.url() + "\ncapabilities: [subscribe, events]\n");
+  auto none = runner::connect_target(o);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().exit_code, 2);
+  EXPECT_NE(none.error().message.find("capability 'events' needs a control surface"),
+            std::string::npos)
+      << none.error().message;
+  o.target =
+      dir.write("q.yaml", "base_url: " + server.url() +
+                              "\ncapabilities: [flow]\ncontrol: {commands: {set_flow: 'true'}}\n");
+  auto half = runner::connect_target(o);
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("capability 'flow' needs control.commands.remove_flow"),
+            std::string::npos)
+      << half.error().message;
+}
+
 // A self-signed certificate for 127.0.0.1, made with the openssl command.
 struct Certificate {
   TempDir dir;
