@@ -100,7 +100,16 @@ bool Loader::check_map(const YAML::Node& node, std::initializer_list<std::string
     error(node, std::string(context) + " must be a map, got " + std::string(yaml::describe(node)));
     return false;
   }
-  if (auto e = yaml::check_keys(node, allowed, file_, context)) errors_.push_back(*e);
+  bool merge_key = false;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it->first.Scalar() != "<<") continue;
+    merge_key = true;
+    error(it->first,
+          "YAML merge keys (<<) are not supported; alias the whole value instead (key: *anchor)");
+  }
+  if (!merge_key) {
+    if (auto e = yaml::check_keys(node, allowed, file_, context)) errors_.push_back(*e);
+  }
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!seen.insert(it->first.Scalar()).second) {

@@ -222,6 +222,30 @@ scenarios:
   EXPECT_EQ(s->scenarios[0].steps[0].expect->headers[0].matcher.equals, nlohmann::json("5"));
 }
 
+TEST(SuiteLoaderTest, AliasesWorkAndMergeKeysAreExplained) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, form: &f {a: "1", b: "2"}}
+      - request: {path: /y, form: *f}
+)";
+  auto s = load_suite(text, "s.yaml");
+  ASSERT_TRUE(s) << errors_of(text);
+  EXPECT_EQ(s->scenarios[0].steps[1].request.fields.size(), 2u);
+  const char* merge = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {<<: {path: /x}}
+)";
+  EXPECT_NE(errors_of(merge).find("s.yaml:6:19: YAML merge keys (<<) are not supported"),
+            std::string::npos)
+      << errors_of(merge);
+}
+
 TEST(SuiteLoaderTest, ControlStepsDefaultToThePrimaryAccount) {
   const char* text = R"(suite: s
 scenarios:
