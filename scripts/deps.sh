@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libsqlite3-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libxml2-utils curl
+  libxml2-utils curl openssl python3-yaml python3-jsonschema
 )
 
 missing=()

@@ -66,6 +66,7 @@ struct StepResult {
   std::string error;                 // why it could not run (verdict error)
   std::vector<Exchange> exchanges;   // all of them for repeat/concurrent; the last try for eventually
   std::vector<Assertion> assertions;
+  std::vector<std::string> notes;    // what the runner did on the way ("429 ...: waited 1s ...")
   int attempts = 1;                  // > 1 when `eventually` polled
   Millis started{0};                 // offset from the scenario's start
   Millis duration{0};
@@ -76,12 +77,13 @@ struct ScenarioResult {
   std::string name;
   std::string description;
   std::vector<std::string> tags;
-  std::vector<std::string> covers;    // requirement IDs
-  std::vector<std::string> capabilities;  // required capabilities (the suite key `requires`)
+  std::vector<std::string> covers;    // requirement IDs: the scenario's and its steps'
+  std::vector<std::string> capabilities;  // required: `requires` and what the steps imply
   SourcePos pos;
   Verdict verdict = Verdict::kPass;
   std::string reason;                 // for not_applicable and error: why
-  std::vector<StepResult> steps;
+  std::vector<StepResult> steps;      // the steps that ran, in order
+  size_t steps_not_run = 0;           // steps skipped because an earlier one failed or errored
   Millis started{0};                  // offset from the run's start
   Millis duration{0};
 };

@@ -20,6 +20,7 @@ class ResultListener {
  public:
   virtual ~ResultListener() = default;
   virtual void run_started(const RunHeader& header) { (void)header; }
+  // `suite` carries the suite's metadata (id, name, description, file), not its scenarios.
   virtual void scenario_finished(const SuiteResult& suite, const ScenarioResult& scenario) {
     (void)suite;
     (void)scenario;

@@ -1,0 +1,60 @@
+#pragma once
+// A target as a run sees it: where its API is, what to send with every request, the values
+// scenarios read as `target.*`, the capabilities it offers, its control surface and the
+// secrets to keep out of reports. Built by target_connect.h; read-only during a run (its
+// HttpClient and ControlSurface are thread-safe).
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bis/common/expected.h"
+#include "bis/common/fixtures.h"
+#include "bis/runner/control.h"
+#include "bis/runner/duration.h"
+#include "bis/runner/http_client.h"
+#include "bis/runner/redact.h"
+#include "bis/runner/result.h"
+
+namespace bis::runner {
+
+struct Endpoints {
+  std::string subscribe;
+  std::string onsite_subscribe;
+  std::string list_subscribe;  // "{list}" stands for the list ID
+};
+Endpoints default_endpoints();
+
+struct Timing {
+  Duration settle{0};         // `consistently: true` watches this long
+  Duration eventually{5000};  // `eventually: true` gives up after this long
+};
+
+struct Target {
+  TargetInfo info;  // for reports; already redacted
+  std::shared_ptr<HttpClient> api;
+  std::vector<Header> headers;  // sent with every API request
+  Endpoints endpoints;
+  nlohmann::json values = nlohmann::json::object();  // the `target` variable
+  std::vector<std::string> capabilities;
+  std::string email_domain = "example.com";
+  Timing timing;
+  std::shared_ptr<ControlSurface> control;  // null: the target has none
+  Redactor redactor;
+
+  bool has_capability(std::string_view name) const;
+  // The value at a dotted path under `target` ("target.variants.in_stock"), or nullptr.
+  const nlohmann::json* value(std::string_view dotted_path) const;
+};
+
+// The `target` values of a mock-like target, from its fixtures (docs/suite-format.md):
+// the primary account is the first that supports back in stock and has an enabled flow;
+// in_stock is one of its variants at or above the flow threshold, out_of_stock one below;
+// unknown an ID no account's catalog holds (derived from `seed`); accounts.NAME the first
+// account per integration, `unsupported` (no integration), `no_flow` (supported, without an
+// enabled flow); lists by opt-in from the primary account. Values the fixtures cannot
+// provide are left out (scenarios needing them are not applicable).
+nlohmann::json values_from_fixtures(const fixtures::Fixtures& fixtures, std::string_view seed);
+
+}  // namespace bis::runner

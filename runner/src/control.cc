@@ -1,0 +1,272 @@
+#include "bis/runner/control.h"
+
+#include <algorithm>
+
+#include "bis/common/protocol.h"
+#include "bis/common/text.h"
+#include "bis/runner/json_diff.h"
+#include "bis/runner/process.h"
+#include "bis/runner/template.h"
+
+namespace bis::runner {
+
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kObservations = {"subscriptions", "events", "notifications",
+                                                "list_members", "requests"};
+
+std::string encode_segment(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+void add_query(std::string& target, std::string_view name, const std::string& value) {
+  if (value.empty()) return;
+  target += target.find('?') == std::string::npos ? '?' : '&';
+  target += std::string(name) + "=" + encode_segment(value);
+}
+
+// Observations answer {"count": N, "items": [...]}; hooks may print a bare array.
+std::optional<json> records_of(const json& answer) {
+  if (answer.is_array()) return answer;
+  if (answer.is_object()) {
+    auto it = answer.find("items");
+    if (it != answer.end() && it->is_array()) return *it;
+  }
+  return std::nullopt;
+}
+
+void finish(ControlResult& r, const ControlCall& call, std::string_view body) {
+  if (!r.error.empty()) return;
+  json answer;
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    answer = nullptr;
+  } else {
+    answer = json::parse(body, nullptr, false);
+    if (answer.is_discarded()) {
+      const json text(std::string(body.substr(0, 200)));
+      r.error = "the control answer is not JSON: " + render_value(&text);
+      return;
+    }
+  }
+  if (call.is_observation()) {
+    auto records = records_of(answer);
+    if (!records) {
+      r.error = "the " + call.action + " observation answered " + render_value(&answer, 200) +
+                ", not a list of records";
+      return;
+    }
+    r.answer = filter_records(*records, call);
+  } else {
+    r.answer = std::move(answer);
+  }
+}
+
+class HttpControl : public ControlSurface {
+ public:
+  HttpControl(std::shared_ptr<HttpClient> client, std::string token)
+      : client_(std::move(client)), token_(std::move(token)) {}
+
+  bool supports(const std::string&) const override { return true; }
+
+  ControlResult call(const ControlCall& call, Duration timeout) override {
+    HttpRequest req;
+    const std::string account = encode_segment(call.account);
+    const std::string& a = call.action;
+    if (a == "health" || a == "fixtures") {
+      req.target = "/" + a;
+    } else if (a == "reset") {
+      req.method = "POST";
+      req.target = "/reset";
+    } else if (a == "set_inventory") {
+      req.method = "PUT";
+      req.target = "/accounts/" + account + "/variants/" + encode_segment(call.variant);
+      req.body = json{{"inventory", call.inventory.value_or(0)}}.dump();
+    } else if (a == "set_flow" || a == "remove_flow") {
+      req.method = "PUT";
+      req.target = "/accounts/" + account + "/flow";
+      req.body =
+          a == "remove_flow" ? "null" : (call.flow.is_null() ? json::object() : call.flow).dump();
+    } else if (a == "clear_requests") {
+      req.method = "DELETE";
+      req.target = "/requests";
+    } else if (a == "list_members") {
+      req.target = "/lists/" + encode_segment(call.list) + "/members";
+      add_query(req.target, "email", call.email);
+    } else {
+      req.target = "/" + a;
+      add_query(req.target, "account", call.account);
+      add_query(req.target, "email", call.email);
+      add_query(req.target, "variant", call.variant);
+      add_query(req.target, "path", call.path);
+      if (call.limit) add_query(req.target, "limit", std::to_string(*call.limit));
+    }
+    req.headers.emplace_back("Accept", "application/json");
+    if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+    if (!token_.empty()) req.headers.emplace_back(std::string(protocol::kAdminTokenHeader), token_);
+
+    ControlResult r;
+    r.method = req.method;
+    r.url = client_->url(req.target);
+    r.request_headers = req.headers;
+    r.request_body = req.body;
+    HttpResult http = client_->send(req, timeout);
+    r.duration = http.duration;
+    if (!http.response) {
+      r.error = http.error;
+      r.transport = http.error_kind;
+      return r;
+    }
+    r.status = http.response->status;
+    r.response_headers = http.response->headers;
+    r.response_body = http.response->body;
+    if (r.status < 200 || r.status > 299) {
+      const json text(r.response_body.substr(0, 300));
+      r.error = "control call " + req.method + " " + r.url + " answered " +
+                std::to_string(*r.status) + ": " + render_value(&text);
+      return r;
+    }
+    finish(r, call, r.response_body);
+    return r;
+  }
+
+ private:
+  std::shared_ptr<HttpClient> client_;
+  std::string token_;
+};
+
+class ShellControl : public ControlSurface {
+ public:
+  ShellControl(std::map<std::string, std::string> commands, std::string cwd,
+               std::vector<std::pair<std::string, std::string>> env)
+      : commands_(std::move(commands)), cwd_(std::move(cwd)), env_(std::move(env)) {}
+
+  bool supports(const std::string& action) const override { return commands_.count(action) > 0; }
+
+  ControlResult call(const ControlCall& call, Duration timeout) override {
+    ControlResult r;
+    auto it = commands_.find(call.action);
+    if (it == commands_.end()) {
+      r.error = "the target profile has no command for control action " + call.action;
+      return r;
+    }
+    r.command = it->second;
+    auto env = env_;
+    const json args = call.args();
+    env.emplace_back("BIS_ACTION", call.action);
+    for (auto a = args.begin(); a != args.end(); ++a) {
+      std::string name = "BIS_" + a.key();
+      for (char& c : name) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+      env.emplace_back(name, value_text(*a));
+    }
+    env.emplace_back("BIS_ARGS", args.dump());
+    std::string input;
+    if (call.action == "set_inventory")
+      input = json{{"inventory", call.inventory.value_or(0)}}.dump();
+    if (call.action == "set_flow")
+      input = (call.flow.is_null() ? json::object() : call.flow).dump();
+    r.request_body = input;
+    const auto start = std::chrono::steady_clock::now();
+    CommandResult out = run_shell(r.command, env, input, timeout, cwd_);
+    r.duration = std::chrono::steady_clock::now() - start;
+    r.response_body = out.out;
+    if (!out.error.empty()) {
+      r.error = "control command for " + call.action + " could not start: " + out.error;
+    } else if (out.timed_out) {
+      r.error = "control command for " + call.action + " did not finish within " +
+                format_duration(timeout);
+    } else if (out.exit_code != 0) {
+      r.error = "control command for " + call.action + " failed (exit " +
+                std::to_string(out.exit_code) + ")" +
+                (out.err.empty() ? "" : ": " + out.err.substr(0, 500));
+    }
+    finish(r, call, out.out);
+    return r;
+  }
+
+ private:
+  std::map<std::string, std::string> commands_;
+  std::string cwd_;
+  std::vector<std::pair<std::string, std::string>> env_;
+};
+
+}  // namespace
+
+bool ControlCall::is_observation() const {
+  return std::find(kObservations.begin(), kObservations.end(), action) != kObservations.end();
+}
+
+json ControlCall::args() const {
+  json a = json::object();
+  for (const auto& [k, v] : {std::pair<const char*, const std::string*>{"account", &account},
+                             {"variant", &variant},
+                             {"email", &email},
+                             {"list", &list},
+                             {"path", &path}}) {
+    if (!v->empty()) a[k] = *v;
+  }
+  if (inventory) a["inventory"] = *inventory;
+  if (limit) a["limit"] = *limit;
+  if (action == "set_flow") a["flow"] = flow.is_null() ? json::object() : flow;
+  return a;
+}
+
+const std::vector<std::string>& control_actions() {
+  static const std::vector<std::string> names = {
+      "health",         "fixtures",      "reset",  "set_inventory", "set_flow",     "remove_flow",
+      "clear_requests", "subscriptions", "events", "notifications", "list_members", "requests"};
+  return names;
+}
+
+json filter_records(const json& records, const ControlCall& call) {
+  json out = json::array();
+  auto field = [](const json& r, const char* key) -> std::string {
+    auto it = r.find(key);
+    if (it == r.end() || it->is_null()) return "";
+    return value_text(*it);
+  };
+  for (const json& r : records) {
+    if (!r.is_object()) {
+      out.push_back(r);
+      continue;
+    }
+    if (!call.account.empty() && r.contains("account") && field(r, "account") != call.account)
+      continue;
+    if (!call.variant.empty() && r.contains("variant") && field(r, "variant") != call.variant)
+      continue;
+    if (!call.list.empty() && r.contains("list") && field(r, "list") != call.list) continue;
+    if (!call.email.empty() && (r.contains("email") || r.contains("profile")) &&
+        !iequals(field(r, "email"), call.email) && !iequals(field(r, "profile"), call.email)) {
+      continue;
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::unique_ptr<ControlSurface> make_http_control(std::shared_ptr<HttpClient> client,
+                                                  std::string token) {
+  return std::make_unique<HttpControl>(std::move(client), std::move(token));
+}
+
+std::unique_ptr<ControlSurface> make_shell_control(
+    std::map<std::string, std::string> commands, std::string cwd,
+    std::vector<std::pair<std::string, std::string>> env) {
+  return std::make_unique<ShellControl>(std::move(commands), std::move(cwd), std::move(env));
+}
+
+}  // namespace bis::runner

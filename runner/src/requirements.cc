@@ -1,0 +1,132 @@
+#include "bis/runner/requirements.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "bis/common/yaml.h"
+
+namespace bis::runner {
+
+namespace {
+
+bool is_requirement_id(std::string_view id) {
+  if (id.empty()) return false;
+  for (const char c : id) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const Requirement* Catalogue::find(std::string_view id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &requirements_[it->second];
+}
+
+std::vector<std::string> Catalogue::ids() const {
+  std::vector<std::string> out;
+  for (const auto& r : requirements_) out.push_back(r.id);
+  return out;
+}
+
+Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view text,
+                                                              std::string_view file) {
+  Catalogue c;
+  c.file_ = std::string(file);
+  auto root = yaml::parse(text, file);
+  std::vector<SourceError> errors;
+  if (!root) return Unexpected{std::vector<SourceError>{root.error()}};
+  auto error = [&](const YAML::Node& n, std::string m) {
+    errors.push_back(yaml::error_at(n, file, std::move(m)));
+  };
+  try {
+    const YAML::Node& top = *root;
+    if (!top.IsMap()) {
+      error(top, "the catalogue must be a map with 'requirements'");
+      return Unexpected{errors};
+    }
+    if (auto e = yaml::check_keys(top, {"requirements"}, file, "the catalogue"))
+      errors.push_back(*e);
+    const YAML::Node list = top["requirements"];
+    if (!list.IsDefined() || !list.IsSequence()) {
+      error(top, "'requirements' must be a list");
+      return Unexpected{errors};
+    }
+    for (const YAML::Node& n : list) {
+      if (!n.IsMap()) {
+        error(n, "a requirement must be a map");
+        continue;
+      }
+      if (auto e = yaml::check_keys(n, {"id", "level", "text", "source", "inferred", "why"}, file,
+                                    "a requirement")) {
+        errors.push_back(*e);
+      }
+      Requirement r;
+      r.pos = yaml::position(n, file);
+      auto str = [&](const char* key, bool required) -> std::string {
+        const YAML::Node v = n[key];
+        if (!v.IsDefined() || v.IsNull()) {
+          if (required) error(n, std::string("a requirement needs '") + key + "'");
+          return "";
+        }
+        if (!v.IsScalar()) {
+          error(v, std::string(key) + " must be a string");
+          return "";
+        }
+        return v.Scalar();
+      };
+      r.id = str("id", true);
+      const std::string level = str("level", true);
+      r.text = str("text", true);
+      r.source = str("source", true);
+      r.why = str("why", false);
+      if (const YAML::Node inf = n["inferred"]; inf.IsDefined()) {
+        const auto j = yaml::to_json(inf);
+        if (!j.is_boolean()) {
+          error(inf, "inferred must be true or false");
+        } else {
+          r.inferred = j.get<bool>();
+        }
+      }
+      if (!r.id.empty() && !is_requirement_id(r.id))
+        error(n["id"], "requirement ID '" + r.id + "' must match [A-Z0-9-]+");
+      if (level == "MUST") {
+        r.level = Level::kMust;
+      } else if (level == "SHOULD") {
+        r.level = Level::kShould;
+      } else if (level == "MAY") {
+        r.level = Level::kMay;
+      } else if (!level.empty()) {
+        error(n["level"], "level must be MUST, SHOULD or MAY, got '" + level + "'");
+      }
+      if (r.inferred && r.why.empty())
+        error(n, "an inferred requirement needs 'why' (why its level is what it is)");
+      if (r.id.empty()) continue;
+      if (c.index_.count(r.id)) {
+        error(n["id"], "duplicate requirement ID '" + r.id + "' (first at " +
+                           c.requirements_[c.index_.find(r.id)->second].pos.to_string() + ")");
+        continue;
+      }
+      c.index_.emplace(r.id, c.requirements_.size());
+      c.requirements_.push_back(std::move(r));
+    }
+  } catch (const YAML::Exception& e) {
+    errors.push_back(
+        SourceError{SourcePos{std::string(file), e.mark.line + 1, e.mark.column + 1}, e.msg});
+  }
+  if (!errors.empty()) return Unexpected{errors};
+  return c;
+}
+
+Expected<Catalogue, std::vector<SourceError>> Catalogue::load_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Unexpected{
+        std::vector<SourceError>{SourceError{SourcePos{path, 0, 0}, "cannot read file"}}};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load(text.str(), path);
+}
+
+}  // namespace bis::runner

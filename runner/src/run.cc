@@ -1,0 +1,190 @@
+#include "bis/runner/run.h"
+
+#include <fnmatch.h>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "bis/runner/scenario_runner.h"
+#include "bis/runner/verdict.h"
+
+namespace bis::runner {
+
+std::string_view tool_version() { return BIS_VERSION; }
+
+std::string new_run_id() {
+  static std::atomic<uint64_t> counter{0};
+  std::random_device rd;
+  const uint64_t bits =
+      (static_cast<uint64_t>(rd()) << 32 | rd()) ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+      counter.fetch_add(0x9E3779B97F4A7C15ull);
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(bits ^ (bits >> 32)));
+  return buf;
+}
+
+namespace {
+
+bool glob(const std::string& pattern, const std::string& text) {
+  return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+}
+
+template <class F>
+bool any(const std::vector<std::string>& list, F f) {
+  for (const auto& x : list) {
+    if (f(x)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Selection::selects(const Suite& suite, const Scenario& sc) const {
+  auto tagged = [&](const std::string& t) {
+    return any(sc.tags, [&](const std::string& x) { return x == t; });
+  };
+  if (!tags.empty() && !any(tags, tagged)) return false;
+  if (any(skip_tags, tagged)) return false;
+  if (!requirements.empty()) {
+    std::vector<std::string> covers = sc.covers;
+    for (const auto& st : sc.steps) covers.insert(covers.end(), st.covers.begin(), st.covers.end());
+    const bool covered = any(requirements, [&](const std::string& p) {
+      return any(covers, [&](const std::string& c) { return glob(p, c); });
+    });
+    if (!covered) return false;
+  }
+  if (!scenarios.empty()) {
+    const std::string full = suite.id + "/" + sc.id;
+    const bool named = any(scenarios, [&](const std::string& p) {
+      return glob(p, full) || glob(p, sc.id) || (!sc.name.empty() && glob(p, sc.name));
+    });
+    if (!named) return false;
+  }
+  return true;
+}
+
+RunResult run(const std::vector<Suite>& suites, const Selection& selection,
+              const Catalogue& catalogue, const Target& target, const RunOptions& options,
+              ResultListener& listener) {
+  RunResult result;
+  result.tool_version = std::string(tool_version());
+  result.run_id = options.run_id.empty() ? new_run_id() : options.run_id;
+  result.target = target.info;
+  result.strict = options.strict;
+  result.started_at = std::chrono::system_clock::now();
+  const auto start = std::chrono::steady_clock::now();
+
+  // Slots in declaration order; the work list holds the parallel ones first.
+  struct Job {
+    size_t source, scenario;  // in `suites`
+    size_t suite, slot;       // in result.suites
+  };
+  std::vector<Job> parallel, exclusive;
+  for (size_t i = 0; i < suites.size(); ++i) {
+    SuiteResult sr;
+    sr.id = suites[i].id;
+    sr.name = suites[i].name;
+    sr.description = suites[i].description;
+    sr.file = suites[i].file;
+    for (size_t k = 0; k < suites[i].scenarios.size(); ++k) {
+      const Scenario& sc = suites[i].scenarios[k];
+      if (!selection.selects(suites[i], sc)) continue;
+      (sc.exclusive ? exclusive : parallel)
+          .push_back(Job{i, k, result.suites.size(), sr.scenarios.size()});
+      sr.scenarios.push_back(scenario_header(sc));
+    }
+    if (!sr.scenarios.empty()) result.suites.push_back(std::move(sr));
+  }
+
+  RunHeader header;
+  header.run_id = result.run_id;
+  header.target = target.info;
+  header.strict = options.strict;
+  header.scenario_count = parallel.size() + exclusive.size();
+  std::mutex listener_mutex;
+  listener.run_started(header);
+
+  std::optional<RateLimiter> limiter;
+  if (options.max_rps > 0) limiter.emplace(options.max_rps);
+  RunContext ctx{target,
+                 catalogue,
+                 result.run_id,
+                 options.request_timeout,
+                 options.scenario_timeout,
+                 limiter ? &*limiter : nullptr,
+                 start};
+  std::atomic<bool> stop{false};
+  std::string stop_reason;
+
+  auto execute = [&](const Job& job) {
+    const Suite& suite = suites[job.source];
+    const Scenario& sc = suite.scenarios[job.scenario];
+    ScenarioResult r;
+    if (stop) {
+      r = scenario_header(sc);
+      r.verdict = Verdict::kNotApplicable;
+      r.reason = "not run: --fail-fast stopped the run";
+    } else {
+      r = run_scenario(suite, sc, ctx);
+    }
+    const bool bad = r.verdict == Verdict::kFail || r.verdict == Verdict::kError ||
+                     (options.strict && r.verdict == Verdict::kWarn);
+    if (options.fail_fast && bad) stop = true;
+    std::lock_guard<std::mutex> lock(listener_mutex);
+    SuiteResult& slot = result.suites[job.suite];
+    slot.scenarios[job.slot] = std::move(r);
+    SuiteResult header_only{slot.id, slot.name, slot.description, slot.file, {}, Millis(0)};
+    listener.scenario_finished(header_only, slot.scenarios[job.slot]);
+  };
+
+  size_t jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min(jobs, std::max<size_t>(parallel.size(), 1));
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  for (size_t w = 0; w < jobs; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i; (i = next.fetch_add(1)) < parallel.size();) execute(parallel[i]);
+    });
+  }
+  for (auto& w : workers) w.join();
+  for (const Job& job : exclusive) execute(job);
+
+  // A suite's duration spans its first scenario's start to its last one's end.
+  for (SuiteResult& s : result.suites) {
+    Millis first{1e300}, last{0};
+    for (const ScenarioResult& sc : s.scenarios) {
+      if (sc.steps.empty() && sc.duration.count() == 0) continue;  // not run
+      first = std::min(first, sc.started);
+      last = std::max(last, sc.started + sc.duration);
+    }
+    if (last >= first) s.duration = last - first;
+  }
+  result.requirements = requirement_results(catalogue, result.suites);
+  result.duration = std::chrono::steady_clock::now() - start;
+  return result;
+}
+
+void ListenerList::run_started(const RunHeader& header) {
+  for (auto* l : listeners_) l->run_started(header);
+}
+
+void ListenerList::scenario_finished(const SuiteResult& suite, const ScenarioResult& scenario) {
+  for (auto* l : listeners_) l->scenario_finished(suite, scenario);
+}
+
+bool ListenerList::run_finished(const RunResult& result, std::string& error) {
+  bool ok = true;
+  for (auto* l : listeners_) {
+    std::string e;
+    if (!l->run_finished(result, e)) {
+      ok = false;
+      error += (error.empty() ? "" : "\n") + e;
+    }
+  }
+  return ok;
+}
+
+}  // namespace bis::runner

@@ -1,0 +1,192 @@
+// What a step does on the wire (requests with rate limits and 429 retries, control calls,
+// concurrent copies) and how its exchanges and assertions are recorded, redacted.
+#include <latch>
+#include <thread>
+
+#include "bis/runner/curl.h"
+#include "bis/runner/json_diff.h"
+#include "bis/runner/request_builder.h"
+#include "scenario_runner_impl.h"
+
+namespace bis::runner::detail {
+
+Exchange ScenarioRunner::exchange_of(const std::string& method, const std::string& url,
+                                     const std::vector<Header>& headers,
+                                     const std::string& body) const {
+  Exchange e;
+  e.method = method;
+  e.url = redactor_.url(url);
+  e.request_headers = redactor_.headers(headers);
+  e.request_body = cut(redactor_.body(body), e.request_body_truncated);
+  e.curl = curl_command(e.method, e.url, e.request_headers, e.request_body);
+  return e;
+}
+
+void ScenarioRunner::redact(Assertion& a) const {
+  a.expected = redactor_.body(a.expected);
+  a.actual = redactor_.body(a.actual);
+  a.message = redactor_.body(a.message);
+}
+
+Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
+  Outcome o;
+  o.exchange = exchange_of(req.method, ctx_.target.api->url(req.target), req.headers, req.body);
+  HttpResult r;
+  for (int attempt = 0;; ++attempt) {
+    if (remaining().count() <= 0 || (ctx_.limiter && !ctx_.limiter->acquire(deadline_))) {
+      o.error = deadline_error();
+      return o;
+    }
+    r = lease ? ctx_.target.api->send(*lease, req, timeout())
+              : ctx_.target.api->send(req, timeout());
+    if (!r.response || r.response->status != 429 || attempt == kMax429Retries) break;
+    const auto header = r.response->header("Retry-After");
+    const auto wait = header ? parse_retry_after(*header) : std::nullopt;
+    if (!wait) break;  // a 429 without Retry-After is the answer
+    if (*wait >= remaining()) {
+      o.notes.push_back("429 Too Many Requests: Retry-After " + format_duration(*wait) +
+                        " is past the scenario's deadline; not retried");
+      break;
+    }
+    o.notes.push_back("429 Too Many Requests: waited " + format_duration(*wait) +
+                      " (Retry-After) and retried");
+    std::this_thread::sleep_for(*wait);
+  }
+  o.exchange.duration = r.duration;
+  if (!r.response) {
+    o.error = redactor_.text(r.error);
+    o.exchange.error = o.error;
+    return o;
+  }
+  o.exchange.status = r.response->status;
+  o.exchange.response_headers = redactor_.headers(r.response->headers);
+  o.exchange.response_body =
+      cut(redactor_.body(r.response->body), o.exchange.response_body_truncated);
+  o.answer.status = r.response->status;
+  o.answer.headers = std::move(r.response->headers);
+  o.answer.body = std::move(r.response->body);
+  return o;
+}
+
+Outcome ScenarioRunner::control(const Step& step) {
+  Outcome o;
+  auto built = build_control_call(step, ctx_.target, scope());
+  if (!built) {
+    o.render = built.error();
+    return o;
+  }
+  const ControlCall& call = *built;
+  if (!ctx_.target.control) {
+    o.error = "the target has no control surface";
+    return o;
+  }
+  if (remaining().count() <= 0) {
+    o.error = deadline_error();
+    return o;
+  }
+  ControlResult r = ctx_.target.control->call(call, timeout());
+  if (!r.command.empty()) {
+    o.exchange.method = "SHELL";
+    o.exchange.url = redactor_.text(r.command);
+    o.exchange.curl = redactor_.text(r.command) + "  # BIS_ACTION=" + call.action +
+                      " BIS_ARGS=" + shell_quote(redactor_.text(call.args().dump()));
+    o.exchange.request_body =
+        cut(redactor_.body(r.request_body), o.exchange.request_body_truncated);
+  } else {
+    o.exchange = exchange_of(r.method, r.url, r.request_headers, r.request_body);
+  }
+  o.exchange.duration = r.duration;
+  o.exchange.status = r.status;
+  o.exchange.response_headers = redactor_.headers(r.response_headers);
+  o.exchange.response_body =
+      cut(redactor_.body(r.response_body), o.exchange.response_body_truncated);
+  if (!r.error.empty()) {
+    o.error = redactor_.text(r.error);
+    o.exchange.error = o.error;
+    return o;
+  }
+  o.answer.status = r.status;
+  o.answer.headers = r.response_headers;
+  o.answer.observation = call.is_observation();
+  o.answer.set_json(*r.answer);
+  return o;
+}
+
+Outcome ScenarioRunner::act(const Step& step) {
+  if (step.kind != Step::Kind::kRequest) return control(step);
+  auto req = build_request(step.request, ctx_.target, scope());
+  if (!req) {
+    Outcome o;
+    o.render = req.error();
+    return o;
+  }
+  return send(*req);
+}
+
+void ScenarioRunner::record(StepResult& out, const CheckResult& check, int copy, int copies) {
+  size_t failed = 0;
+  for (const auto& a : out.assertions) failed += !a.passed;
+  for (Assertion a : check.assertions) {
+    if (a.passed && copy > 0) continue;  // passing checks are shown once, failures per copy
+    if (!a.passed && failed++ >= kMaxFailedAssertions) {
+      if (failed == kMaxFailedAssertions + 1)
+        out.notes.push_back("further failed assertions are not shown");
+      continue;
+    }
+    if (!a.passed && copies > 1)
+      a.message =
+          "copy " + std::to_string(copy + 1) + " of " + std::to_string(copies) + ": " + a.message;
+    redact(a);
+    out.assertions.push_back(std::move(a));
+  }
+}
+
+void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
+  const int n = step.concurrent;
+  std::vector<HttpRequest> requests;
+  for (int i = 0; i < n; ++i) {
+    vars_["index"] = i;
+    auto req = build_request(step.request, ctx_.target, scope());
+    if (!req) {
+      if (req.error().kind == RenderError::Kind::kMissingTargetValue) missing_target_ = req.error();
+      out.error = redactor_.text(req.error().message);
+      return;
+    }
+    requests.push_back(std::move(*req));
+  }
+  std::vector<Outcome> outcomes(static_cast<size_t>(n));
+  std::vector<HttpClient::Lease>
+      connections;  // one each, so no copy waits for another's connection
+  for (int i = 0; i < n; ++i) connections.push_back(ctx_.target.api->lease());
+  {
+    std::latch start(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+      threads.emplace_back([&, i] {
+        start.arrive_and_wait();  // all copies leave together
+        outcomes[static_cast<size_t>(i)] =
+            send(requests[static_cast<size_t>(i)], &connections[static_cast<size_t>(i)]);
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  for (int i = 0; i < n; ++i) {
+    Outcome& o = outcomes[static_cast<size_t>(i)];
+    out.exchanges.push_back(o.exchange);
+    out.notes.insert(out.notes.end(), o.notes.begin(), o.notes.end());
+    if (!o.error.empty()) {
+      if (out.error.empty())
+        out.error = "copy " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + o.error;
+      continue;
+    }
+    if (!step.expect) continue;
+    vars_["index"] = i;
+    CheckResult check = check_expectation(*step.expect, o.answer, scope(), requirements(step));
+    if (check.error && out.error.empty()) out.error = redactor_.text(check.error->message);
+    record(out, check, i, n);
+  }
+}
+
+// Acts once, then again every interval while `eventually` allows and expect does not hold.
+
+}  // namespace bis::runner::detail

@@ -1,0 +1,223 @@
+#include "bis/runner/scenario_runner.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "bis/runner/verdict.h"
+#include "scenario_runner_impl.h"
+
+namespace bis::runner {
+namespace detail {
+
+ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) {
+  const auto start = Clock::now();
+  const auto until = step.eventually
+                         ? start + step.eventually->timeout.value_or(ctx_.target.timing.eventually)
+                         : start;
+  const Duration interval = step.eventually && step.eventually->interval
+                                ? *step.eventually->interval
+                                : kDefaultEventuallyInterval;
+  Attempt a;
+  for (;;) {
+    a.outcome = act(step);
+    ++out.attempts;
+    out.notes.insert(out.notes.end(), a.outcome.notes.begin(), a.outcome.notes.end());
+    if (!a.ran()) return a;
+    if (step.expect) {
+      a.check = check_expectation(*step.expect, a.outcome.answer, scope(), requirements(step));
+    }
+    if (a.check.passed() || a.check.error ||
+        Clock::now() + interval >= std::min(until, deadline_)) {
+      break;
+    }
+    std::this_thread::sleep_for(interval);
+  }
+  if (step.eventually && !a.check.passed() && !a.check.error) {
+    const std::string why =
+        " (still failing after " +
+        format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start)) + ", " +
+        std::to_string(out.attempts) + " attempts)";
+    for (auto& assertion : a.check.assertions) {
+      if (!assertion.passed) assertion.message += why;
+    }
+  }
+  return a;
+}
+
+// Once expect holds, checks every interval that it keeps holding for the `consistently` span.
+void ScenarioRunner::watch(const Step& step, StepResult& out, Attempt& a) {
+  const Duration span = step.consistently->duration.value_or(ctx_.target.timing.settle);
+  const Duration every = step.consistently->interval.value_or(kDefaultConsistentlyInterval);
+  const auto start = Clock::now();
+  const auto until = std::min(start + span, deadline_);
+  while (Clock::now() + every <= until) {
+    std::this_thread::sleep_for(every);
+    a.outcome = act(step);
+    ++out.attempts;
+    if (!a.ran()) return;
+    a.check = check_expectation(*step.expect, a.outcome.answer, scope(), requirements(step));
+    if (!a.check.passed()) {
+      const std::string when =
+          format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start));
+      for (auto& assertion : a.check.assertions) {
+        if (!assertion.passed)
+          assertion.message += " (held at first, then failed after " + when + ")";
+      }
+      return;
+    }
+  }
+}
+
+StepResult ScenarioRunner::run_step(const Step& step) {
+  StepResult out;
+  out.index = step.index;
+  out.kind = step.kind == Step::Kind::kRequest   ? "request"
+             : step.kind == Step::Kind::kControl ? "control"
+                                                 : "observe";
+  out.name = redactor_.text(step.name);
+  out.pos = step.pos;
+  out.attempts = 0;
+  const auto step_start = Clock::now();
+  out.started = step_start - start_;
+  if (step.concurrent > 0) {
+    out.attempts = 1;
+    run_concurrent(step, out);
+  }
+  for (int r = 0; step.concurrent == 0 && r < step.repeat; ++r) {
+    vars_["index"] = r;
+    Attempt a = poll(step, out);
+    if (step.consistently && a.ran() && a.check.passed()) watch(step, out, a);
+    const Outcome& o = a.outcome;
+    out.exchanges.push_back(o.exchange);
+    if (o.render) {
+      if (o.render->kind == RenderError::Kind::kMissingTargetValue) missing_target_ = o.render;
+      out.error = redactor_.text(o.render->message);
+      break;
+    }
+    if (!o.error.empty()) {
+      out.error = o.error;
+      break;
+    }
+    if (a.check.error) out.error = redactor_.text(a.check.error->message);
+    record(out, a.check, r, step.repeat);
+    if (!step.captures.empty()) {
+      for (Assertion& c : apply_captures(step.captures, o.answer, vars_, requirements(step))) {
+        redact(c);
+        out.assertions.push_back(std::move(c));
+      }
+    }
+    if (!a.check.passed() && r + 1 < step.repeat) {
+      out.notes.push_back("stopped at copy " + std::to_string(r + 1) + " of " +
+                          std::to_string(step.repeat));
+      break;
+    }
+  }
+  vars_.erase("index");
+  out.duration = Clock::now() - step_start;
+  out.verdict = step_verdict(out, ctx_.catalogue);
+  return out;
+}
+
+bool ScenarioRunner::render_vars(ScenarioResult& result) {
+  vars_["run_id"] = ctx_.run_id;
+  vars_["unique_email"] = scenario_email(tctx_, "");
+  vars_["suite"] = json{{"id", suite_.id}, {"name", suite_.name}};
+  vars_["scenario"] = json{{"id", sc_.id}, {"name", sc_.name}};
+  vars_["target"] = ctx_.target.values;
+  for (const auto* list : {&suite_.vars, &sc_.vars}) {
+    for (const Var& v : *list) {
+      auto value = render_json(v.value.json, vars_, tctx_);
+      if (value) {
+        vars_[v.name] = std::move(*value);
+      } else if (value.error().kind != RenderError::Kind::kMissingTargetValue) {
+        // A variable that needs a target value nobody uses stays undefined; anything else is a bug.
+        result.verdict = Verdict::kError;
+        result.reason = redactor_.text("variable " + v.name + " (" + v.value.pos.to_string() +
+                                       "): " + value.error().message);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+ScenarioResult ScenarioRunner::run() {
+  ScenarioResult result = scenario_header(sc_);
+  result.started = start_ - ctx_.run_start;
+  result.reason = not_applicable_reason(sc_, ctx_.target);
+  if (!result.reason.empty()) {
+    result.verdict = Verdict::kNotApplicable;
+    return result;
+  }
+  if (render_vars(result)) {
+    for (size_t i = 0; i < sc_.steps.size(); ++i) {
+      const Step& step = sc_.steps[i];
+      if (remaining().count() <= 0) {
+        StepResult late;
+        late.index = step.index;
+        late.name = step.name;
+        late.pos = step.pos;
+        late.error = deadline_error();
+        late.verdict = Verdict::kError;
+        result.steps.push_back(std::move(late));
+      } else {
+        result.steps.push_back(run_step(step));
+      }
+      if (missing_target_) break;
+      const Verdict v = result.steps.back().verdict;
+      if (v == Verdict::kFail || v == Verdict::kError) {
+        result.steps_not_run = sc_.steps.size() - i - 1;
+        break;
+      }
+    }
+    result.verdict = scenario_verdict(result.steps);
+    if (missing_target_) {
+      result.verdict = Verdict::kNotApplicable;
+      result.reason = missing_target_->message;
+    } else if (result.verdict == Verdict::kError) {
+      for (const auto& s : result.steps) {
+        if (!s.error.empty()) {
+          result.reason = "step " + std::to_string(s.index + 1) + " (" + s.name + "): " + s.error;
+          break;
+        }
+      }
+    }
+  }
+  result.duration = Clock::now() - start_;
+  return result;
+}
+
+}  // namespace detail
+
+ScenarioResult scenario_header(const Scenario& sc) {
+  ScenarioResult r;
+  r.id = sc.id;
+  r.name = sc.name;
+  r.description = sc.description;
+  r.tags = sc.tags;
+  r.covers = sc.covers;
+  for (const Step& s : sc.steps) {
+    for (const auto& c : s.covers) {
+      if (std::find(r.covers.begin(), r.covers.end(), c) == r.covers.end()) r.covers.push_back(c);
+    }
+  }
+  r.capabilities = sc.capabilities();
+  r.pos = sc.pos;
+  return r;
+}
+
+std::string not_applicable_reason(const Scenario& sc, const Target& target) {
+  for (const auto& c : sc.capabilities()) {
+    if (!target.has_capability(c)) return "the target lacks capability '" + c + "'";
+  }
+  for (const auto& path : sc.target_values) {
+    if (!target.value(path)) return "the target does not define '" + path + "'";
+  }
+  return "";
+}
+
+ScenarioResult run_scenario(const Suite& suite, const Scenario& scenario, RunContext& context) {
+  return detail::ScenarioRunner(suite, scenario, context).run();
+}
+
+}  // namespace bis::runner

@@ -1,0 +1,102 @@
+#pragma once
+// Internal to the scenario runner: the state of one scenario's run. scenario_runner.cc holds
+// the flow (applicability, variables, steps, polling, verdicts); scenario_actions.cc what a
+// step does on the wire (requests, control calls, concurrent copies) and how it is recorded.
+// One ScenarioRunner per scenario, on one worker; only send() runs on several threads (the
+// copies of a concurrent step), and it touches nothing mutable.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bis/runner/assert.h"
+#include "bis/runner/scenario_runner.h"
+
+namespace bis::runner::detail {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+inline constexpr size_t kBodyLimit = 16 * 1024;
+inline constexpr size_t kMaxFailedAssertions = 50;
+inline constexpr int kMax429Retries = 5;
+inline constexpr Duration kDefaultEventuallyInterval{100};
+inline constexpr Duration kDefaultConsistentlyInterval{200};
+
+inline std::string cut(std::string_view s, bool& truncated) {
+  truncated = s.size() > kBodyLimit;
+  return std::string(s.substr(0, kBodyLimit));
+}
+
+// What one action of a step got: an answer, or why there was none.
+struct Outcome {
+  Answer answer;
+  Exchange exchange;
+  std::string error;                  // could not run
+  std::optional<RenderError> render;  // a template failed
+  std::vector<std::string> notes;
+};
+
+class ScenarioRunner {
+ public:
+  ScenarioRunner(const Suite& suite, const Scenario& sc, RunContext& ctx)
+      : suite_(suite),
+        sc_(sc),
+        ctx_(ctx),
+        redactor_(ctx.target.redactor),
+        start_(Clock::now()),
+        deadline_(start_ + sc.timeout.value_or(ctx.scenario_timeout)) {
+    tctx_.run_id = ctx.run_id;
+    tctx_.suite_id = suite.id;
+    tctx_.scenario_id = sc.id;
+    tctx_.email_domain = ctx.target.email_domain;
+    tctx_.unique_counter = &ctx.unique_counter;
+  }
+
+  ScenarioResult run();
+
+ private:
+  Duration remaining() const {
+    return std::max(Duration(0), std::chrono::duration_cast<Duration>(deadline_ - Clock::now()));
+  }
+  Duration timeout() const { return std::min(ctx_.request_timeout, remaining()); }
+  std::string deadline_error() const {
+    return "the scenario's deadline (" +
+           format_duration(sc_.timeout.value_or(ctx_.scenario_timeout)) + ") passed";
+  }
+  Scope scope() const { return Scope{vars_, tctx_}; }
+  std::vector<std::string> requirements(const Step& step) const {
+    return step.covers.empty() ? sc_.covers : step.covers;
+  }
+
+  // One action of a step with its checks.
+  struct Attempt {
+    Outcome outcome;
+    CheckResult check;
+    bool ran() const { return outcome.error.empty() && !outcome.render; }
+  };
+
+  bool render_vars(ScenarioResult& result);
+  StepResult run_step(const Step& step);
+  Attempt poll(const Step& step, StepResult& out);
+  void watch(const Step& step, StepResult& out, Attempt& a);
+  void run_concurrent(const Step& step, StepResult& out);
+  Outcome act(const Step& step);
+  Outcome send(const HttpRequest& req, HttpClient::Lease* lease = nullptr);
+  Outcome control(const Step& step);
+  void record(StepResult& out, const CheckResult& check, int copy, int copies);
+  void redact(Assertion& a) const;
+  Exchange exchange_of(const std::string& method, const std::string& url,
+                       const std::vector<Header>& headers, const std::string& body) const;
+
+  const Suite& suite_;
+  const Scenario& sc_;
+  RunContext& ctx_;
+  const Redactor& redactor_;
+  Clock::time_point start_, deadline_;
+  TemplateContext tctx_;
+  json vars_ = json::object();
+  std::optional<RenderError> missing_target_;
+};
+
+}  // namespace bis::runner::detail

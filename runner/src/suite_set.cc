@@ -1,0 +1,118 @@
+#include "bis/runner/suite_set.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <system_error>
+
+#include "bis/common/text.h"
+
+namespace bis::runner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_suite_file(const fs::path& p) {
+  const std::string ext = p.extension().string();
+  return (ext == ".yaml" || ext == ".yml") && p.filename() != "requirements.yaml" &&
+         p.filename() != "requirements.yml";
+}
+
+void check_requirements(const std::vector<std::string>& ids, const SourcePos& pos,
+                        const Catalogue& catalogue, SourceErrors& errors) {
+  for (const auto& id : ids) {
+    if (catalogue.find(id)) continue;
+    std::string m = "unknown requirement '" + id + "' (not in " + catalogue.file() + ")";
+    const std::string guess = closest_match(id, catalogue.ids());
+    if (!guess.empty()) m = "unknown requirement '" + id + "' (did you mean '" + guess + "'?)";
+    errors.push_back(SourceError{pos, m});
+  }
+}
+
+}  // namespace
+
+Expected<std::vector<std::string>, std::string> suite_files(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    std::error_code ec;
+    if (fs::is_directory(arg, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(arg, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && is_suite_file(it->path()))
+          found.push_back(it->path().string());
+      }
+      if (ec) return Unexpected{arg + ": " + ec.message()};
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(arg, ec)) {
+      out.push_back(arg);
+    } else {
+      return Unexpected{arg + ": no such file or directory"};
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> default_suites_dir() {
+  std::error_code ec;
+  if (fs::is_directory("suites", ec)) return std::string("suites");
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed =
+        self.parent_path().parent_path() / "share" / "bis-conformance" / "suites";
+    if (fs::is_directory(installed, ec)) return installed.lexically_normal().string();
+  }
+#ifdef BIS_SOURCE_SUITES_DIR
+  if (fs::is_directory(BIS_SOURCE_SUITES_DIR, ec)) return std::string(BIS_SOURCE_SUITES_DIR);
+#endif
+  return std::nullopt;
+}
+
+std::optional<std::string> find_catalogue(const std::string& explicit_path,
+                                          const std::vector<std::string>& files) {
+  if (!explicit_path.empty()) return explicit_path;
+  std::error_code ec;
+  if (!files.empty()) {
+    fs::path dir = fs::absolute(files.front(), ec).parent_path();
+    for (int up = 0; up < 4 && !dir.empty(); ++up, dir = dir.parent_path()) {
+      if (fs::is_regular_file(dir / "requirements.yaml", ec))
+        return (dir / "requirements.yaml").string();
+      if (dir == dir.root_path()) break;
+    }
+  }
+  if (auto d = default_suites_dir();
+      d && fs::is_regular_file(fs::path(*d) / "requirements.yaml", ec)) {
+    return (fs::path(*d) / "requirements.yaml").string();
+  }
+  return std::nullopt;
+}
+
+SuiteSet load_suites(const std::vector<std::string>& files, const Catalogue* catalogue) {
+  SuiteSet set;
+  std::map<std::string, SourcePos> ids;
+  for (const auto& file : files) {
+    auto suite = load_suite_file(file);
+    if (!suite) {
+      set.errors.insert(set.errors.end(), suite.error().begin(), suite.error().end());
+      continue;
+    }
+    if (auto [it, fresh] = ids.emplace(suite->id, suite->pos); !fresh) {
+      set.errors.push_back(SourceError{suite->pos, "duplicate suite id '" + suite->id + "' (also " +
+                                                       it->second.to_string() + ")"});
+      continue;
+    }
+    if (catalogue) {
+      for (const Scenario& sc : suite->scenarios) {
+        check_requirements(sc.covers, sc.covers_pos, *catalogue, set.errors);
+        for (const Step& st : sc.steps)
+          check_requirements(st.covers, st.covers_pos, *catalogue, set.errors);
+      }
+    }
+    set.suites.push_back(std::move(*suite));
+  }
+  return set;
+}
+
+}  // namespace bis::runner

@@ -1,0 +1,278 @@
+#include "bis/runner/target_profile.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "bis/common/fixtures.h"
+#include "bis/common/protocol.h"
+#include "bis/common/text.h"
+#include "bis/common/yaml.h"
+#include "bis/runner/suite_loader.h"
+
+namespace bis::runner {
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+namespace {
+
+using nlohmann::json;
+
+class ProfileLoader {
+ public:
+  ProfileLoader(std::string file, const GetEnv& env) : file_(std::move(file)), env_(env) {}
+
+  std::vector<SourceError> errors;
+
+  void error(const YAML::Node& n, std::string m) {
+    errors.push_back(yaml::error_at(n, file_, std::move(m)));
+  }
+
+  void keys(const YAML::Node& n, std::initializer_list<std::string_view> allowed,
+            std::string_view context) {
+    if (!n.IsMap()) {
+      error(n, std::string(context) + " must be a map");
+      return;
+    }
+    if (auto e = yaml::check_keys(n, allowed, file_, context)) errors.push_back(*e);
+  }
+
+  // A string, or {env: NAME[, secret: false]}.
+  std::optional<std::string> str(const YAML::Node& n, std::string_view what) {
+    if (n.IsScalar()) return n.Scalar();
+    if (n.IsMap()) {
+      keys(n, {"env", "secret"}, "an environment reference");
+      const YAML::Node name = n["env"];
+      if (!name.IsScalar()) {
+        error(n, std::string(what) + ": write a string or {env: NAME}");
+        return std::nullopt;
+      }
+      auto value = env_(name.Scalar());
+      if (!value) {
+        error(name, "environment variable " + name.Scalar() + " (for " + std::string(what) +
+                        ") is not set");
+        return std::nullopt;
+      }
+      bool secret = true;
+      if (const YAML::Node s = n["secret"]; s.IsDefined()) secret = yaml::to_json(s) != json(false);
+      if (secret) secrets.push_back(*value);
+      return value;
+    }
+    error(n, std::string(what) + " must be a string or {env: NAME}");
+    return std::nullopt;
+  }
+
+  void set(json& obj, const char* key, const YAML::Node& map, std::string_view what) {
+    if (const YAML::Node n = map[key]; n.IsDefined() && !n.IsNull()) {
+      if (auto v = str(n, what)) obj[key] = *v;
+    }
+  }
+
+  json account(const YAML::Node& n, const std::string& what) {
+    json a = json::object();
+    keys(n, {"key", "platform", "private_key"}, what);
+    if (!n.IsMap()) return a;
+    set(a, "key", n, what + ".key");
+    set(a, "platform", n, what + ".platform");
+    set(a, "private_key", n, what + ".private_key");
+    if (a.contains("platform")) {
+      const std::string p = a["platform"];
+      bool known = false;
+      for (auto k : fixtures::kPlatforms) known = known || k == p;
+      if (!known && !n["platform"].IsMap()) {
+        std::string m = "unknown platform '" + p + "'";
+        const std::string guess = closest_match(p, fixtures::kPlatforms);
+        m += guess.empty() ? " (known: shopify, bigcommerce, magento_two, api)"
+                           : " (did you mean '" + guess + "'?)";
+        error(n["platform"], m);
+      }
+    }
+    return a;
+  }
+
+  std::optional<Duration> duration(const YAML::Node& n, std::string_view what) {
+    auto d = parse_duration(n.IsScalar() ? n.Scalar() : "");
+    if (!d) {
+      error(n, std::string(what) + ": " + d.error());
+      return std::nullopt;
+    }
+    return *d;
+  }
+
+  const std::string file_;
+  const GetEnv& env_;
+  std::vector<std::string> secrets;
+};
+
+}  // namespace
+
+Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std::string& path,
+                                                                      const GetEnv& env) {
+  auto parsed = yaml::parse_file(path);
+  if (!parsed) return Unexpected{std::vector<SourceError>{parsed.error()}};
+  const YAML::Node root = *parsed;
+  ProfileLoader l(path, env);
+  TargetProfile p;
+  p.file = path;
+  p.endpoints = default_endpoints();
+  p.commands_cwd = std::filesystem::absolute(path).parent_path().string();
+  try {
+    l.keys(root,
+           {"name", "base_url", "tls", "headers", "email_domain", "account", "variants", "accounts",
+            "lists", "endpoints", "control", "capabilities", "timing"},
+           "a target profile");
+    if (!root.IsMap()) return Unexpected{l.errors};
+    if (const YAML::Node n = root["name"]; n.IsDefined()) p.name = l.str(n, "name").value_or("");
+    if (const YAML::Node n = root["base_url"]; !n.IsDefined()) {
+      l.error(root, "a target profile needs 'base_url'");
+    } else if (auto v = l.str(n, "base_url")) {
+      if (auto u = parse_url(*v); !u) l.error(n, u.error());
+      p.base_url = *v;
+    }
+    if (p.name.empty()) p.name = std::filesystem::path(path).stem().string();
+    if (const YAML::Node t = root["tls"]; t.IsDefined()) {
+      l.keys(t, {"ca_file", "insecure"}, "tls");
+      if (const YAML::Node ca = t["ca_file"]; ca.IsDefined()) {
+        p.tls.ca_file = l.str(ca, "tls.ca_file").value_or("");
+        // Relative to the profile, like every path in it.
+        if (!p.tls.ca_file.empty() && std::filesystem::path(p.tls.ca_file).is_relative()) {
+          p.tls.ca_file = (std::filesystem::path(p.commands_cwd) / p.tls.ca_file).string();
+        }
+      }
+      if (const YAML::Node i = t["insecure"]; i.IsDefined())
+        p.tls.insecure = yaml::to_json(i) == json(true);
+    }
+    if (const YAML::Node h = root["headers"]; h.IsDefined()) {
+      if (!h.IsMap()) {
+        l.error(h, "headers must be a map of name: value");
+      } else {
+        for (auto it = h.begin(); it != h.end(); ++it) {
+          if (auto v = l.str(it->second, "header " + it->first.Scalar()))
+            p.headers.emplace_back(it->first.Scalar(), *v);
+        }
+      }
+    }
+    if (const YAML::Node n = root["email_domain"]; n.IsDefined())
+      p.email_domain = l.str(n, "email_domain").value_or(p.email_domain);
+    if (const YAML::Node n = root["account"]; n.IsDefined())
+      p.values.update(l.account(n, "account"));
+    if (const YAML::Node n = root["variants"]; n.IsDefined()) {
+      l.keys(n, {"in_stock", "out_of_stock", "unknown"}, "variants");
+      json v = json::object();
+      for (const char* k : {"in_stock", "out_of_stock", "unknown"})
+        l.set(v, k, n, std::string("variants.") + k);
+      p.values["variants"] = v;
+    }
+    if (const YAML::Node n = root["accounts"]; n.IsDefined() && n.IsMap()) {
+      json accounts = json::object();
+      const auto& names = target_account_names();
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string name = it->first.Scalar();
+        if (std::find(names.begin(), names.end(), name) == names.end()) {
+          std::string m = "unknown account name '" + name + "'";
+          const std::string guess = closest_match(name, names);
+          if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+          l.error(it->first, m);
+          continue;
+        }
+        accounts[name] = l.account(it->second, "accounts." + name);
+      }
+      p.values["accounts"] = accounts;
+    }
+    if (const YAML::Node n = root["lists"]; n.IsDefined()) {
+      l.keys(n, {"double_opt_in", "single_opt_in"}, "lists");
+      json v = json::object();
+      for (const char* k : {"double_opt_in", "single_opt_in"})
+        l.set(v, k, n, std::string("lists.") + k);
+      p.values["lists"] = v;
+    }
+    if (const YAML::Node n = root["endpoints"]; n.IsDefined()) {
+      l.keys(n, {"subscribe", "onsite_subscribe", "list_subscribe"}, "endpoints");
+      for (auto [key, out] :
+           {std::pair<const char*, std::string*>{"subscribe", &p.endpoints.subscribe},
+            {"onsite_subscribe", &p.endpoints.onsite_subscribe},
+            {"list_subscribe", &p.endpoints.list_subscribe}}) {
+        if (const YAML::Node e = n[key]; e.IsDefined()) {
+          *out = l.str(e, key).value_or(*out);
+          if (out->empty() || (*out)[0] != '/')
+            l.error(e, std::string(key) + " must be a path starting with '/'");
+        }
+      }
+      if (p.endpoints.list_subscribe.find("{list}") == std::string::npos) {
+        l.error(n, "endpoints.list_subscribe must contain {list}");
+      }
+    }
+    if (const YAML::Node c = root["control"]; c.IsDefined()) {
+      l.keys(c, {"url", "token", "commands", "cwd", "timeout"}, "control");
+      if (const YAML::Node u = c["url"]; u.IsDefined()) {
+        p.control_url = l.str(u, "control.url").value_or("");
+        if (auto parsed_url = parse_url(p.control_url); !parsed_url) l.error(u, parsed_url.error());
+      }
+      if (const YAML::Node t = c["token"]; t.IsDefined())
+        p.control_token = l.str(t, "control.token").value_or("");
+      if (const YAML::Node d = c["cwd"]; d.IsDefined()) {
+        const std::string cwd = l.str(d, "control.cwd").value_or(".");
+        p.commands_cwd = (std::filesystem::path(p.commands_cwd) / cwd).lexically_normal().string();
+      }
+      if (const YAML::Node t = c["timeout"]; t.IsDefined())
+        p.command_timeout = l.duration(t, "control.timeout").value_or(p.command_timeout);
+      if (const YAML::Node cmds = c["commands"]; cmds.IsDefined()) {
+        if (!cmds.IsMap()) {
+          l.error(cmds, "control.commands must be a map of action to shell command");
+        } else {
+          const auto& actions = control_actions();
+          for (auto it = cmds.begin(); it != cmds.end(); ++it) {
+            const std::string action = it->first.Scalar();
+            if (std::find(actions.begin(), actions.end(), action) == actions.end() ||
+                action == "fixtures") {
+              std::string m = "unknown control action '" + action + "'";
+              const std::string guess = closest_match(action, actions);
+              if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+              l.error(it->first, m);
+              continue;
+            }
+            if (auto v = l.str(it->second, "command " + action)) p.commands[action] = *v;
+          }
+        }
+      }
+      if (!p.control_url.empty() && !p.commands.empty())
+        l.error(c, "control has either 'url' or 'commands', not both");
+    }
+    if (const YAML::Node n = root["capabilities"]; n.IsDefined()) {
+      std::vector<std::string> caps;
+      if (!n.IsSequence()) l.error(n, "capabilities must be a list");
+      for (const auto& item : n) {
+        const std::string c = item.IsScalar() ? item.Scalar() : "";
+        bool known = false;
+        for (auto k : protocol::capability::kAll) known = known || k == c;
+        if (!known) {
+          std::string m = "unknown capability '" + c + "'";
+          const std::string guess = closest_match(c, protocol::capability::kAll);
+          if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+          l.error(item, m);
+        }
+        caps.push_back(c);
+      }
+      p.capabilities = caps;
+    }
+    if (const YAML::Node t = root["timing"]; t.IsDefined()) {
+      l.keys(t, {"settle", "eventually"}, "timing");
+      if (const YAML::Node s = t["settle"]; s.IsDefined())
+        p.timing.settle = l.duration(s, "timing.settle").value_or(p.timing.settle);
+      if (const YAML::Node e = t["eventually"]; e.IsDefined())
+        p.timing.eventually = l.duration(e, "timing.eventually").value_or(p.timing.eventually);
+    }
+  } catch (const YAML::Exception& e) {
+    l.errors.push_back(SourceError{SourcePos{path, e.mark.line + 1, e.mark.column + 1}, e.msg});
+  }
+  if (!l.errors.empty()) return Unexpected{l.errors};
+  if (!p.control_token.empty()) l.secrets.push_back(p.control_token);
+  p.secrets = l.secrets;
+  return p;
+}
+
+}  // namespace bis::runner

@@ -1,0 +1,227 @@
+// bis-conform as a user runs it: exit codes, output, lint, requirements, the bundled mock's
+// lifecycle (with a fake bis-mock), default suites.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "bis/runner/process.h"
+#include "run_fixture.h"
+#include "test_server.h"
+
+namespace bis::testing {
+namespace {
+
+constexpr const char* kPassing = R"(suite: cli
+scenarios:
+  - id: subscribes
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        expect: {status: 200}
+      - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: {timeout: 20s}
+        expect: {count: 1}
+  - id: text
+    covers: [R-MUST-2]
+    steps:
+      - request: {method: GET, path: /text}
+        expect: {status: 200, body: plain words here, headers: {X-Custom: hello}}
+)";
+
+constexpr const char* kFailing = R"(suite: cli-fail
+scenarios:
+  - id: wrong-status
+    covers: [R-MUST]
+    steps:
+      - request: {method: GET, path: /text}
+        expect: {status: 201}
+)";
+
+struct Cli {
+  TempDir dir;
+  Cli() { dir.write("suites/requirements.yaml", kCatalogue); }
+  runner::CommandResult run(const std::string& args, const std::string& cwd = "") {
+    return runner::run_shell(std::string(BIS_CONFORM_EXE) + " " + args, {}, "",
+                             runner::Duration(60000), cwd.empty() ? dir.path() : cwd);
+  }
+};
+
+std::string last_line(const std::string& out) {
+  std::string s = out;
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s.substr(s.rfind('\n') + 1);
+}
+
+bool process_gone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_field, comm, state;
+  if (!(stat >> pid_field >> comm >> state)) return true;
+  return state == "Z";
+}
+
+bool wait_gone(pid_t pid) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!process_gone(pid)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+pid_t read_pid(const std::string& file) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (;;) {
+    std::ifstream in(file);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) return pid;
+    if (std::chrono::steady_clock::now() > deadline) return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+TEST(CliTest, ConformantTargetExitsZeroAndEndsWithTheSummaryLine) {
+  TestServer server;
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  auto r = cli.run("--target " + server.url() + " --no-progress suites/cli.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(last_line(r.out), "2 passed, 0 failed, 0 skipped") << r.out;
+}
+
+TEST(CliTest, NonConformantTargetExitsOne) {
+  TestServer server;
+  Cli cli;
+  cli.dir.write("suites/fail.yaml", kFailing);
+  auto r = cli.run("run -t " + server.url() + " suites/fail.yaml");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(last_line(r.out), "0 passed, 1 failed, 0 skipped") << r.out;
+}
+
+TEST(CliTest, BadSuiteFilesAndBadUsageExitTwoWithPositions) {
+  TestServer server;
+  Cli cli;
+  cli.dir.write("suites/typo.yaml",
+                "suite: typo\nscenarios:\n  - id: a\n    covers: [R-MUST]\n    stpes: []\n");
+  auto r = cli.run("-t " + server.url() + " suites/typo.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.err.find("suites/typo.yaml:5:5: unknown key 'stpes' in a scenario (did you mean 'steps'?)"),
+      std::string::npos)
+      << r.err;
+  cli.dir.write("suites/unknown-req.yaml",
+                "suite: u\nscenarios:\n  - id: a\n    covers: [R-MUTS]\n    steps: [{request: "
+                "{path: /x}}]\n");
+  auto lint = cli.run("lint suites/unknown-req.yaml");
+  EXPECT_EQ(lint.exit_code, 2);
+  EXPECT_NE(
+      lint.err.find(
+          "suites/unknown-req.yaml:4:13: unknown requirement 'R-MUTS' (did you mean 'R-MUST'?)"),
+      std::string::npos)
+      << lint.err;
+  EXPECT_EQ(cli.run("--no-such-flag").exit_code, 2);
+  EXPECT_EQ(cli.run("--timeout 5 -t " + server.url() + " suites/unknown-req.yaml").exit_code, 2);
+  cli.dir.write("suites/fail.yaml", kFailing);
+  auto none = cli.run("-t " + server.url() + " --tag nothing-has-it suites/fail.yaml");
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no scenario matches the filters"), std::string::npos);
+}
+
+TEST(CliTest, UnreachableTargetExitsThree) {
+  std::string url;
+  {
+    TestServer gone;
+    url = gone.url();
+  }
+  Cli cli;
+  cli.dir.write("suites/fail.yaml", kFailing);
+  auto r = cli.run("-t " + url + " suites/fail.yaml");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("target unreachable"), std::string::npos) << r.err;
+}
+
+TEST(CliTest, LintAcceptsGoodSuitesAndRequirementsListsCoverage) {
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  auto lint = cli.run("lint");  // default: ./suites
+  EXPECT_EQ(lint.exit_code, 0) << lint.err;
+  EXPECT_NE(lint.err.find("1 suite files, 2 scenarios, 3 requirements: OK"), std::string::npos)
+      << lint.err;
+  auto req = cli.run("requirements");
+  EXPECT_EQ(req.exit_code, 0) << req.err;
+  EXPECT_NE(req.out.find("R-MUST  MUST  1 scenario: cli/subscribes"), std::string::npos) << req.out;
+  EXPECT_NE(req.out.find("R-SHOULD  SHOULD (inferred)  UNCOVERED"), std::string::npos) << req.out;
+  EXPECT_EQ(last_line(req.out), "3 requirements, 2 covered, 1 uncovered");
+  EXPECT_EQ(cli.run("requirements --check-coverage").exit_code, 1);
+  auto json = cli.run("requirements --format json");
+  const auto parsed = nlohmann::json::parse(json.out);
+  EXPECT_EQ(parsed[0]["scenarios"], nlohmann::json({"cli/subscribes"}));
+}
+
+TEST(CliTest, BundledMockIsStartedUsedAndStopped) {
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  const std::string pid_file = cli.dir.path() + "/mock.pid";
+  auto r = cli.run(std::string("--mock-exe ") + FAKE_BIS_MOCK_EXE +
+                   " --mock-arg=--pid-file=" + pid_file);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(last_line(r.out), "2 passed, 0 failed, 0 skipped");
+  const pid_t mock = read_pid(pid_file);
+  ASSERT_GT(mock, 0);
+  EXPECT_TRUE(process_gone(mock));  // stopped and reaped before bis-conform exited
+}
+
+TEST(CliTest, AMockThatCannotStartIsExitThreeWithWhatItSaid) {
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  auto early = cli.run(std::string("--mock-exe ") + FAKE_BIS_MOCK_EXE + " --mock-arg=--exit-early");
+  EXPECT_EQ(early.exit_code, 3);
+  EXPECT_NE(early.err.find("refusing to start (--exit-early)"), std::string::npos) << early.err;
+  const std::string pid_file = cli.dir.path() + "/silent.pid";
+  auto silent = cli.run(std::string("--mock-exe ") + FAKE_BIS_MOCK_EXE +
+                        " --mock-arg=--silent --mock-arg=--pid-file=" + pid_file +
+                        " --mock-start-timeout 300ms");
+  EXPECT_EQ(silent.exit_code, 3);
+  EXPECT_NE(silent.err.find("no line starting with 'bis-mock listening on '"), std::string::npos)
+      << silent.err;
+  const pid_t mock = read_pid(pid_file);
+  ASSERT_GT(mock, 0);
+  EXPECT_TRUE(wait_gone(mock));
+  auto missing = cli.run("--mock-exe /nonexistent/bis-mock");
+  EXPECT_EQ(missing.exit_code, 3);
+}
+
+TEST(CliTest, InterruptingBisConformStopsTheMock) {
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  const std::string pid_file = cli.dir.path() + "/mock.pid";
+  // Events arrive after 30s: the run is still polling when interrupted.
+  auto child = runner::ChildProcess::spawn(
+      BIS_CONFORM_EXE, {"--mock-exe", FAKE_BIS_MOCK_EXE, "--mock-arg=--pid-file=" + pid_file,
+                        "--mock-arg=--event-delay-ms=30000", cli.dir.path() + "/suites/cli.yaml"});
+  ASSERT_TRUE(child);
+  const pid_t mock = read_pid(pid_file);
+  ASSERT_GT(mock, 0);
+  kill((*child)->pid(), SIGINT);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((*child)->running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE((*child)->running());
+  EXPECT_TRUE(wait_gone(mock));
+}
+
+TEST(CliTest, ListShowsTheSelectionWithoutRunning) {
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  auto r = cli.run("--list --scenario 'cli/t*'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "cli/text\n");
+}
+
+}  // namespace
+}  // namespace bis::testing

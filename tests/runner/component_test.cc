@@ -1,0 +1,427 @@
+// The runner against a real HTTP target (the test server, port 0): every verdict, polling,
+// concurrency, rate limiting, keep-alive, redaction, selection and isolation.
+#include <gtest/gtest.h>
+
+#include "run_fixture.h"
+#include "test_server.h"
+
+namespace bis::testing {
+namespace {
+
+using runner::Verdict;
+
+constexpr const char* kSubscribe = R"(
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+)";
+
+std::string suite(const std::string& scenarios) { return "suite: comp\nscenarios:\n" + scenarios; }
+
+TEST(RunnerComponentTest, PassingScenarioChecksAnswersCapturesAndObservations) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: subscribes
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe) +
+                                R"(
+        expect:
+          status: 200
+          json: {email: "{{ unique_email }}", success: true}
+          headers: {Content-Type: {matches: "^application/json"}}
+        capture: {echoed: $.email}
+      - observe: {what: subscriptions, email: "{{ echoed }}"}
+        expect: {count: 1, match: {"$[0].variant": "{{ target.variants.in_stock }}"}}
+      - observe: {what: events, email: "{{ upper(unique_email) }}"}
+        expect: {count: 1, match: {"$[0].metric": Subscribed to Back in Stock}}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "subscribes");
+  EXPECT_EQ(sc.verdict, Verdict::kPass) << sc.reason;
+  ASSERT_EQ(sc.steps.size(), 3u);
+  EXPECT_EQ(sc.steps[0].exchanges[0].status, 200);
+  EXPECT_NE(sc.steps[0].exchanges[0].curl.find(
+                "--data-raw 'a=PkTest&email=bis.testrun1.comp.subscribes%40example.com"),
+            std::string::npos)
+      << sc.steps[0].exchanges[0].curl;
+  EXPECT_TRUE(result.conformant());
+  EXPECT_EQ(result.requirements[0].verdict, Verdict::kPass);
+  EXPECT_EQ(result.requirements[0].scenarios, (std::vector<std::string>{"comp/subscribes"}));
+}
+
+TEST(RunnerComponentTest, BrokenMustFailsWithExpectedActualPathAndPosition) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: wrong-body
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe) +
+                                R"(
+        expect:
+          json: {email: "{{ unique_email }}", success: false}
+      - observe: {what: events}
+        expect: {count: 0}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "wrong-body");
+  EXPECT_EQ(sc.verdict, Verdict::kFail);
+  EXPECT_EQ(sc.steps_not_run, 1u);
+  ASSERT_EQ(sc.steps[0].assertions.size(), 1u);
+  const auto& a = sc.steps[0].assertions[0];
+  EXPECT_FALSE(a.passed);
+  EXPECT_EQ(a.path, "$.success");
+  EXPECT_EQ(a.expected, "false");
+  EXPECT_EQ(a.actual, "true");
+  EXPECT_EQ(a.pos.line, 12);
+  EXPECT_EQ(a.requirements, (std::vector<std::string>{"R-MUST"}));
+  EXPECT_FALSE(result.conformant());
+  EXPECT_EQ(result.requirements[0].verdict, Verdict::kFail);
+}
+
+TEST(RunnerComponentTest, BrokenShouldWarnsAndStrictMakesItFail) {
+  TestServer server;
+  auto target = connect(server.url());
+  const std::string s = suite(R"(
+  - id: should
+    covers: [R-SHOULD]
+    steps:)" + std::string(kSubscribe) +
+                              R"(
+        expect:
+          headers: {X-RateLimit-Limit: {present: true}}
+      - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        expect: {count: 1}
+)");
+  auto result = run_suite(s, target->target);
+  const auto& sc = scenario(result, "should");
+  EXPECT_EQ(sc.verdict, Verdict::kWarn);
+  EXPECT_EQ(sc.steps.size(), 2u);  // a warning does not stop the scenario
+  EXPECT_TRUE(result.conformant());
+  runner::RunOptions strict;
+  strict.strict = true;
+  EXPECT_FALSE(run_suite(s, target->target, strict).conformant());
+}
+
+TEST(RunnerComponentTest, MissingCapabilityOrTargetValueIsNotApplicable) {
+  TestServerOptions o;
+  o.capabilities = {"subscribe", "fixtures"};  // no observations
+  TestServer server(o);
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: needs-events
+    covers: [R-MUST]
+    steps:
+      - observe: {what: events}
+        expect: {count: 0}
+  - id: needs-list
+    covers: [R-MUST-2]
+    steps:
+      - request: {path: "/x/{{ target.lists.single_opt_in }}"}
+)"),
+                          target->target);
+  EXPECT_EQ(scenario(result, "needs-events").verdict, Verdict::kNotApplicable);
+  EXPECT_EQ(scenario(result, "needs-events").reason, "the target lacks capability 'events'");
+  EXPECT_EQ(scenario(result, "needs-list").verdict, Verdict::kNotApplicable);
+  EXPECT_EQ(scenario(result, "needs-list").reason,
+            "the target does not define 'target.lists.single_opt_in'");
+  EXPECT_TRUE(result.conformant());
+  EXPECT_EQ(result.scenario_counts().not_applicable, 2u);
+  EXPECT_EQ(result.requirements[0].verdict, Verdict::kNotApplicable);
+}
+
+TEST(RunnerComponentTest, ATargetWithoutFixturesDefinesNoTargetValues) {
+  TestServerOptions o;
+  o.capabilities = {"subscribe"};
+  TestServer server(o);
+  auto target = connect(server.url());
+  EXPECT_EQ(target->target.value("target.key"), nullptr);
+  auto result = run_suite(suite(R"(
+  - id: needs-key
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe)),
+                          target->target);
+  EXPECT_EQ(scenario(result, "needs-key").verdict, Verdict::kNotApplicable);
+}
+
+TEST(RunnerComponentTest, TimeoutsAndRefusedControlCallsAreErrorsNotFailures) {
+  TestServerOptions o;
+  o.broken_control = true;
+  TestServer server(o);
+  auto target = connect(server.url());
+  runner::RunOptions options;
+  options.request_timeout = runner::Duration(300);
+  auto result = run_suite(suite(R"(
+  - id: slow
+    covers: [R-MUST]
+    steps:
+      - request: {method: GET, path: /slow}
+        expect: {status: 200}
+  - id: control-refused
+    covers: [R-MUST-2]
+    steps:
+      - observe: {what: subscriptions}
+        expect: {count: 0}
+)"),
+                          target->target, options);
+  const auto& slow = scenario(result, "slow");
+  EXPECT_EQ(slow.verdict, Verdict::kError);
+  EXPECT_NE(slow.reason.find("within 300ms"), std::string::npos) << slow.reason;
+  const auto& refused = scenario(result, "control-refused");
+  EXPECT_EQ(refused.verdict, Verdict::kError);
+  EXPECT_NE(refused.reason.find("answered 500"), std::string::npos) << refused.reason;
+  EXPECT_FALSE(result.conformant());
+  EXPECT_EQ(result.requirements[0].verdict, Verdict::kError);
+}
+
+TEST(RunnerComponentTest, EventuallyWaitsForLateEventsAndGivesUpAfterItsTimeout) {
+  TestServerOptions late;
+  late.event_delay = std::chrono::milliseconds(300);
+  TestServer server(late);
+  auto target = connect(server.url());
+  const std::string s = suite(R"(
+  - id: late-event
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe) +
+                              R"(
+      - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: {timeout: 3s, interval: 50ms}
+        expect: {count: 1}
+)");
+  auto result = run_suite(s, target->target);
+  const auto& sc = scenario(result, "late-event");
+  EXPECT_EQ(sc.verdict, Verdict::kPass);
+  EXPECT_GT(sc.steps[1].attempts, 1);
+
+  TestServerOptions never;
+  never.drop_events = true;
+  TestServer dropping(never);
+  auto target2 = connect(dropping.url());
+  std::string bounded = s;
+  bounded.replace(bounded.find("timeout: 3s"), 11, "timeout: 400ms");
+  const auto start = std::chrono::steady_clock::now();
+  auto timed_out = run_suite(bounded, target2->target);
+  const auto took = std::chrono::steady_clock::now() - start;
+  const auto& failed = scenario(timed_out, "late-event");
+  EXPECT_EQ(failed.verdict, Verdict::kFail);
+  EXPECT_GE(failed.steps[1].attempts, 3);
+  EXPECT_NE(failed.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
+  EXPECT_LT(took, std::chrono::seconds(3));  // bounded by the step's timeout, not the scenario's
+}
+
+TEST(RunnerComponentTest, ConsistentlyCatchesAValueThatChanges) {
+  TestServerOptions late;
+  late.event_delay = std::chrono::milliseconds(200);
+  TestServer server(late);
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: no-event-ever
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe) +
+                                R"(
+      - observe: {what: events, email: "{{ unique_email }}"}
+        consistently: {for: 1s, interval: 50ms}
+        expect: {count: 0}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "no-event-ever");
+  EXPECT_EQ(sc.verdict, Verdict::kFail);
+  EXPECT_NE(sc.steps[1].assertions[0].message.find("held at first, then failed"),
+            std::string::npos);
+}
+
+TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOnARacyOne) {
+  const std::string s = suite(R"(
+  - id: race
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        concurrent: 8
+        expect: {status: 200, json: {email: "{{ unique_email }}", success: true}}
+      - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        expect: {count: 1}
+)");
+  TestServer correct;
+  auto target = connect(correct.url());
+  auto ok = run_suite(s, target->target);
+  EXPECT_EQ(scenario(ok, "race").verdict, Verdict::kPass);
+  EXPECT_EQ(scenario(ok, "race").steps[0].exchanges.size(), 8u);
+  EXPECT_GE(correct.connections(), 8u);  // the copies really went at once, on their own connections
+
+  TestServerOptions racy;
+  racy.racy_duplicates = true;
+  TestServer broken(racy);
+  auto target2 = connect(broken.url());
+  auto caught = run_suite(s, target2->target);
+  const auto& sc = scenario(caught, "race");
+  EXPECT_EQ(sc.verdict, Verdict::kFail);
+  EXPECT_NE(sc.steps[1].assertions[0].message.find("expected count 1"), std::string::npos)
+      << sc.steps[1].assertions[0].message;
+}
+
+TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
+  TestServerOptions o;
+  o.answer_429 = 1;
+  TestServer server(o);
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: limited
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe) +
+                                R"(
+        expect: {status: 200}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "limited");
+  EXPECT_EQ(sc.verdict, Verdict::kPass);
+  ASSERT_EQ(sc.steps[0].notes.size(), 1u);
+  EXPECT_EQ(sc.steps[0].notes[0], "429 Too Many Requests: waited 1s (Retry-After) and retried");
+}
+
+TEST(RunnerComponentTest, SequentialRequestsReuseOneKeepAliveConnection) {
+  TestServer server;
+  auto target = connect(server.url());
+  const size_t before = server.connections();
+  runner::RunOptions options;
+  options.jobs = 1;
+  auto result = run_suite(suite(R"(
+  - id: many
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "n{{ index }}-{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        repeat: 30
+        expect: {status: 200}
+)"),
+                          target->target, options);
+  EXPECT_EQ(scenario(result, "many").verdict, Verdict::kPass);
+  EXPECT_EQ(scenario(result, "many").steps[0].exchanges.size(), 30u);
+  EXPECT_LE(server.connections() - before, 1u);
+}
+
+TEST(RunnerComponentTest, SecretsNeverReachTheResultTree) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: leaks
+    covers: [R-MUST]
+    steps:
+      - request:
+          path: /echo
+          headers: {api-key: "{{ target.private_key }}", Authorization: "Klaviyo-API-Key {{ target.private_key }}"}
+          json: {api_key: "{{ target.private_key }}", other: "{{ target.private_key }}"}
+        expect:
+          json_subset: {body: "{{ target.private_key }}x"}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "leaks");
+  EXPECT_EQ(sc.verdict, Verdict::kFail);
+  std::string everything;
+  for (const auto& e : sc.steps[0].exchanges) {
+    everything += e.url + e.curl + e.request_body + e.response_body;
+    for (const auto& [k, v] : e.request_headers) everything += v;
+  }
+  for (const auto& a : sc.steps[0].assertions) everything += a.expected + a.actual + a.message;
+  EXPECT_EQ(everything.find(TestServer::kPrivateKey), std::string::npos) << everything;
+  EXPECT_NE(everything.find("Klaviyo-API-Key ***"), std::string::npos);
+}
+
+TEST(RunnerComponentTest, FiltersSelectScenariosAndFailFastStopsTheRest) {
+  TestServer server;
+  auto target = connect(server.url());
+  const std::string s = suite(R"(
+  - id: first
+    covers: [R-MUST]
+    tags: [a]
+    steps: [{request: {method: GET, path: /text}, expect: {status: 500}}]
+  - id: second
+    covers: [R-MUST-2]
+    tags: [b]
+    steps: [{request: {method: GET, path: /text}, expect: {status: 200}}]
+  - id: third
+    covers: [R-SHOULD]
+    tags: [b]
+    steps: [{request: {method: GET, path: /text}, expect: {body: {contains: words}}}]
+)");
+  runner::Selection by_tag;
+  by_tag.tags = {"b"};
+  auto tagged = run_suite(s, target->target, {}, by_tag);
+  ASSERT_EQ(tagged.suites[0].scenarios.size(), 2u);
+  runner::Selection by_req;
+  by_req.requirements = {"R-MUST*"};
+  by_req.scenarios = {"comp/s*"};
+  auto named = run_suite(s, target->target, {}, by_req);
+  ASSERT_EQ(named.suites[0].scenarios.size(), 1u);
+  EXPECT_EQ(named.suites[0].scenarios[0].id, "second");
+
+  runner::RunOptions ff;
+  ff.fail_fast = true;
+  ff.jobs = 1;
+  auto stopped = run_suite(s, target->target, ff);
+  EXPECT_EQ(scenario(stopped, "first").verdict, Verdict::kFail);
+  EXPECT_EQ(scenario(stopped, "second").verdict, Verdict::kNotApplicable);
+  EXPECT_EQ(scenario(stopped, "second").reason, "not run: --fail-fast stopped the run");
+}
+
+TEST(RunnerComponentTest, VerdictsDoNotDependOnOrderParallelismOrSubset) {
+  TestServer server;
+  auto target = connect(server.url());
+  std::string scenarios;
+  for (int i = 0; i < 12; ++i) {
+    scenarios += "  - id: s" + std::to_string(i) +
+                 "\n    covers: [R-MUST]\n    steps:" + kSubscribe +
+                 "        expect: {status: 200}\n"
+                 "      - observe: {what: subscriptions, email: \"{{ unique_email }}\"}\n"
+                 "        expect: {count: 1}\n"
+                 "      - observe: {what: events, email: \"{{ unique_email }}\"}\n"
+                 "        expect: {count: 1}\n";
+  }
+  RecordingListener listener;
+  runner::RunOptions parallel;
+  parallel.jobs = 6;
+  parallel.run_id = "order1";
+  auto wide = run_suite(suite(scenarios), target->target, parallel, {}, &listener);
+  EXPECT_EQ(listener.header.scenario_count, 12u);
+  EXPECT_EQ(listener.finished.size(), 12u);
+  EXPECT_EQ(wide.scenario_counts().pass, 12u);
+  // Declaration order in the tree, whatever the completion order.
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(wide.suites[0].scenarios[static_cast<size_t>(i)].id, "s" + std::to_string(i));
+  runner::Selection one;
+  one.scenarios = {"s7"};
+  runner::RunOptions serial;
+  serial.jobs = 1;
+  serial.run_id = "order2";
+  EXPECT_EQ(run_suite(suite(scenarios), target->target, serial, one).scenario_counts().pass, 1u);
+}
+
+TEST(RunnerComponentTest, UnreachableTargetIsExitCodeThreeAndAWrongTokenTwo) {
+  runner::ConnectOptions o;
+  {
+    TestServer gone;
+    o.target = gone.url();
+  }
+  o.timeout = runner::Duration(1000);
+  auto refused = runner::connect_target(o);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().exit_code, 3);
+  EXPECT_NE(refused.error().message.find("target unreachable"), std::string::npos)
+      << refused.error().message;
+
+  TestServerOptions guarded;
+  guarded.admin_token = "s3cr3t-token";
+  TestServer server(guarded);
+  o.target = server.url();
+  auto denied = runner::connect_target(o);
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().exit_code, 2);
+  EXPECT_NE(denied.error().message.find("answered 401"), std::string::npos)
+      << denied.error().message;
+  o.admin_token = "s3cr3t-token";
+  EXPECT_TRUE(runner::connect_target(o));
+}
+
+}  // namespace
+}  // namespace bis::testing

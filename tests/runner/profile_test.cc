@@ -1,0 +1,191 @@
+// Target profiles: shell-command control hooks, secrets from the environment, https.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "bis/runner/process.h"
+#include "bis/runner/target_profile.h"
+#include "run_fixture.h"
+#include "test_server.h"
+
+namespace bis::testing {
+namespace {
+
+using runner::Verdict;
+
+constexpr const char* kHookSuite = R"(suite: hooks
+scenarios:
+  - id: hooks-work
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          headers: {api-key: "{{ target.private_key }}"}
+          form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        expect: {status: 200}
+      - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        expect: {count: 1}
+      - observe: {what: events, email: "{{ unique_email }}"}
+        expect: {count: 1, match: {"$[0].variant": "{{ target.variants.in_stock }}"}}
+      - control: {action: set_inventory, variant: "{{ target.variants.out_of_stock }}", inventory: 0}
+        expect: {match: {$.inventory: 0, $.account: "{{ target.key }}"}}
+  - id: hook-fails
+    covers: [R-MUST-2]
+    steps:
+      - observe: {what: notifications}
+        expect: {count: 0}
+)";
+
+std::string profile(const std::string& base_url, const std::string& admin) {
+  return "name: hooked\nbase_url: " + base_url + R"(
+account: {key: PkTest, platform: shopify, private_key: {env: BIS_TEST_PRIVATE_KEY}}
+variants: {in_stock: "100", out_of_stock: "200"}
+capabilities: [subscribe, subscriptions, events, inventory, notifications]
+control:
+  commands:
+    subscriptions: curl -sf ")" +
+         admin + R"(/subscriptions?email=$BIS_EMAIL"
+    events: curl -sf ")" +
+         admin + R"(/events" | cat
+    set_inventory: curl -sf -X PUT --data-binary @- ")" +
+         admin + R"(/accounts/$BIS_ACCOUNT/variants/$BIS_VARIANT"
+    notifications: echo boom >&2; exit 3
+)";
+}
+
+TEST(TargetProfileTest, ShellHooksDriveControlAndObservations) {
+  TestServer server;
+  TempDir dir;
+  setenv("BIS_TEST_PRIVATE_KEY", TestServer::kPrivateKey, 1);
+  runner::ConnectOptions o;
+  o.target = dir.write("staging.yaml", profile(server.url(), server.url() + "/__admin"));
+  auto c = runner::connect_target(o);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ((*c)->target.info.kind, "profile");
+  EXPECT_EQ((*c)->target.info.name, "hooked");
+  auto result = run_suite(kHookSuite, (*c)->target);
+  const auto& ok = scenario(result, "hooks-work");
+  EXPECT_EQ(ok.verdict, Verdict::kPass) << ok.reason;
+  ASSERT_EQ(ok.steps.size(), 4u);
+  EXPECT_EQ(ok.steps[3].exchanges[0].method, "SHELL");
+  EXPECT_NE(ok.steps[3].exchanges[0].curl.find("BIS_ACTION=set_inventory"), std::string::npos);
+  const auto& failing = scenario(result, "hook-fails");
+  EXPECT_EQ(failing.verdict, Verdict::kError);
+  EXPECT_NE(failing.reason.find("failed (exit 3): boom"), std::string::npos) << failing.reason;
+  // The private key came from the environment: it is a secret.
+  for (const auto& [k, v] : ok.steps[0].exchanges[0].request_headers) {
+    if (k == "api-key") {
+      EXPECT_EQ(v, "***");
+    }
+  }
+  EXPECT_EQ(ok.steps[0].exchanges[0].curl.find(TestServer::kPrivateKey), std::string::npos);
+}
+
+TEST(TargetProfileTest, ErrorsPointIntoTheProfile) {
+  TempDir dir;
+  unsetenv("BIS_TEST_UNSET_VARIABLE");
+  const std::string file = dir.write("bad.yaml", R"(base_url: ftp://x
+account: {key: {env: BIS_TEST_UNSET_VARIABLE}, platform: shopfiy}
+capabilites: [subscribe]
+control: {commands: {evnts: "true"}}
+)");
+  auto p = runner::load_target_profile(file);
+  ASSERT_FALSE(p);
+  std::string all;
+  for (const auto& e : p.error()) all += e.to_string() + "\n";
+  EXPECT_NE(all.find(file + ":1:11: unsupported scheme 'ftp'"), std::string::npos) << all;
+  EXPECT_NE(all.find("environment variable BIS_TEST_UNSET_VARIABLE (for account.key) is not set"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown platform 'shopfiy' (did you mean 'shopify'?)"), std::string::npos)
+      << all;
+  EXPECT_NE(
+      all.find("unknown key 'capabilites' in a target profile (did you mean 'capabilities'?)"),
+      std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown control action 'evnts' (did you mean 'events'?)"), std::string::npos)
+      << all;
+  runner::ConnectOptions o;
+  o.target = file;
+  auto c = runner::connect_target(o);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().exit_code, 2);
+}
+
+TEST(TargetProfileTest, ACapabilityThatNeedsControlNeedsItsCommand) {
+  TestServer server;
+  TempDir dir;
+  runner::ConnectOptions o;
+  o.target =
+      dir.write("p.yaml", "base_url: " + server.url() + "\ncapabilities: [subscribe, events]\n");
+  auto none = runner::connect_target(o);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().exit_code, 2);
+  EXPECT_NE(none.error().message.find("capability 'events' needs a control surface"),
+            std::string::npos)
+      << none.error().message;
+  o.target =
+      dir.write("q.yaml", "base_url: " + server.url() +
+                              "\ncapabilities: [flow]\ncontrol: {commands: {set_flow: 'true'}}\n");
+  auto half = runner::connect_target(o);
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("capability 'flow' needs control.commands.remove_flow"),
+            std::string::npos)
+      << half.error().message;
+}
+
+// A self-signed certificate for 127.0.0.1, made with the openssl command.
+struct Certificate {
+  TempDir dir;
+  std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+  Certificate() {
+    auto r = runner::run_shell(
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1",
+        {}, "", runner::Duration(30000), dir.path());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+};
+
+TEST(TargetProfileTest, HttpsWithACaFileOrInsecureAndATlsFailureIsUnreachable) {
+  Certificate cert;
+  TestServerOptions o;
+  o.cert_file = cert.cert;
+  o.key_file = cert.key;
+  TestServer server(o);
+  TempDir dir;
+  const std::string base =
+      "base_url: " + server.url() +
+      "\naccount: {key: PkTest, platform: shopify}\nvariants: {in_stock: \"100\"}\n"
+      "capabilities: [subscribe]\n";
+  const char* suite = R"(suite: tls
+scenarios:
+  - id: over-https
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        expect: {status: 200, json: {email: "{{ unique_email }}", success: true}}
+)";
+  runner::ConnectOptions verified;
+  verified.target = dir.write("ca.yaml", base + "tls: {ca_file: " + cert.cert + "}\n");
+  auto c = runner::connect_target(verified);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(scenario(run_suite(suite, (*c)->target), "over-https").verdict, Verdict::kPass);
+
+  runner::ConnectOptions unverified;
+  unverified.target = dir.write("plain.yaml", base);
+  auto refused = runner::connect_target(unverified);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().exit_code, 3);
+  EXPECT_NE(refused.error().message.find("TLS"), std::string::npos) << refused.error().message;
+
+  unverified.tls.insecure = true;
+  unverified.tls_set = true;
+  auto insecure = runner::connect_target(unverified);
+  ASSERT_TRUE(insecure) << insecure.error().message;
+  EXPECT_EQ(scenario(run_suite(suite, (*insecure)->target), "over-https").verdict, Verdict::kPass);
+}
+
+}  // namespace
+}  // namespace bis::testing

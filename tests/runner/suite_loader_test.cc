@@ -1,0 +1,265 @@
+#include "bis/runner/suite_loader.h"
+
+#include <gtest/gtest.h>
+
+namespace bis::runner {
+namespace {
+
+constexpr const char* kGood = R"(suite: validation
+name: Subscribe request validation
+tags: [validation]
+requires: [subscribe]
+vars:
+  v: "{{ target.variants.in_stock }}"
+scenarios:
+  - id: missing-email
+    name: A request without email is rejected
+    covers: [BIS-EMAIL-1]
+    tags: [negative]
+    steps:
+      - name: POST without email
+        request:
+          endpoint: subscribe
+          form:
+            a: "{{ target.key }}"
+            variant: "{{ v }}"
+            platform: shopify
+        expect:
+          status: "4xx"
+          json: {errors: ["There was something wrong with your request. Please try again."], data: {}, success: false}
+          headers: {Content-Type: {matches: "^application/json"}}
+          match:
+            $.success: false
+            $.errors: {length: 1}
+        capture:
+          code: {status: true}
+      - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: {timeout: 2s, interval: 50ms}
+        expect: {count: 0}
+)";
+
+std::string errors_of(const std::string& text) {
+  auto s = load_suite(text, "s.yaml");
+  if (s) return "";
+  std::string out;
+  for (const auto& e : s.error()) out += e.to_string() + "\n";
+  return out;
+}
+
+TEST(SuiteLoaderTest, LoadsEveryPartWithPositions) {
+  auto s = load_suite(kGood, "s.yaml");
+  ASSERT_TRUE(s) << errors_of(kGood);
+  EXPECT_EQ(s->id, "validation");
+  ASSERT_EQ(s->scenarios.size(), 1u);
+  const Scenario& sc = s->scenarios[0];
+  EXPECT_EQ(sc.tags, (std::vector<std::string>{"validation", "negative"}));
+  EXPECT_EQ(sc.pos.line, 8);
+  ASSERT_EQ(sc.steps.size(), 2u);
+  const Step& post = sc.steps[0];
+  EXPECT_EQ(post.kind, Step::Kind::kRequest);
+  EXPECT_EQ(post.request.endpoint, "subscribe");
+  EXPECT_EQ(post.request.method.text, "POST");
+  ASSERT_EQ(post.request.fields.size(), 3u);
+  EXPECT_EQ(post.request.fields[2].name, "platform");
+  ASSERT_TRUE(post.expect);
+  EXPECT_EQ(post.expect->status->description, "4xx");
+  EXPECT_EQ(post.expect->status->pos.line, 21);
+  EXPECT_EQ(post.expect->match.size(), 2u);
+  EXPECT_EQ(post.captures[0].kind, Capture::Kind::kStatus);
+  const Step& observe = sc.steps[1];
+  EXPECT_EQ(observe.kind, Step::Kind::kObserve);
+  EXPECT_EQ(observe.name, "observe events");
+  EXPECT_EQ(observe.eventually->timeout, Duration(2000));
+  // Implied capabilities and the target values read, through the suite variable too.
+  EXPECT_EQ(sc.capabilities(), (std::vector<std::string>{"subscribe", "events"}));
+  EXPECT_EQ(sc.target_values, (std::vector<std::string>{"target.key", "target.variants.in_stock"}));
+}
+
+TEST(SuiteLoaderTest, UnknownKeysGetDidYouMeanWithFileLineColumn) {
+  std::string text = kGood;
+  text.replace(text.find("expect:\n          status"), 6, "expcet");
+  EXPECT_NE(
+      errors_of(text).find("s.yaml:20:9: unknown key 'expcet' in a step (did you mean 'expect'?)"),
+      std::string::npos)
+      << errors_of(text);
+}
+
+TEST(SuiteLoaderTest, MisspeltMatcherIsAnErrorNotAnObjectToCompare) {
+  std::string text = kGood;
+  text.replace(text.find("$.errors: {length: 1}"), 21, "$.errors: {lenght: 1}");
+  EXPECT_NE(errors_of(text).find("unknown matcher 'lenght' (did you mean 'length'?)"),
+            std::string::npos)
+      << errors_of(text);
+}
+
+TEST(SuiteLoaderTest, UndefinedVariablesAndUnknownTargetValuesAreCaught) {
+  std::string text = kGood;
+  text.replace(text.find("{{ v }}"), 7, "{{ w }}");
+  EXPECT_NE(errors_of(text).find("undefined variable 'w' (did you mean 'v'?)"), std::string::npos)
+      << errors_of(text);
+  text = kGood;
+  text.replace(text.find("target.key"), 10, "target.kye");
+  EXPECT_NE(errors_of(text).find("unknown target value 'target.kye' (did you mean 'target.key'?)"),
+            std::string::npos)
+      << errors_of(text);
+}
+
+TEST(SuiteLoaderTest, CapturesDefineVariablesForLaterStepsOnly) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, method: GET}
+        expect: {body: "{{ token }}"}
+        capture: {token: $.token}
+      - request: {path: "/y/{{ token }}", method: GET}
+)";
+  EXPECT_NE(errors_of(text).find("s.yaml:7:24: undefined variable 'token'"), std::string::npos)
+      << errors_of(text);
+}
+
+TEST(SuiteLoaderTest, IndexExistsOnlyInRepeatedOrConcurrentSteps) {
+  const char* ok = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: "/x/{{ index }}"}
+        concurrent: 5
+)";
+  EXPECT_EQ(errors_of(ok), "");
+  std::string bad = ok;
+  bad.replace(bad.find("        concurrent: 5\n"), 22, "");
+  EXPECT_NE(errors_of(bad).find("'index' is defined only in steps with repeat or concurrent"),
+            std::string::npos);
+}
+
+TEST(SuiteLoaderTest, StructuralMistakesAreReported) {
+  struct Case {
+    const char* yaml;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"suite: Bad_Id\nscenarios: []\n", "suite id 'Bad_Id' must match"},
+      {"suite: s\nscenarios:\n  - id: a\n    steps: [{request: {path: /x}}]\n",
+       "non-empty 'covers'"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "control: reset}]\n",
+       "exactly one of 'request', 'control' or 'observe'"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {endpoint: "
+       "subscrbe}}]\n",
+       "unknown endpoint 'subscrbe' (did you mean 'subscribe'?)"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{control: reset}]\n",
+       "must be 'exclusive: true'"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "eventually: true, expect: {status: 200}}]\n",
+       "eventually applies to observe steps and GET/HEAD requests"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "concurrent: 3, capture: {a: $.a}}]\n",
+       "a concurrent step cannot capture"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, "
+       "expect: {count: {min: x}}}]\n",
+       "min must be a number"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, "
+       "expect: {body: {matches: \"(\"}}}]\n",
+       "bad regular expression"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    timeout: 5\n    steps: [{observe: "
+       "{what: evnts}}]\n",
+       "expected a duration like 250ms"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "expect: {count: 1}}]\n",
+       "count applies to observe steps"},
+      {"suite: s\nrequires: [event]\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: "
+       "[{request: {path: /x}}]\n",
+       "unknown capability 'event' (did you mean 'events'?)"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}}]\n  "
+       "- id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}}]\n",
+       "duplicate scenario id 'a'"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [r-1]\n    steps: [{request: {path: /x}}]\n",
+       "requirement ID 'r-1' must match"},
+      {"suite: s\nscenarios: [\n", "s.yaml:3:1"},
+      {"", "empty suite file"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_NE(errors_of(c.yaml).find(c.message), std::string::npos)
+        << c.yaml << "\n=> " << errors_of(c.yaml);
+  }
+}
+
+TEST(SuiteLoaderTest, SeveralMistakesAreReportedInOnePass) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, methd: GET}
+      - observe: {what: evnts}
+)";
+  auto s = load_suite(text, "s.yaml");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().size(), 2u) << errors_of(text);
+}
+
+TEST(SuiteLoaderTest, ScalarsKeepTheirTextInFormsAndHeaders) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request:
+          path: /x
+          form: [{variant: 007}, {variant: 1.50}, {empty: }]
+        expect:
+          headers: {X-Count: 5}
+)";
+  auto s = load_suite(text, "s.yaml");
+  ASSERT_TRUE(s) << errors_of(text);
+  const auto& fields = s->scenarios[0].steps[0].request.fields;
+  EXPECT_EQ(fields[0].value.text, "007");
+  EXPECT_EQ(fields[1].value.text, "1.50");
+  EXPECT_EQ(fields[2].value.text, "");
+  EXPECT_EQ(s->scenarios[0].steps[0].expect->headers[0].matcher.equals, nlohmann::json("5"));
+}
+
+TEST(SuiteLoaderTest, AliasesWorkAndMergeKeysAreExplained) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, form: &f {a: "1", b: "2"}}
+      - request: {path: /y, form: *f}
+)";
+  auto s = load_suite(text, "s.yaml");
+  ASSERT_TRUE(s) << errors_of(text);
+  EXPECT_EQ(s->scenarios[0].steps[1].request.fields.size(), 2u);
+  const char* merge = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {<<: {path: /x}}
+)";
+  EXPECT_NE(errors_of(merge).find("s.yaml:6:19: YAML merge keys (<<) are not supported"),
+            std::string::npos)
+      << errors_of(merge);
+}
+
+TEST(SuiteLoaderTest, ControlStepsDefaultToThePrimaryAccount) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    vars: {v: "{{ unique('v') }}"}
+    steps:
+      - control: {action: set_inventory, variant: "{{ v }}", inventory: 0}
+)";
+  auto s = load_suite(text, "s.yaml");
+  ASSERT_TRUE(s) << errors_of(text);
+  EXPECT_EQ(s->scenarios[0].target_values, (std::vector<std::string>{"target.key"}));
+  EXPECT_EQ(s->scenarios[0].implied, (std::vector<std::string>{"inventory"}));
+}
+
+}  // namespace
+}  // namespace bis::runner

@@ -1,0 +1,110 @@
+// Units around targets: fixture-derived values, URLs, Retry-After, observation filters.
+#include "bis/runner/target.h"
+
+#include <gtest/gtest.h>
+
+#include "bis/runner/control.h"
+#include "bis/runner/http_client.h"
+#include "bis/runner/rate_limiter.h"
+
+namespace bis::runner {
+namespace {
+
+using nlohmann::json;
+
+fixtures::Fixtures sample() {
+  return *fixtures::fixtures_from_json(json::parse(R"({"accounts": [
+    {"key": "NoInt1", "integration": "none"},
+    {"key": "PkOff1", "integration": "shopify", "flow": {"enabled": false}},
+    {"key": "PkShop", "private_key": "pk_shop_secret", "integration": "shopify", "flow": {"threshold": 3},
+     "variants": [{"id": "1", "inventory": 1}, {"id": "2", "inventory": 3}, {"id": "3", "inventory": 0}],
+     "lists": [{"id": "LstS", "opt_in": "single"}, {"id": "LstD"}]},
+    {"key": "PkBig1", "integration": "bigcommerce", "flow": {}},
+    {"key": "PkApi1", "integration": "custom_catalog"}
+  ]})"));
+}
+
+TEST(TargetValuesTest, PrimaryAccountVariantsAccountsAndLists) {
+  const json v = values_from_fixtures(sample(), "seed");
+  EXPECT_EQ(v["key"], "PkShop");
+  EXPECT_EQ(v["platform"], "shopify");
+  EXPECT_EQ(v["private_key"], "pk_shop_secret");
+  EXPECT_EQ(v["variants"]["in_stock"], "2");      // at the threshold 3
+  EXPECT_EQ(v["variants"]["out_of_stock"], "1");  // below it
+  EXPECT_EQ(v["lists"]["double_opt_in"], "LstD");
+  EXPECT_EQ(v["lists"]["single_opt_in"], "LstS");
+  EXPECT_EQ(v["accounts"]["unsupported"]["key"], "NoInt1");
+  EXPECT_FALSE(v["accounts"]["unsupported"].contains("platform"));
+  EXPECT_EQ(v["accounts"]["no_flow"]["key"], "PkOff1");
+  EXPECT_EQ(v["accounts"]["shopify"]["key"], "PkOff1");  // the first shopify account
+  EXPECT_EQ(v["accounts"]["bigcommerce"]["platform"], "bigcommerce");
+  EXPECT_EQ(v["accounts"]["custom_catalog"]["platform"], "api");
+  const std::string unknown = v["variants"]["unknown"];
+  EXPECT_FALSE(unknown.empty());
+  for (const auto& a : sample().accounts) EXPECT_EQ(a.find_variant(unknown), nullptr);
+  EXPECT_EQ(values_from_fixtures(sample(), "seed")["variants"]["unknown"],
+            unknown);  // stable per seed
+}
+
+TEST(TargetValuesTest, NoPrimaryAccountLeavesItsValuesOut) {
+  fixtures::Fixtures f;
+  f.accounts.push_back(fixtures::Account{});
+  f.accounts[0].key = "NoInt1";
+  f.accounts[0].integration = fixtures::Integration::kNone;
+  const json v = values_from_fixtures(f, "s");
+  EXPECT_FALSE(v.contains("key"));
+  EXPECT_FALSE(v["variants"].contains("in_stock"));
+  Target t;
+  t.values = v;
+  EXPECT_EQ(t.value("target.key"), nullptr);
+  EXPECT_NE(t.value("target.accounts.unsupported.key"), nullptr);
+}
+
+TEST(UrlTest, SplitsOriginAndPrefix) {
+  auto u = parse_url("https://staging.example.com/bis/");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->origin(), "https://staging.example.com:443");
+  EXPECT_EQ(u->prefix, "/bis");
+  EXPECT_EQ(parse_url("http://127.0.0.1:8080")->origin(), "http://127.0.0.1:8080");
+  EXPECT_EQ(parse_url("http://[::1]:9/")->host, "[::1]");
+  for (const char* bad : {"ftp://x", "localhost:8080", "http://", "http://h:0", "http://h:99999",
+                          "http://u:p@h", "http://h/?q=1"}) {
+    EXPECT_FALSE(parse_url(bad)) << bad;
+  }
+}
+
+TEST(RetryAfterTest, SecondsAndHttpDates) {
+  EXPECT_EQ(parse_retry_after("2"), std::chrono::milliseconds(2000));
+  const auto now =
+      std::chrono::system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now),
+            std::chrono::milliseconds(3000));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), std::chrono::milliseconds(0));
+  EXPECT_FALSE(parse_retry_after("soon"));
+  EXPECT_FALSE(parse_retry_after(""));
+}
+
+TEST(RateLimiterTest, RefusesASlotPastTheDeadline) {
+  RateLimiter limiter(1);  // one per second
+  const auto now = RateLimiter::Clock::now();
+  EXPECT_TRUE(limiter.acquire(now + std::chrono::seconds(5)));
+  EXPECT_FALSE(limiter.acquire(now + std::chrono::milliseconds(100)));  // next slot is ~1s away
+}
+
+TEST(ObservationFilterTest, EmailIsCaseInsensitiveAndOtherFiltersExact) {
+  const json records = json::parse(R"([
+    {"account": "A", "email": "Alice@Example.com", "profile": "alice@example.com", "variant": "1"},
+    {"account": "A", "email": "bob@example.com", "variant": "1"},
+    {"account": "B", "email": "alice@example.com", "variant": "2"}])");
+  ControlCall call;
+  call.action = "events";
+  call.email = "ALICE@example.com";
+  EXPECT_EQ(filter_records(records, call).size(), 2u);
+  call.account = "A";
+  EXPECT_EQ(filter_records(records, call).size(), 1u);
+  call.variant = "2";
+  EXPECT_EQ(filter_records(records, call).size(), 0u);
+}
+
+}  // namespace
+}  // namespace bis::runner

@@ -1,0 +1,81 @@
+#pragma once
+// A tiny target for the runner's component tests: just enough of the subscribe API and the
+// control protocol (docs/control-protocol.md) to make suites pass, fail, warn, error, wait
+// and race on purpose. Binds 127.0.0.1 on a free port; ready when the constructor returns.
+// Thread-safe; stops and joins in the destructor.
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace bis::testing {
+
+struct TestServerOptions {
+  std::vector<std::string> capabilities = {"subscribe", "multipart",    "reset", "fixtures",
+                                           "inventory", "catalog",      "flow",  "subscriptions",
+                                           "events",    "notifications"};
+  std::chrono::milliseconds event_delay{0};  // events become visible this long after the subscribe
+  bool drop_events = false;                  // never record events (eventually times out)
+  bool racy_duplicates =
+      false;                    // check-then-insert with a gap: duplicates slip through under races
+  int answer_429 = 0;           // the first N subscribe calls answer 429 with Retry-After
+  std::string admin_token;      // required on /__admin when set
+  bool broken_control = false;  // every admin route but health and fixtures answers 500
+  int error_status = 400;
+  std::string cert_file, key_file;  // both set: serve https
+};
+
+class TestServer {
+ public:
+  explicit TestServer(TestServerOptions options = {});
+  ~TestServer();
+
+  int port() const { return port_; }
+  std::string url() const {
+    return (options_.cert_file.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+           std::to_string(port_);
+  }
+
+  // Distinct client connections seen (remote ports), and requests served, since the start.
+  size_t connections() const;
+  size_t requests() const;
+  // The requests' header values of `name` seen on subscribe calls, in arrival order.
+  std::vector<std::string> seen_headers(const std::string& name) const;
+
+  static constexpr const char* kKey = "PkTest";
+  static constexpr const char* kPrivateKey = "pk_test_secret_0123456789";
+
+ private:
+  void routes();
+  nlohmann::json fixtures_json() const;
+
+  TestServerOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+
+  mutable std::mutex mutex_;
+  std::set<int> ports_;
+  size_t requests_ = 0;
+  int answered_429_ = 0;
+  std::vector<std::pair<std::string, std::string>> seen_;  // header name (lower) -> value
+  struct Record {
+    nlohmann::json json;
+    std::chrono::steady_clock::time_point visible_at;
+  };
+  std::vector<Record> subscriptions_, events_, notifications_;
+  std::map<std::string, long long> inventory_;
+  bool flow_ = true;
+};
+
+}  // namespace bis::testing
