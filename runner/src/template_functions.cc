@@ -1,5 +1,6 @@
 #include "template_functions.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "bis/common/text.h"
@@ -88,6 +89,18 @@ Expected<json, RenderError> call_function(const std::string& fn, std::vector<jso
       if (fn == "lower" && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
     return json(std::move(s));
+  }
+  if (fn == "slice") {
+    // Bytes [start, end) of the text, Python-style: negative positions count from the end and
+    // positions are clamped to the text (how a suite cuts a real key short).
+    if (!args[1].is_number_integer() || !args[2].is_number_integer()) {
+      return bad_call("slice(): start and end must be integers");
+    }
+    const std::string s = value_text(args[0]);
+    const auto size = static_cast<long long>(s.size());
+    const auto clamp = [size](long long i) { return std::clamp(i < 0 ? size + i : i, 0LL, size); };
+    const long long start = clamp(args[1].get<long long>()), end = clamp(args[2].get<long long>());
+    return json(start < end ? s.substr(start, end - start) : std::string());
   }
   return json(args[0].dump(-1, ' ', false, json::error_handler_t::replace));  // json()
 }

@@ -49,6 +49,9 @@ TEST_F(TemplateTest, FunctionsComputeTheirValues) {
   EXPECT_EQ(render("{{ repeat(\"ab\", 3) }}"), "ababab");
   EXPECT_EQ(render("{{ hex(\"ff 00 41\") }}"), std::string("\xff\x00\x41", 3));
   EXPECT_EQ(render("{{ upper(email) }}"), "X@EXAMPLE.COM");
+  EXPECT_EQ(render("{{ slice(\"AbC123\", 0, 5) }}"), "AbC12");
+  EXPECT_EQ(render("{{ slice(\"AbC123\", -2, 99) }}"), "23");
+  EXPECT_EQ(render("{{ slice(\"AbC123\", 4, 2) }}"), "");
   EXPECT_EQ(render("{{ lower('ABC') }}"), "abc");
   EXPECT_EQ(render("{{ json(items) }}"), R"([{"id":"first"}])");
   EXPECT_EQ(render("{{ email(\"b\") }}"), "bis.ab12cd34.validation.missing-email.b@example.com");
