@@ -1,0 +1,172 @@
+#pragma once
+// The API's behaviour without HTTP: subscribe, the List API call, restocks and their
+// notifications, and what the control protocol observes. Every rule of docs/mock.md that is
+// not about the wire lives here or in validation.h; the HTTP layer only parses and renders.
+//
+// Thread safety: every public method may be called from any thread. One mutex guards the
+// catalog, the state and the store; a change is committed to the store before the method
+// returns (and so before the client is answered). Time comes from the injected Clock, so
+// batches are testable without sleeping: run_due() sends the batches that are due.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bis/common/expected.h"
+#include "bis/common/fixtures.h"
+#include "bis/mock/catalog.h"
+#include "bis/mock/clock.h"
+#include "bis/mock/defects.h"
+#include "bis/mock/records.h"
+#include "bis/mock/state.h"
+#include "bis/mock/state_store.h"
+#include "bis/mock/validation.h"
+
+namespace bis::mock {
+
+struct ServiceOptions {
+  Defects defects;
+  const Clock* clock = nullptr;  // required; must outlive the Service
+  // How long `racy-duplicates` leaves the lock released between its check and its insert.
+  std::chrono::microseconds race_window{3000};
+};
+
+enum class SubscribeOutcome {
+  kSubscribed,      // a subscription and its event were recorded
+  kDuplicate,       // an active subscription exists: nothing recorded
+  kUnknownVariant,  // the catalog lacks the variant: success answer, nothing recorded
+  kRejected,        // a rule rejected the request
+  kStoreFailed,     // the state store could not save the change: nothing recorded
+};
+std::string_view to_string(SubscribeOutcome outcome);
+
+struct SubscribeAnswer {
+  SubscribeOutcome outcome = SubscribeOutcome::kRejected;
+  bool success = false;  // answer with the success body (else the error body)
+  int status = 200;
+  std::string detail;   // why it was rejected, or what happened ("subscribed sub-3")
+  std::string account;  // the account's key, when known
+};
+
+// One profile of a List API call.
+struct ListProfile {
+  std::optional<std::string> email;
+  std::optional<std::string> phone_number;
+};
+
+struct ListAnswer {
+  int status = 200;
+  std::string body;  // JSON
+  std::string detail;
+  std::string account;
+};
+
+struct AdminError {
+  int status = 400;
+  std::string message;
+};
+
+struct InventoryResult {
+  std::string account;
+  std::string variant;
+  int64_t inventory = 0;
+  int64_t previous_inventory = 0;
+  bool created = false;
+  bool restocked = false;  // crossed the threshold upward
+  size_t notified = 0;     // subscriptions notified now
+  size_t queued = 0;       // subscriptions waiting in later batches
+};
+
+struct ServiceStats {
+  size_t subscriptions = 0;  // active
+  size_t events = 0;
+  size_t notifications = 0;
+  size_t members = 0;
+  size_t pending_batches = 0;
+  size_t memory_bytes = 0;  // held by the compact state
+};
+
+class Service {
+ public:
+  // Loads what `store` holds. The store's catalog changes are applied over `base` only if
+  // the store was written with the same base fixtures; its records are always kept.
+  static Expected<std::unique_ptr<Service>, std::string> create(fixtures::Fixtures base,
+                                                                std::unique_ptr<StateStore> store,
+                                                                ServiceOptions options);
+
+  SubscribeAnswer subscribe(const SubscribeFields& fields);
+  ListAnswer list_subscribe(std::string_view list, std::string_view private_key,
+                            const std::vector<ListProfile>& profiles);
+
+  Expected<InventoryResult, AdminError> set_inventory(std::string_view account, std::string_view variant,
+                                                      int64_t inventory);
+  Expected<std::optional<fixtures::Flow>, AdminError> set_flow(std::string_view account,
+                                                               std::optional<fixtures::Flow> flow);
+  Status reset();
+  Status replace_fixtures(fixtures::Fixtures fixtures);
+
+  fixtures::Fixtures fixtures() const;
+  std::vector<Subscription> subscriptions(const RecordFilter& filter);
+  std::vector<Event> events(const RecordFilter& filter);
+  std::vector<Notification> notifications(const RecordFilter& filter);
+  Expected<std::vector<ListMember>, AdminError> members(std::string_view list, std::string_view account,
+                                                        std::string_view email);
+
+  // Sends every batch due by now; returns how many subscriptions were notified.
+  size_t run_due();
+  // When the next batch is due, if any.
+  std::optional<int64_t> next_due_ms() const;
+
+  ServiceStats stats() const;
+  // What start-up had to tell (e.g. the state file was written with other fixtures).
+  const std::vector<std::string>& notices() const { return notices_; }
+  const Defects& defects() const { return options_.defects; }
+  std::string store_description() const { return store_->describe(); }
+
+ private:
+  struct PendingBatch {
+    std::string account, variant;
+    int64_t due_ms = 0;
+    int64_t batch = 0;
+    uint64_t restock = 0;
+    std::vector<uint64_t> subscriptions;
+  };
+
+  Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options);
+  Status restore(StoredState stored);
+
+  // Commits `c` to the store, then applies it to the catalog and the state.
+  Status commit_and_apply(const Changes& c);
+  void apply(const Changes& c);
+
+  SubscribeAnswer duplicate_locked(uint64_t latest, const ValidSubscribe& v, int64_t now);
+  bool blocks_resubscribe(uint64_t latest) const;
+  bool is_restock(int64_t previous, int64_t inventory, int64_t threshold) const;
+  bool flow_notifies(const fixtures::Account& account) const;
+  // Adds the notifications (and clears) of one batch to `c`.
+  void plan_notifications(const std::vector<uint64_t>& subscriptions, int64_t batch, int64_t now,
+                          Changes& c) const;
+  size_t run_due_locked(int64_t now);
+
+  ServiceOptions options_;
+  std::unique_ptr<StateStore> store_;
+  std::string base_digest_;
+  fixtures::Fixtures loaded_;  // what reset() returns to
+  bool loaded_is_base_ = true;
+
+  mutable std::mutex mu_;
+  Catalog catalog_;
+  State state_;
+  std::vector<PendingBatch> pending_;  // by due time
+  uint64_t next_restock_ = 1;
+  std::vector<std::string> notices_;
+};
+
+// A stable 64-bit FNV-1a digest in hex, for telling fixtures apart.
+std::string digest(std::string_view text);
+
+}  // namespace bis::mock

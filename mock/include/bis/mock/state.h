@@ -1,0 +1,103 @@
+#pragma once
+// The mock's live state in compact form: subscriptions (active and cleared), events,
+// notifications and list members. Strings are interned; a subscription takes 32 bytes, an
+// event or a notification 16, plus the index that finds the newest subscription of an
+// (account, profile, variant). It holds no rules: Service decides what to record.
+// Ids are 1-based and dense (subscription 17 is the 17th ever made since the last clear).
+// Not thread-safe: the owner serializes access.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "bis/mock/records.h"
+#include "bis/mock/string_pool.h"
+
+namespace bis::mock {
+
+class State {
+ public:
+  struct NewSubscription {
+    std::string_view account, email, profile, variant, platform;
+    std::optional<std::string_view> store;
+    int64_t created_ms = 0;
+  };
+
+  // The newest subscription with this key, active or cleared; 0 if none was ever made.
+  uint64_t latest(std::string_view account, std::string_view profile, std::string_view variant) const;
+  bool is_active(uint64_t subscription) const { return subs_[subscription - 1].active; }
+
+  uint64_t next_subscription_id() const { return subs_.size() + 1; }
+  uint64_t next_event_id() const { return events_.size() + 1; }
+  uint64_t next_notification_id() const { return notifications_.size() + 1; }
+
+  // Adds an active subscription; it becomes the newest for its key.
+  uint64_t add_subscription(const NewSubscription& s);
+  uint64_t add_event(uint64_t subscription, std::string_view email, int64_t time_ms);
+  void set_active(uint64_t subscription, bool active);
+  uint64_t add_notification(uint64_t subscription, int64_t batch, int64_t sent_ms);
+
+  // Active subscriptions of a variant, oldest first.
+  std::vector<uint64_t> active_for(std::string_view account, std::string_view variant) const;
+
+  // Adds or replaces the member with the same (account, list, profile).
+  void put_member(const ListMember& m);
+  const ListMember* find_member(std::string_view account, std::string_view list,
+                                std::string_view profile) const;
+
+  Subscription subscription(uint64_t id) const;
+  Event event(uint64_t id) const;
+  Notification notification(uint64_t id) const;
+
+  std::vector<Subscription> active_subscriptions(const RecordFilter& f) const;
+  std::vector<Event> events(const RecordFilter& f) const;
+  std::vector<Notification> notifications(const RecordFilter& f) const;
+  // Members of `list` (any account if `account` is empty), optionally one email's.
+  std::vector<ListMember> members(std::string_view account, std::string_view list,
+                                  std::string_view email) const;
+
+  size_t subscription_count() const { return subs_.size(); }
+  size_t active_count() const { return active_count_; }
+  size_t event_count() const { return events_.size(); }
+  size_t notification_count() const { return notifications_.size(); }
+  size_t member_count() const { return members_.size(); }
+  // Bytes held by the containers (capacity, not just size).
+  size_t memory_bytes() const;
+
+  void clear();
+
+ private:
+  struct Sub {
+    int64_t created_ms;
+    uint32_t account, email, profile, variant, store;
+    uint8_t platform;
+    bool active;
+  };
+  struct Evt {
+    int64_t time_ms;
+    uint32_t subscription, email;
+  };
+  struct Ntf {
+    int64_t sent_ms;
+    uint32_t subscription, batch;
+  };
+  static_assert(sizeof(Sub) == 32 && sizeof(Evt) == 16 && sizeof(Ntf) == 16);
+
+  size_t key_hash(const Sub& s) const { return mix_ids(s.account, s.profile, s.variant); }
+  // Pool ids of an existing filter value; nullopt if the pool never saw it (nothing matches).
+  bool resolve(const RecordFilter& f, uint32_t& account, uint32_t& variant) const;
+  bool sub_matches(const Sub& s, uint32_t account, uint32_t variant, std::string_view email) const;
+
+  StringPool pool_;
+  std::vector<Sub> subs_;
+  std::vector<Evt> events_;
+  std::vector<Ntf> notifications_;
+  IdIndex latest_;  // subscription ids by (account, profile, variant): the newest one
+  size_t active_count_ = 0;
+  std::vector<ListMember> members_;
+  std::unordered_map<std::string, size_t> member_index_;
+};
+
+}  // namespace bis::mock

@@ -1,0 +1,237 @@
+#include "bis/mock/state.h"
+
+#include "bis/common/fixtures.h"
+#include "bis/common/text.h"
+
+namespace bis::mock {
+namespace {
+
+uint8_t platform_index(std::string_view platform) {
+  for (size_t i = 0; i < std::size(fixtures::kPlatforms); ++i) {
+    if (fixtures::kPlatforms[i] == platform) return static_cast<uint8_t>(i);
+  }
+  return 0;
+}
+
+std::string member_key(std::string_view account, std::string_view list, std::string_view profile) {
+  std::string k;
+  k.reserve(account.size() + list.size() + profile.size() + 2);
+  k.append(account).push_back('\n');
+  k.append(list).push_back('\n');
+  k.append(profile);
+  return k;
+}
+
+}  // namespace
+
+uint64_t State::latest(std::string_view account, std::string_view profile, std::string_view variant) const {
+  const auto a = pool_.find(account), p = pool_.find(profile), v = pool_.find(variant);
+  if (!a || !p || !v) return 0;
+  return latest_.find(mix_ids(*a, *p, *v), [&](uint32_t id) {
+    const Sub& s = subs_[id - 1];
+    return s.account == *a && s.profile == *p && s.variant == *v;
+  });
+}
+
+uint64_t State::add_subscription(const NewSubscription& n) {
+  Sub s{};
+  s.created_ms = n.created_ms;
+  s.account = pool_.intern(n.account);
+  s.email = pool_.intern(n.email);
+  s.profile = pool_.intern(n.profile);
+  s.variant = pool_.intern(n.variant);
+  s.store = n.store ? pool_.intern(*n.store) : 0;
+  s.platform = platform_index(n.platform);
+  s.active = true;
+  subs_.push_back(s);
+  const uint32_t id = static_cast<uint32_t>(subs_.size());
+  latest_.upsert(
+      key_hash(s), id,
+      [&](uint32_t other) {
+        const Sub& o = subs_[other - 1];
+        return o.account == s.account && o.profile == s.profile && o.variant == s.variant;
+      },
+      [&](uint32_t other) { return key_hash(subs_[other - 1]); });
+  ++active_count_;
+  return id;
+}
+
+uint64_t State::add_event(uint64_t subscription, std::string_view email, int64_t time_ms) {
+  events_.push_back(Evt{time_ms, static_cast<uint32_t>(subscription), pool_.intern(email)});
+  return events_.size();
+}
+
+void State::set_active(uint64_t subscription, bool active) {
+  Sub& s = subs_[subscription - 1];
+  if (s.active == active) return;
+  s.active = active;
+  if (active) {
+    ++active_count_;
+  } else {
+    --active_count_;
+  }
+}
+
+uint64_t State::add_notification(uint64_t subscription, int64_t batch, int64_t sent_ms) {
+  notifications_.push_back(Ntf{sent_ms, static_cast<uint32_t>(subscription), static_cast<uint32_t>(batch)});
+  return notifications_.size();
+}
+
+std::vector<uint64_t> State::active_for(std::string_view account, std::string_view variant) const {
+  std::vector<uint64_t> out;
+  const auto a = pool_.find(account), v = pool_.find(variant);
+  if (!a || !v) return out;
+  for (size_t i = 0; i < subs_.size(); ++i) {
+    const Sub& s = subs_[i];
+    if (s.active && s.account == *a && s.variant == *v) out.push_back(i + 1);
+  }
+  return out;
+}
+
+void State::put_member(const ListMember& m) {
+  std::string key = member_key(m.account, m.list, m.profile);
+  auto it = member_index_.find(key);
+  if (it != member_index_.end()) {
+    members_[it->second] = m;
+    return;
+  }
+  member_index_.emplace(std::move(key), members_.size());
+  members_.push_back(m);
+}
+
+const ListMember* State::find_member(std::string_view account, std::string_view list,
+                                     std::string_view profile) const {
+  auto it = member_index_.find(member_key(account, list, profile));
+  return it == member_index_.end() ? nullptr : &members_[it->second];
+}
+
+Subscription State::subscription(uint64_t id) const {
+  const Sub& s = subs_[id - 1];
+  Subscription out;
+  out.id = id;
+  out.account = pool_.view(s.account);
+  out.email = pool_.view(s.email);
+  out.profile = pool_.view(s.profile);
+  out.variant = pool_.view(s.variant);
+  out.platform = fixtures::kPlatforms[s.platform];
+  if (s.store != 0) out.store = std::string(pool_.view(s.store));
+  out.created_ms = s.created_ms;
+  out.active = s.active;
+  return out;
+}
+
+Event State::event(uint64_t id) const {
+  const Evt& e = events_[id - 1];
+  const Sub& s = subs_[e.subscription - 1];
+  Event out;
+  out.id = id;
+  out.subscription = e.subscription;
+  out.account = pool_.view(s.account);
+  out.email = pool_.view(e.email);
+  out.profile = pool_.view(s.profile);
+  out.variant = pool_.view(s.variant);
+  out.platform = fixtures::kPlatforms[s.platform];
+  out.time_ms = e.time_ms;
+  return out;
+}
+
+Notification State::notification(uint64_t id) const {
+  const Ntf& n = notifications_[id - 1];
+  const Sub& s = subs_[n.subscription - 1];
+  Notification out;
+  out.id = id;
+  out.subscription = n.subscription;
+  out.account = pool_.view(s.account);
+  out.email = pool_.view(s.email);
+  out.profile = pool_.view(s.profile);
+  out.variant = pool_.view(s.variant);
+  out.batch = n.batch;
+  out.sent_ms = n.sent_ms;
+  return out;
+}
+
+bool State::resolve(const RecordFilter& f, uint32_t& account, uint32_t& variant) const {
+  account = variant = 0;
+  if (!f.account.empty()) {
+    auto a = pool_.find(f.account);
+    if (!a) return false;
+    account = *a;
+  }
+  if (!f.variant.empty()) {
+    auto v = pool_.find(f.variant);
+    if (!v) return false;
+    variant = *v;
+  }
+  return true;
+}
+
+bool State::sub_matches(const Sub& s, uint32_t account, uint32_t variant, std::string_view email) const {
+  return (account == 0 || s.account == account) && (variant == 0 || s.variant == variant) &&
+         (email.empty() || iequals(pool_.view(s.email), email));
+}
+
+std::vector<Subscription> State::active_subscriptions(const RecordFilter& f) const {
+  std::vector<Subscription> out;
+  uint32_t account, variant;
+  if (!resolve(f, account, variant)) return out;
+  for (size_t i = 0; i < subs_.size(); ++i) {
+    if (subs_[i].active && sub_matches(subs_[i], account, variant, f.email)) out.push_back(subscription(i + 1));
+  }
+  return out;
+}
+
+std::vector<Event> State::events(const RecordFilter& f) const {
+  std::vector<Event> out;
+  uint32_t account, variant;
+  if (!resolve(f, account, variant)) return out;
+  for (size_t i = 0; i < events_.size(); ++i) {
+    const Evt& e = events_[i];
+    const Sub& s = subs_[e.subscription - 1];
+    if (!sub_matches(s, account, variant, {})) continue;
+    if (!f.email.empty() && !iequals(pool_.view(e.email), f.email)) continue;
+    out.push_back(event(i + 1));
+  }
+  return out;
+}
+
+std::vector<Notification> State::notifications(const RecordFilter& f) const {
+  std::vector<Notification> out;
+  uint32_t account, variant;
+  if (!resolve(f, account, variant)) return out;
+  for (size_t i = 0; i < notifications_.size(); ++i) {
+    if (sub_matches(subs_[notifications_[i].subscription - 1], account, variant, f.email)) {
+      out.push_back(notification(i + 1));
+    }
+  }
+  return out;
+}
+
+std::vector<ListMember> State::members(std::string_view account, std::string_view list,
+                                       std::string_view email) const {
+  std::vector<ListMember> out;
+  for (const ListMember& m : members_) {
+    if (m.list != list || (!account.empty() && m.account != account)) continue;
+    if (!email.empty() && !(m.email && iequals(*m.email, email))) continue;
+    out.push_back(m);
+  }
+  return out;
+}
+
+size_t State::memory_bytes() const {
+  return pool_.memory_bytes() + subs_.capacity() * sizeof(Sub) + events_.capacity() * sizeof(Evt) +
+         notifications_.capacity() * sizeof(Ntf) + latest_.memory_bytes() +
+         members_.capacity() * sizeof(ListMember);
+}
+
+void State::clear() {
+  pool_.clear();
+  subs_ = {};
+  events_ = {};
+  notifications_ = {};
+  latest_.clear();
+  active_count_ = 0;
+  members_.clear();
+  member_index_.clear();
+}
+
+}  // namespace bis::mock
