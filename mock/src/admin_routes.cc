@@ -18,13 +18,16 @@ namespace {
 
 using nlohmann::json;
 
+// Text that came from a client may not be valid UTF-8: the dump replaces such bytes.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 void error(Exchange& x, int status, std::string message) {
   x.outcome = "error";
   x.reason = message;
-  set_json(x.res, status, json{{"error", std::move(message)}}.dump());
+  set_json(x.res, status, dump(json{{"error", std::move(message)}}));
 }
 
-void answer(Exchange& x, const json& j, int status = 200) { set_json(x.res, status, j.dump()); }
+void answer(Exchange& x, const json& j, int status = 200) { set_json(x.res, status, dump(j)); }
 
 void method_not_allowed(Exchange& x, std::string_view allow) {
   x.res.set_header("Allow", std::string(allow));
@@ -47,6 +50,7 @@ Expected<std::vector<std::string>, std::string> segments(const httplib::Request&
     if (end == std::string_view::npos) end = target.size();
     auto decoded = form::percent_decode(target.substr(pos, end - pos), false);
     if (!decoded) return Unexpected{"path: " + decoded.error()};
+    if (!is_valid_utf8(*decoded)) return Unexpected{std::string("path: a segment is not valid UTF-8")};
     out.push_back(std::move(*decoded));
     pos = end;
   }
@@ -256,7 +260,11 @@ void AdminRoutes::requests(Exchange& x) {
     if (*end != '\0' || limit[0] == '-') return error(x, 400, "limit must be a non-negative integer");
     f.limit = static_cast<size_t>(n);
   }
-  answer(x, list_answer(journal_.entries(f)));
+  const Redactor redactor = journal_.redactor();
+  json items = json::array();
+  const std::vector<JournalEntry> entries = journal_.entries(f);
+  for (const JournalEntry& e : entries) items.push_back(to_json(e, redactor));
+  answer(x, json{{"count", entries.size()}, {"items", std::move(items)}});
 }
 
 }  // namespace bis::mock::http

@@ -36,13 +36,6 @@ bool is_header_list(std::string_view v) {
   return !v.empty() && v.size() <= 1024;
 }
 
-HeaderList to_header_list(const form::Fields& fields) {
-  HeaderList out;
-  out.reserve(fields.size());
-  for (const form::Field& f : fields) out.emplace_back(f.name, f.value);
-  return out;
-}
-
 }  // namespace
 
 void ApiRoutes::handle(Exchange& x) {
@@ -108,7 +101,8 @@ void ApiRoutes::method_not_allowed(Exchange& x, std::string_view allow) const {
 }
 
 void ApiRoutes::subscribe(Exchange& x) {
-  switch (read_body(x, options_.max_body)) {
+  const std::string content_type = x.req.get_header_value("Content-Type");
+  switch (read_body(x, options_.max_body, content_type)) {
     case BodyStatus::kTooLarge: {
       const std::string message = "body is larger than the limit of " + std::to_string(options_.max_body) + " bytes";
       x.outcome = "too-large";
@@ -118,7 +112,6 @@ void ApiRoutes::subscribe(Exchange& x) {
     case BodyStatus::kBroken: return reject(x, "body could not be read (broken chunked encoding?)");
     case BodyStatus::kOk: break;
   }
-  const std::string content_type = x.req.get_header_value("Content-Type");
   const std::string type = media_type(content_type);
   Expected<form::Fields, std::string> parsed = form::Fields{};
   if (type == "application/x-www-form-urlencoded") {
@@ -132,7 +125,6 @@ void ApiRoutes::subscribe(Exchange& x) {
                          printable(content_type) + "')");
   }
   if (!parsed) return reject(x, "body is not valid " + type + ": " + parsed.error());
-  x.fields = to_header_list(*parsed);
   auto fields = subscribe_fields(*parsed);
   if (!fields) return reject(x, fields.error());
 

@@ -5,11 +5,17 @@
 namespace bis::mock::http {
 
 BodyStatus read_body(Exchange& x, size_t limit) {
+  return read_body(x, limit, x.req.get_header_value("Content-Type"));
+}
+
+BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type) {
   x.body.clear();
   // A request with neither Content-Length nor chunked encoding has no body (RFC 9112 6.3);
   // cpp-httplib would otherwise wait for the connection to close.
-  const bool chunked = iequals(x.req.get_header_value("Transfer-Encoding"), "chunked");
-  if (!x.reader || (!x.req.has_header("Content-Length") && !chunked)) return BodyStatus::kOk;
+  if (!x.reader) return BodyStatus::kOk;
+  if (!x.req.has_header("Content-Length") && !iequals(x.req.get_header_value("Transfer-Encoding"), "chunked")) {
+    return BodyStatus::kOk;
+  }
   bool too_large = false;
   auto receive = [&](const char* data, size_t n) {
     if (too_large || x.body.size() + n > limit) {
@@ -22,14 +28,16 @@ BodyStatus read_body(Exchange& x, size_t limit) {
   // cpp-httplib hands multipart bodies to its own lenient parser; the mock parses them
   // strictly itself, so the reader must see a non-multipart request. The Request object is
   // cpp-httplib's own non-const one, only passed to handlers as const.
-  auto& req = const_cast<httplib::Request&>(x.req);
-  std::optional<std::string> content_type;
-  if (auto it = req.headers.find("Content-Type"); it != req.headers.end()) {
-    content_type = it->second;
-    req.headers.erase(it);
+  bool ok;
+  if (content_type.rfind("multipart/form-data", 0) == 0) {
+    auto& req = const_cast<httplib::Request&>(x.req);
+    const std::string saved(content_type);
+    req.headers.erase("Content-Type");
+    ok = (*x.reader)(receive);
+    req.headers.emplace("Content-Type", saved);
+  } else {
+    ok = (*x.reader)(receive);
   }
-  const bool ok = (*x.reader)(receive);
-  if (content_type) req.headers.emplace("Content-Type", *content_type);
   if (too_large) {
     x.body.clear();
     return BodyStatus::kTooLarge;

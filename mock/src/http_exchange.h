@@ -17,7 +17,6 @@ struct Exchange {
   const httplib::ContentReader* reader;  // null for methods without a body
   // What the handler learned, for the journal and the log.
   std::string body;
-  std::optional<HeaderList> fields;
   std::string outcome;
   std::string reason;
   std::string account;
@@ -27,6 +26,8 @@ enum class BodyStatus { kOk, kTooLarge, kBroken };
 
 // Reads the request body into x.body, keeping at most `limit` bytes. A larger body is read
 // to its end and dropped (so the connection stays usable) and gives kTooLarge.
+// `content_type` is the request's Content-Type (looked up once by the caller).
+BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type);
 BodyStatus read_body(Exchange& x, size_t limit);
 
 // The media type of a Content-Type value, lower case, without parameters.

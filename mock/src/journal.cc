@@ -1,5 +1,7 @@
 #include "bis/mock/journal.h"
 
+#include <algorithm>
+
 #include "bis/common/form.h"
 #include "bis/common/text.h"
 #include "bis/mock/clock.h"
@@ -8,17 +10,43 @@ namespace bis::mock {
 
 void Journal::add(JournalEntry entry) {
   if (capacity_ == 0) return;
-  std::lock_guard lock(mu_);
-  entry.id = next_id_++;
-  if (entries_.size() == capacity_) entries_.pop_front();
-  entries_.push_back(std::move(entry));
+  JournalEntry dropped;  // destroyed after the lock is released
+  {
+    std::lock_guard lock(mu_);
+    entry.id = next_id_++;
+    if (entries_.size() == capacity_) {
+      dropped = std::move(entries_.front());
+      entries_.pop_front();
+    }
+    entries_.push_back(std::move(entry));
+  }
+}
+
+HeaderList header_lines(std::string_view lines) {
+  HeaderList out;
+  size_t pos = 0;
+  while (pos < lines.size()) {
+    size_t end = lines.find("\r\n", pos);
+    if (end == std::string_view::npos) end = lines.size();
+    const std::string_view line = lines.substr(pos, end - pos);
+    const size_t colon = line.find(": ");
+    if (colon != std::string_view::npos) out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    pos = end + 2;
+  }
+  return out;
 }
 
 namespace {
 
-const std::string* field(const JournalEntry& e, std::string_view name) {
-  if (!e.fields) return nullptr;
-  for (const auto& [n, v] : *e.fields) {
+std::string header(const HeaderList& headers, std::string_view name) {
+  for (const auto& [n, v] : headers) {
+    if (iequals(n, name)) return v;
+  }
+  return {};
+}
+
+const std::string* field(const HeaderList& fields, std::string_view name) {
+  for (const auto& [n, v] : fields) {
     if (n == name) return &v;
   }
   return nullptr;
@@ -27,32 +55,23 @@ const std::string* field(const JournalEntry& e, std::string_view name) {
 bool matches(const JournalFilter& f, const JournalEntry& e) {
   if (!f.path.empty() && e.path != f.path) return false;
   if (!f.method.empty() && !iequals(e.method, f.method)) return false;
+  if (f.account.empty() && f.email.empty() && f.variant.empty()) return true;
+  const std::optional<HeaderList> fields = form_fields(e);
+  const HeaderList none;
+  const HeaderList& fs = fields ? *fields : none;
   if (!f.account.empty()) {
-    const std::string* a = field(e, "a");
+    const std::string* a = field(fs, "a");
     if (e.account != f.account && !(a && *a == f.account)) return false;
   }
   if (!f.email.empty()) {
-    const std::string* email = field(e, "email");
+    const std::string* email = field(fs, "email");
     if (!email || !iequals(*email, f.email)) return false;
   }
   if (!f.variant.empty()) {
-    const std::string* variant = field(e, "variant");
+    const std::string* variant = field(fs, "variant");
     if (!variant || *variant != f.variant) return false;
   }
   return true;
-}
-
-nlohmann::json headers_json(const HeaderList& headers) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, value] : headers) {
-    // Repeated headers keep every value, joined as HTTP would.
-    if (j.contains(name)) {
-      j[name] = j[name].get<std::string>() + ", " + value;
-    } else {
-      j[name] = value;
-    }
-  }
-  return j;
 }
 
 // JSON strings must be valid UTF-8; bytes that are not show as U+FFFD.
@@ -61,23 +80,57 @@ nlohmann::json text_json(std::string_view s) {
   return nlohmann::json::parse(json_quote(s));
 }
 
+nlohmann::json headers_json(const HeaderList& headers) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, value] : headers) {
+    // Repeated headers keep every value, joined as HTTP would.
+    const std::string key = text_json(name).get<std::string>();
+    if (j.contains(key)) {
+      j[key] = j[key].get<std::string>() + ", " + text_json(value).get<std::string>();
+    } else {
+      j[key] = text_json(value);
+    }
+  }
+  return j;
+}
+
 }  // namespace
 
+std::optional<HeaderList> form_fields(const JournalEntry& e) {
+  const std::string content_type = header(header_lines(e.headers), "Content-Type");
+  Expected<form::Fields, std::string> parsed = form::Fields{};
+  if (ascii_lower(content_type).rfind("application/x-www-form-urlencoded", 0) == 0) {
+    parsed = form::parse_urlencoded(e.body);
+  } else if (auto boundary = form::multipart_boundary(content_type)) {
+    parsed = form::parse_multipart(e.body, *boundary);
+  } else {
+    return std::nullopt;
+  }
+  if (!parsed) return std::nullopt;
+  HeaderList out;
+  for (const form::Field& f : *parsed) out.emplace_back(f.name, f.value);
+  return out;
+}
+
 std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
-  std::lock_guard lock(mu_);
+  std::vector<JournalEntry> all;
+  {
+    std::lock_guard lock(mu_);
+    all.assign(entries_.begin(), entries_.end());
+  }
   std::vector<JournalEntry> out;
-  for (const JournalEntry& e : entries_) {
-    if (matches(filter, e)) out.push_back(e);
+  for (JournalEntry& e : all) {
+    if (matches(filter, e)) out.push_back(std::move(e));
   }
   if (filter.limit > 0 && out.size() > filter.limit) out.erase(out.begin(), out.end() - filter.limit);
   return out;
 }
 
 size_t Journal::clear() {
+  std::deque<JournalEntry> dropped;
   std::lock_guard lock(mu_);
-  const size_t n = entries_.size();
-  entries_.clear();
-  return n;
+  dropped.swap(entries_);
+  return dropped.size();
 }
 
 size_t Journal::size() const {
@@ -85,29 +138,54 @@ size_t Journal::size() const {
   return entries_.size();
 }
 
-nlohmann::json to_json(const JournalEntry& e) {
+void Journal::add_private_keys(const std::vector<std::string>& keys) {
+  std::lock_guard lock(mu_);
+  for (const std::string& k : keys) {
+    if (!k.empty() && std::find(private_keys_.begin(), private_keys_.end(), k) == private_keys_.end()) {
+      private_keys_.push_back(k);
+    }
+  }
+}
+
+Redactor Journal::redactor() const {
+  std::lock_guard lock(mu_);
+  return Redactor(private_keys_);
+}
+
+nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
+  HeaderList headers = header_lines(e.headers);
+  const std::string content_type = header(headers, "Content-Type");
+  r.headers(headers);
+  std::string query = e.query, body = e.body, path = e.path;
+  r.text(query);
+  r.text(path);
+  r.body(body, content_type);
   nlohmann::json fields = nullptr;
-  if (e.fields) {
+  if (auto parsed = form_fields(e)) {
+    r.fields(*parsed);
     fields = nlohmann::json::object();
-    for (const auto& [name, value] : *e.fields) {
+    for (const auto& [name, value] : *parsed) {
       if (!fields.contains(name)) fields[name] = text_json(value);
     }
   }
-  auto optional_text = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+  std::string response_body = e.response_body, reason = e.reason;
+  r.text(response_body);
+  r.text(reason);
+  auto optional_text = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : text_json(s); };
   return nlohmann::json{
       {"id", e.id},
       {"time", format_time(e.time_ms)},
       {"remote", e.remote},
-      {"method", e.method},
-      {"path", text_json(e.path)},
-      {"query", text_json(e.query)},
-      {"headers", headers_json(e.headers)},
-      {"body", text_json(e.body)},
+      {"method", text_json(e.method)},
+      {"path", text_json(path)},
+      {"query", text_json(query)},
+      {"headers", headers_json(headers)},
+      {"body", text_json(body)},
       {"fields", std::move(fields)},
       {"status", e.status},
-      {"response", {{"headers", headers_json(e.response_headers)}, {"body", text_json(e.response_body)}}},
+      {"response", {{"headers", headers_json(header_lines(e.response_headers))}, {"body", text_json(response_body)}}},
       {"outcome", optional_text(e.outcome)},
-      {"reason", optional_text(e.reason)},
+      {"reason", optional_text(reason)},
       {"account", optional_text(e.account)},
       {"duration_ms", e.duration_ms},
   };

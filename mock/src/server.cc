@@ -55,12 +55,15 @@ void shut_down_connections(int port) {
   closedir(dir);
 }
 
-HeaderList request_headers(const httplib::Request& req) {
-  HeaderList out;
-  for (const auto& [name, value] : req.headers) {
-    // cpp-httplib adds these itself.
-    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT") continue;
-    out.emplace_back(name, value);
+std::string header_text(const httplib::Headers& headers, bool skip_added) {
+  size_t size = 0;
+  for (const auto& [name, value] : headers) size += name.size() + value.size() + 4;
+  std::string out;
+  out.reserve(size);
+  for (const auto& [name, value] : headers) {
+    // cpp-httplib adds these to requests itself.
+    if (skip_added && (name == "REMOTE_ADDR" || name == "REMOTE_PORT")) continue;
+    out.append(name).append(": ").append(value).append("\r\n");
   }
   return out;
 }
@@ -74,21 +77,14 @@ struct Server::Impl {
         log(l),
         journal(options.journal_size),
         api(service, options),
-        admin(service, journal, options, [this] { refresh_redactor(); }) {
-    refresh_redactor();
+        admin(service, journal, options, [this] { learn_private_keys(); }) {
+    learn_private_keys();
   }
 
-  void refresh_redactor() {
+  void learn_private_keys() {
     std::vector<std::string> keys;
     for (const fixtures::Account& a : service.fixtures().accounts) keys.push_back(a.private_key);
-    auto r = std::make_shared<const Redactor>(std::move(keys));
-    std::lock_guard lock(redactor_mu);
-    redactor = std::move(r);
-  }
-
-  std::shared_ptr<const Redactor> current_redactor() {
-    std::lock_guard lock(redactor_mu);
-    return redactor;
+    journal.add_private_keys(keys);
   }
 
   void dispatch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader);
@@ -103,9 +99,6 @@ struct Server::Impl {
   http::AdminRoutes admin;
   SystemClock clock;
 
-  std::mutex redactor_mu;
-  std::shared_ptr<const Redactor> redactor;
-
   HttpServer http;
   std::thread listener;
   int port = 0;
@@ -119,7 +112,7 @@ struct Server::Impl {
 void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
                             const httplib::ContentReader* reader) {
   const auto start = std::chrono::steady_clock::now();
-  http::Exchange x{req, res, reader, {}, {}, {}, {}, {}};
+  http::Exchange x{req, res, reader, {}, {}, {}, {}};
   const std::string_view path = req.path;
   const std::string_view prefix = protocol::kAdminPrefix;
   const bool admin_route = path.substr(0, prefix.size()) == prefix &&
@@ -138,23 +131,16 @@ void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_poi
   const int64_t now = clock.now_ms();
   const int status = x.res.status == -1 ? 200 : x.res.status;
   if (journal_it && journal.capacity() > 0) {
-    const auto r = current_redactor();
     JournalEntry e;
     e.time_ms = now;
     e.remote = x.req.remote_addr;
     e.method = x.req.method;
     e.path = x.req.path;
     if (const size_t q = x.req.target.find('?'); q != std::string::npos) e.query = x.req.target.substr(q + 1);
-    r->text(e.query);
-    e.headers = request_headers(x.req);
-    r->headers(e.headers);
+    e.headers = header_text(x.req.headers, true);
     e.body = std::move(x.body);
-    r->body(e.body, x.req.get_header_value("Content-Type"));
-    e.fields = std::move(x.fields);
-    if (e.fields) r->fields(*e.fields);
     e.status = status;
-    for (const auto& [name, value] : x.res.headers) e.response_headers.emplace_back(name, value);
-    e.response_headers.emplace_back("Content-Type", x.res.get_header_value("Content-Type"));
+    e.response_headers = header_text(x.res.headers, false);
     e.response_body = x.res.body;
     e.outcome = x.outcome;
     e.reason = x.reason;
@@ -227,6 +213,20 @@ Expected<int, std::string> Server::start() {
     if (s.log) s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path, res.status, 0, "error", message});
     return httplib::Server::HandlerResponse::Handled;
   }));
+
+  // A handler that throws answers 500 with a JSON body; the connection and the mock live on.
+  h.set_exception_handler([&s](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    res.status = 500;
+    res.set_content(route_error_body("internal error: " + what), "application/json");
+    if (s.log) s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path, 500, 0, "error", what});
+  });
 
   int port = s.options.port;
   if (port == 0) {

@@ -176,36 +176,30 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
     if (!v.account) return rejected({kDefaultErrorStatus, "account " + key + " was removed", ""});
   }
 
-  Changes c;
-  Subscription s;
-  s.id = state_.next_subscription_id();
-  s.account = v.account->key;
-  s.email = v.email;
-  s.profile = v.profile;
-  s.variant = v.variant;
-  s.platform = v.platform;
-  if (v.store) s.store = std::string(*v.store);
-  s.created_ms = now;
-  Event e;
-  e.id = state_.next_event_id();
-  e.subscription = s.id;
-  e.account = s.account;
-  e.email = s.email;
-  e.profile = s.profile;
-  e.variant = s.variant;
-  e.platform = s.platform;
-  e.time_ms = now;
-  if (defects.has(Defect::kSubscribeAddsToList) && !v.account->lists.empty()) {
-    const fixtures::List& list = v.account->lists.front();
-    if (!state_.find_member(s.account, list.id, s.profile)) {
-      c.members.push_back(ListMember{list.id, s.account, s.profile, s.email, std::nullopt, list.double_opt_in, now});
+  // The hot path: records go straight into the state; Changes are built only for a durable store.
+  const fixtures::Account& account = *v.account;
+  std::optional<ListMember> member;
+  if (defects.has(Defect::kSubscribeAddsToList) && !account.lists.empty()) {
+    const fixtures::List& list = account.lists.front();
+    if (!state_.find_member(account.key, list.id, v.profile)) {
+      member = ListMember{list.id, account.key, v.profile, std::string(v.email), std::nullopt, list.double_opt_in, now};
     }
   }
-  c.subscriptions.push_back(std::move(s));
-  c.events.push_back(std::move(e));
-  if (auto st = commit_and_apply(c); !st) return store_failed(st.error(), v.account->key);
-  return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(c.subscriptions[0].id),
-          v.account->key};
+  const uint64_t id = state_.next_subscription_id();
+  if (store_->durable()) {
+    Changes c;
+    c.subscriptions.push_back(Subscription{id, account.key, std::string(v.email), v.profile, std::string(v.variant),
+                                           std::string(v.platform),
+                                           v.store ? std::optional<std::string>(*v.store) : std::nullopt, now, true});
+    c.events.push_back(Event{state_.next_event_id(), id, account.key, std::string(v.email), v.profile,
+                             std::string(v.variant), std::string(v.platform), now});
+    if (member) c.members.push_back(*member);
+    if (auto st = store_->commit(c); !st) return store_failed(st.error(), account.key);
+  }
+  state_.add_subscription({account.key, v.email, v.profile, v.variant, v.platform, v.store, now});
+  state_.add_event(id, v.email, now);
+  if (member) state_.put_member(*member);
+  return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id), account.key};
 }
 
 SubscribeAnswer Service::duplicate_locked(uint64_t latest, const ValidSubscribe& v, int64_t now) {

@@ -8,7 +8,7 @@ namespace {
 
 constexpr size_t kKeyLength = 6;
 
-std::optional<std::string>* slot(SubscribeFields& f, std::string_view name) {
+std::optional<std::string_view>* slot(SubscribeFields& f, std::string_view name) {
   if (name == "a") return &f.a;
   if (name == "email") return &f.email;
   if (name == "variant") return &f.variant;
@@ -68,7 +68,7 @@ Expected<SubscribeFields, std::string> subscribe_fields(const form::Fields& fiel
   for (const form::Field& f : fields) {
     if (!is_valid_utf8(f.name)) return Unexpected{std::string("a field name is not valid UTF-8")};
     if (!is_valid_utf8(f.value)) return Unexpected{"field '" + printable(f.name) + "' is not valid UTF-8"};
-    std::optional<std::string>* s = slot(out, f.name);
+    std::optional<std::string_view>* s = slot(out, f.name);
     if (!s) continue;
     if (s->has_value()) return Unexpected{"field '" + f.name + "' is repeated"};
     *s = f.value;
@@ -83,8 +83,8 @@ std::string profile_of(std::string_view email, const Defects& defects) {
 
 std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& f, const Catalog& catalog,
                                                            const Defects& defects) {
-  const auto missing = [](const std::optional<std::string>& v) { return !v || v->empty(); };
-  const auto absent = [](const std::optional<std::string>& v, std::string_view name) {
+  const auto missing = [](const std::optional<std::string_view>& v) { return !v || v->empty(); };
+  const auto absent = [](const std::optional<std::string_view>& v, std::string_view name) {
     return "field '" + std::string(name) + (v ? "' is empty" : "' is missing");
   };
 
@@ -127,7 +127,7 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
   v.account = account;
   v.email = *f.email;
   v.profile = profile_of(*f.email, defects);
-  v.variant = f.variant ? std::string_view(*f.variant) : std::string_view();
+  v.variant = f.variant.value_or(std::string_view());
   v.platform = platform;
   if (f.store && !f.store->empty()) v.store = *f.store;
   return v;

@@ -2,7 +2,9 @@
 // The request journal: the last N requests the served API received and what it answered
 // (for app teams: "what did my app send?"). Bounded: the oldest entry goes when full.
 // Entries are recorded before the answer leaves, so a client that reads the journal after
-// its answer finds its request. Private keys are redacted before an entry is stored.
+// its answer finds its request. Recording is on the hot path, so an entry keeps raw text
+// (headers as "Name: value" lines); what is derived from it (form fields, redaction of
+// private keys) is done when the journal is read, so nothing leaves unredacted.
 // Thread-safe.
 #include <cstdint>
 #include <deque>
@@ -24,18 +26,43 @@ struct JournalEntry {
   std::string remote;
   std::string method;
   std::string path;
-  std::string query;  // raw, without '?'
-  HeaderList headers;
+  std::string query;    // raw, without '?'
+  std::string headers;  // "Name: value\r\n" lines, as received
   std::string body;
-  std::optional<HeaderList> fields;  // the parsed form fields, when the body was a form
   int status = 0;
-  HeaderList response_headers;
+  std::string response_headers;  // "Name: value\r\n" lines
   std::string response_body;
   std::string outcome;  // "subscribed", "duplicate", "unknown-variant", "rejected", ... or ""
   std::string reason;   // why it was rejected, or what happened
   std::string account;  // the account it was for, when known
   double duration_ms = 0;
 };
+
+// "Name: value\r\n" lines back into pairs.
+HeaderList header_lines(std::string_view lines);
+// The form fields of an entry whose body is urlencoded or multipart; nullopt otherwise.
+std::optional<HeaderList> form_fields(const JournalEntry& entry);
+
+inline constexpr std::string_view kRedacted = "[redacted]";
+
+// Removes private keys: values of the `api-key`, `Authorization` and admin-token headers,
+// of `api_key` fields (form, query or top-level JSON member), and any occurrence of a
+// known private key.
+class Redactor {
+ public:
+  explicit Redactor(std::vector<std::string> private_keys = {});
+  void headers(HeaderList& headers) const;
+  void fields(HeaderList& fields) const;
+  // `content_type` decides how a body is read for `api_key`.
+  void body(std::string& body, std::string_view content_type) const;
+  void text(std::string& text) const;  // known private keys, and api_key=... in a query
+
+ private:
+  std::vector<std::string> private_keys_;
+};
+
+// The entry as GET /__admin/requests serves it, private keys redacted.
+nlohmann::json to_json(const JournalEntry& entry, const Redactor& redactor);
 
 struct JournalFilter {
   std::string path;
@@ -57,30 +84,15 @@ class Journal {
   size_t capacity() const { return capacity_; }
   size_t size() const;
 
+  // Private keys to redact when entries are read: every key any fixtures ever held.
+  void add_private_keys(const std::vector<std::string>& keys);
+  Redactor redactor() const;
+
  private:
   const size_t capacity_;
   mutable std::mutex mu_;
   std::deque<JournalEntry> entries_;
   uint64_t next_id_ = 1;
-};
-
-nlohmann::json to_json(const JournalEntry& entry);
-
-inline constexpr std::string_view kRedacted = "[redacted]";
-
-// Removes private keys from what the journal stores: values of the `api-key`,
-// `Authorization` and admin-token headers, of `api_key` fields (form, query or top-level
-// JSON member), and any occurrence of a known private key.
-class Redactor {
- public:
-  explicit Redactor(std::vector<std::string> private_keys = {});
-  void headers(HeaderList& headers) const;
-  void fields(HeaderList& fields) const;
-  // `content_type` decides how a body is read for `api_key`.
-  void body(std::string& body, std::string_view content_type) const;
-  void text(std::string& text) const;  // known private keys and api_key=... in a query
-
- private:
   std::vector<std::string> private_keys_;
 };
 

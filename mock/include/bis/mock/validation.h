@@ -19,9 +19,10 @@ namespace bis::mock {
 // Status of a rejection that cannot be tied to an account (unknown key, unreadable body).
 inline constexpr int kDefaultErrorStatus = 400;
 
-// The fields the subscribe call reads; any other field is ignored.
+// The fields the subscribe call reads; any other field is ignored. Views into the parsed
+// body, which must outlive them.
 struct SubscribeFields {
-  std::optional<std::string> a, email, variant, platform, store;
+  std::optional<std::string_view> a, email, variant, platform, store;
 };
 
 // Picks the five fields out of a parsed body. Rejects (with a reason) a repeated known field
