@@ -8,18 +8,20 @@
 
 namespace bis::mock {
 
+Journal::Journal(size_t capacity)
+    : capacity_(capacity), slots_(capacity > 0 ? std::make_unique<Slot[]>(capacity) : nullptr) {}
+
 void Journal::add(JournalEntry entry) {
   if (capacity_ == 0) return;
-  JournalEntry dropped;  // destroyed after the lock is released
+  entry.id = next_id_.fetch_add(1);
+  Slot& slot = slots_[entry.id % capacity_];
   {
-    std::lock_guard lock(mu_);
-    entry.id = next_id_++;
-    if (entries_.size() == capacity_) {
-      dropped = std::move(entries_.front());
-      entries_.pop_front();
-    }
-    entries_.push_back(std::move(entry));
+    std::lock_guard lock(slot.mu);
+    // A slower writer of a newer entry may have been here first: keep the newer one.
+    if (slot.entry.id > entry.id) return;
+    std::swap(slot.entry, entry);
   }
+  // `entry` now holds the dropped one, destroyed here, outside the lock.
 }
 
 HeaderList header_lines(std::string_view lines) {
@@ -114,10 +116,12 @@ std::optional<HeaderList> form_fields(const JournalEntry& e) {
 
 std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
   std::vector<JournalEntry> all;
-  {
-    std::lock_guard lock(mu_);
-    all.assign(entries_.begin(), entries_.end());
+  const uint64_t floor = cleared_below_.load();
+  for (size_t i = 0; i < capacity_; ++i) {
+    std::lock_guard lock(slots_[i].mu);
+    if (slots_[i].entry.id >= floor && slots_[i].entry.id != 0) all.push_back(slots_[i].entry);
   }
+  std::sort(all.begin(), all.end(), [](const JournalEntry& a, const JournalEntry& b) { return a.id < b.id; });
   std::vector<JournalEntry> out;
   for (JournalEntry& e : all) {
     if (matches(filter, e)) out.push_back(std::move(e));
@@ -127,19 +131,30 @@ std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
 }
 
 size_t Journal::clear() {
-  std::deque<JournalEntry> dropped;
-  std::lock_guard lock(mu_);
-  dropped.swap(entries_);
-  return dropped.size();
+  size_t cleared = 0;
+  const uint64_t floor = cleared_below_.load();
+  for (size_t i = 0; i < capacity_; ++i) {
+    JournalEntry dropped;
+    std::lock_guard lock(slots_[i].mu);
+    if (slots_[i].entry.id >= floor && slots_[i].entry.id != 0) ++cleared;
+    std::swap(slots_[i].entry, dropped);
+  }
+  cleared_below_ = next_id_.load();
+  return cleared;
 }
 
 size_t Journal::size() const {
-  std::lock_guard lock(mu_);
-  return entries_.size();
+  size_t n = 0;
+  const uint64_t floor = cleared_below_.load();
+  for (size_t i = 0; i < capacity_; ++i) {
+    std::lock_guard lock(slots_[i].mu);
+    if (slots_[i].entry.id >= floor && slots_[i].entry.id != 0) ++n;
+  }
+  return n;
 }
 
 void Journal::add_private_keys(const std::vector<std::string>& keys) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(keys_mu_);
   for (const std::string& k : keys) {
     if (!k.empty() && std::find(private_keys_.begin(), private_keys_.end(), k) == private_keys_.end()) {
       private_keys_.push_back(k);
@@ -148,7 +163,7 @@ void Journal::add_private_keys(const std::vector<std::string>& keys) {
 }
 
 Redactor Journal::redactor() const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(keys_mu_);
   return Redactor(private_keys_);
 }
 

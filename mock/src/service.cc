@@ -146,34 +146,38 @@ bool Service::blocks_resubscribe(uint64_t latest) const {
 
 SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   const Defects& defects = options_.defects;
+  Precheck precheck = precheck_subscribe(fields, defects);  // before the lock: it needs no state
   std::unique_lock lock(mu_);
-  auto checked = validate_subscribe(fields, catalog_, defects);
+  auto checked = validate_subscribe(fields, std::move(precheck), catalog_, defects);
   if (auto* r = std::get_if<Rejection>(&checked)) return rejected(*r);
   ValidSubscribe v = std::move(std::get<ValidSubscribe>(checked));
   const int64_t now = options_.clock->now_ms();
 
   const bool known = !v.variant.empty() && catalog_.variant(*v.account, v.variant) != nullptr;
-  if (!known) {
-    const std::string what = "variant '" + printable(v.variant) + "' is not in account " + v.account->key + "'s catalog";
-    if (defects.has(Defect::kRejectUnknownVariant)) return rejected({v.account->error_status, what, v.account->key});
-    if (!defects.has(Defect::kEventForUnknownVariant) || v.variant.empty()) {
-      return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", v.account->key};
-    }
+  if (!known && !(defects.has(Defect::kEventForUnknownVariant) && !v.variant.empty())) {
+    const std::string key = v.account->key;
+    const int error_status = v.account->error_status;
+    lock.unlock();
+    const std::string what = "variant '" + printable(v.variant) + "' is not in account " + key + "'s catalog";
+    if (defects.has(Defect::kRejectUnknownVariant)) return rejected({error_status, what, key});
+    return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", key};
   }
 
-  const uint64_t latest = state_.latest(v.account->key, v.profile, v.variant);
+  State::Key key = state_.key(v.account->key, v.profile, v.variant);
+  const uint64_t latest = state_.latest(key);
   if (latest != 0 && blocks_resubscribe(latest) && !defects.has(Defect::kDuplicateSubscription)) {
     return duplicate_locked(latest, v, now);
   }
 
   if (defects.has(Defect::kRacyDuplicates)) {
     // The defect: the duplicate check above and the insert below are not atomic.
-    const std::string key = v.account->key;
+    const std::string account_key = v.account->key;
     lock.unlock();
     std::this_thread::sleep_for(options_.race_window);
     lock.lock();
-    v.account = catalog_.account(key);
-    if (!v.account) return rejected({kDefaultErrorStatus, "account " + key + " was removed", ""});
+    v.account = catalog_.account(account_key);
+    if (!v.account) return rejected({kDefaultErrorStatus, "account " + account_key + " was removed", ""});
+    key = state_.key(account_key, v.profile, v.variant);  // a reset in between clears the pool
   }
 
   // The hot path: records go straight into the state; Changes are built only for a durable store.
@@ -196,10 +200,12 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
     if (member) c.members.push_back(*member);
     if (auto st = store_->commit(c); !st) return store_failed(st.error(), account.key);
   }
-  state_.add_subscription({account.key, v.email, v.profile, v.variant, v.platform, v.store, now});
+  state_.add_subscription(key, v.email, v.platform, v.store, now);
   state_.add_event(id, v.email, now);
   if (member) state_.put_member(*member);
-  return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id), account.key};
+  std::string account_key = account.key;
+  lock.unlock();
+  return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id), std::move(account_key)};
 }
 
 SubscribeAnswer Service::duplicate_locked(uint64_t latest, const ValidSubscribe& v, int64_t now) {

@@ -24,40 +24,53 @@ std::string member_key(std::string_view account, std::string_view list, std::str
 
 }  // namespace
 
-uint64_t State::latest(std::string_view account, std::string_view profile, std::string_view variant) const {
-  const auto a = pool_.find(account), p = pool_.find(profile), v = pool_.find(variant);
-  if (!a || !p || !v) return 0;
-  return latest_.find(mix_ids(*a, *p, *v), [&](uint32_t id) {
+State::Key State::key(std::string_view account, std::string_view profile, std::string_view variant) {
+  return Key{pool_.intern(account), pool_.intern(profile), pool_.intern(variant)};
+}
+
+uint64_t State::latest(const Key& k) const {
+  return latest_.find(mix_ids(k.account, k.profile, k.variant), [&](uint32_t id) {
     const Sub& s = subs_[id - 1];
-    return s.account == *a && s.profile == *p && s.variant == *v;
+    return s.account == k.account && s.profile == k.profile && s.variant == k.variant;
   });
 }
 
+uint64_t State::latest(std::string_view account, std::string_view profile, std::string_view variant) const {
+  const auto a = pool_.find(account), p = pool_.find(profile), v = pool_.find(variant);
+  if (!a || !p || !v) return 0;
+  return latest(Key{*a, *p, *v});
+}
+
 uint64_t State::add_subscription(const NewSubscription& n) {
+  return add_subscription(key(n.account, n.profile, n.variant), n.email, n.platform, n.store, n.created_ms);
+}
+
+uint64_t State::add_subscription(const Key& k, std::string_view email, std::string_view platform,
+                                 std::optional<std::string_view> store, int64_t created_ms) {
   Sub s{};
-  s.created_ms = n.created_ms;
-  s.account = pool_.intern(n.account);
-  s.email = pool_.intern(n.email);
-  s.profile = pool_.intern(n.profile);
-  s.variant = pool_.intern(n.variant);
-  s.store = n.store ? pool_.intern(*n.store) : 0;
-  s.platform = platform_index(n.platform);
+  s.created_ms = created_ms;
+  s.account = k.account;
+  s.profile = k.profile;
+  s.variant = k.variant;
+  // Most addresses are sent in lower case: the email is then the profile's string.
+  s.email = email == pool_.view(k.profile) ? k.profile : pool_.intern(email);
+  s.store = store ? pool_.intern(*store) : 0;
+  s.platform = platform_index(platform);
   s.active = true;
   subs_.push_back(s);
   const uint32_t id = static_cast<uint32_t>(subs_.size());
-  latest_.upsert(
-      key_hash(s), id,
-      [&](uint32_t other) {
-        const Sub& o = subs_[other - 1];
-        return o.account == s.account && o.profile == s.profile && o.variant == s.variant;
-      },
-      [&](uint32_t other) { return key_hash(subs_[other - 1]); });
+  latest_.upsert(key_hash(s), id, [&](uint32_t other) {
+    const Sub& o = subs_[other - 1];
+    return o.account == s.account && o.profile == s.profile && o.variant == s.variant;
+  });
   ++active_count_;
   return id;
 }
 
 uint64_t State::add_event(uint64_t subscription, std::string_view email, int64_t time_ms) {
-  events_.push_back(Evt{time_ms, static_cast<uint32_t>(subscription), pool_.intern(email)});
+  const uint32_t sub_email = subs_[subscription - 1].email;
+  const uint32_t id = email == pool_.view(sub_email) ? sub_email : pool_.intern(email);
+  events_.push_back(Evt{time_ms, static_cast<uint32_t>(subscription), id});
   return events_.size();
 }
 

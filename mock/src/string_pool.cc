@@ -12,8 +12,7 @@ uint32_t StringPool::intern(std::string_view s) {
   const uint32_t id = static_cast<uint32_t>(offsets_.size() - 1);
   data_.append(s);
   offsets_.push_back(static_cast<uint32_t>(data_.size()));
-  index_.upsert(
-      hash(s), id, [](uint32_t) { return false; }, [this](uint32_t i) { return hash(view(i)); });
+  index_.upsert(hash(s), id, [](uint32_t) { return false; });
   return id;
 }
 

@@ -81,8 +81,18 @@ std::string profile_of(std::string_view email, const Defects& defects) {
   return ascii_lower(email);
 }
 
-std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& f, const Catalog& catalog,
-                                                           const Defects& defects) {
+Precheck precheck_subscribe(const SubscribeFields& f, const Defects& defects) {
+  Precheck p;
+  if (!f.email || f.email->empty()) return p;
+  EmailRule rule;
+  rule.require_dot_in_domain = !defects.has(Defect::kAcceptEmailWithoutDot);
+  p.email_problem = email_problem(*f.email, rule);
+  if (!p.email_problem) p.profile = profile_of(*f.email, defects);
+  return p;
+}
+
+std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& f, Precheck precheck,
+                                                           const Catalog& catalog, const Defects& defects) {
   const auto missing = [](const std::optional<std::string_view>& v) { return !v || v->empty(); };
   const auto absent = [](const std::optional<std::string_view>& v, std::string_view name) {
     return "field '" + std::string(name) + (v ? "' is empty" : "' is missing");
@@ -94,9 +104,7 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
   if (!account) return reject(why);
 
   if (missing(f.email)) return reject(absent(f.email, "email"), account);
-  EmailRule rule;
-  rule.require_dot_in_domain = !defects.has(Defect::kAcceptEmailWithoutDot);
-  if (auto problem = email_problem(*f.email, rule)) return reject("email is malformed: " + *problem, account);
+  if (precheck.email_problem) return reject("email is malformed: " + *precheck.email_problem, account);
 
   if (missing(f.variant) && !defects.has(Defect::kAcceptMissingVariant)) {
     return reject(absent(f.variant, "variant"), account);
@@ -126,7 +134,7 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
   ValidSubscribe v;
   v.account = account;
   v.email = *f.email;
-  v.profile = profile_of(*f.email, defects);
+  v.profile = std::move(precheck.profile);
   v.variant = f.variant.value_or(std::string_view());
   v.platform = platform;
   if (f.store && !f.store->empty()) v.store = *f.store;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace bis::mock {
 namespace {
 
@@ -28,10 +30,35 @@ TEST(JournalTest, KeepsTheNewestEntriesUpToItsCapacity) {
   EXPECT_TRUE(j.entries({}).empty());
 }
 
+TEST(JournalTest, ConcurrentWritersKeepTheNewestEntries) {
+  Journal j(100);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) j.add(entry("/p"));
+    });
+  }
+  for (auto& t : threads) t.join();
+  const auto all = j.entries({});
+  ASSERT_EQ(all.size(), 100u);
+  EXPECT_EQ(all.front().id, 7901u);
+  EXPECT_EQ(all.back().id, 8000u);
+}
+
 TEST(JournalTest, ASizeOfZeroKeepsNothing) {
   Journal j(0);
   j.add(entry("/p"));
   EXPECT_EQ(j.size(), 0u);
+}
+
+JournalFilter filter(std::string path, std::string account, std::string email, std::string variant, size_t limit = 0) {
+  JournalFilter f;
+  f.path = std::move(path);
+  f.account = std::move(account);
+  f.email = std::move(email);
+  f.variant = std::move(variant);
+  f.limit = limit;
+  return f;
 }
 
 TEST(JournalTest, FiltersByPathAndFormFields) {
@@ -39,11 +66,11 @@ TEST(JournalTest, FiltersByPathAndFormFields) {
   j.add(entry("/api/v1/catalog/subscribe", "a=PkShop&email=Alice%40x.io&variant=1&platform=shopify"));
   j.add(entry("/api/v1/catalog/subscribe", "a=PkBigC&email=bob%40x.io&variant=2&platform=bigcommerce"));
   j.add(entry("/elsewhere", "email=alice%40x.io"));
-  EXPECT_EQ(j.entries({.path = "/api/v1/catalog/subscribe"}).size(), 2u);
-  EXPECT_EQ(j.entries({.email = "alice@x.io"}).size(), 2u);
-  EXPECT_EQ(j.entries({.account = "PkBigC"}).size(), 1u);
-  EXPECT_EQ(j.entries({.variant = "1"}).size(), 1u);
-  const auto newest = j.entries({.limit = 2});
+  EXPECT_EQ(j.entries(filter("/api/v1/catalog/subscribe", "", "", "")).size(), 2u);
+  EXPECT_EQ(j.entries(filter("", "", "alice@x.io", "")).size(), 2u);
+  EXPECT_EQ(j.entries(filter("", "PkBigC", "", "")).size(), 1u);
+  EXPECT_EQ(j.entries(filter("", "", "", "1")).size(), 1u);
+  const auto newest = j.entries(filter("", "", "", "", 2));
   ASSERT_EQ(newest.size(), 2u);
   EXPECT_EQ(newest[1].path, "/elsewhere");
 }

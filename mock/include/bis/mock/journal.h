@@ -6,8 +6,9 @@
 // (headers as "Name: value" lines); what is derived from it (form fields, redaction of
 // private keys) is done when the journal is read, so nothing leaves unredacted.
 // Thread-safe.
+#include <atomic>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -73,9 +74,11 @@ struct JournalFilter {
   size_t limit = 0;  // the newest N matches (still oldest first); 0 = all
 };
 
+// A ring of slots, each with its own lock: concurrent requests record into different slots
+// without waiting for each other (one shared lock made a convoy of 32 busy connections).
 class Journal {
  public:
-  explicit Journal(size_t capacity) : capacity_(capacity) {}
+  explicit Journal(size_t capacity);
 
   void add(JournalEntry entry);
   std::vector<JournalEntry> entries(const JournalFilter& filter) const;
@@ -89,10 +92,16 @@ class Journal {
   Redactor redactor() const;
 
  private:
+  struct Slot {
+    std::mutex mu;
+    JournalEntry entry;  // id 0: empty
+  };
+
   const size_t capacity_;
-  mutable std::mutex mu_;
-  std::deque<JournalEntry> entries_;
-  uint64_t next_id_ = 1;
+  std::unique_ptr<Slot[]> slots_;
+  std::atomic<uint64_t> next_id_{1};
+  std::atomic<uint64_t> cleared_below_{1};  // entries with smaller ids were cleared
+  mutable std::mutex keys_mu_;
   std::vector<std::string> private_keys_;
 };
 

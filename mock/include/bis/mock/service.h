@@ -18,6 +18,7 @@
 
 #include "bis/common/expected.h"
 #include "bis/common/fixtures.h"
+#include "bis/mock/adaptive_mutex.h"
 #include "bis/mock/catalog.h"
 #include "bis/mock/clock.h"
 #include "bis/mock/defects.h"
@@ -31,8 +32,9 @@ namespace bis::mock {
 struct ServiceOptions {
   Defects defects;
   const Clock* clock = nullptr;  // required; must outlive the Service
-  // How long `racy-duplicates` leaves the lock released between its check and its insert.
-  std::chrono::microseconds race_window{3000};
+  // How long `racy-duplicates` leaves the lock released between its check and its insert:
+  // long enough that concurrent duplicates get through even on a loaded machine.
+  std::chrono::microseconds race_window{20000};
 };
 
 enum class SubscribeOutcome {
@@ -158,7 +160,7 @@ class Service {
   fixtures::Fixtures loaded_;  // what reset() returns to
   bool loaded_is_base_ = true;
 
-  mutable std::mutex mu_;
+  mutable AdaptiveMutex mu_;
   Catalog catalog_;
   State state_;
   std::vector<PendingBatch> pending_;  // by due time

@@ -25,7 +25,14 @@ class State {
     int64_t created_ms = 0;
   };
 
+  // A subscription key as pool ids. key() interns its parts (cheap when they are known).
+  struct Key {
+    uint32_t account = 0, profile = 0, variant = 0;
+  };
+  Key key(std::string_view account, std::string_view profile, std::string_view variant);
+
   // The newest subscription with this key, active or cleared; 0 if none was ever made.
+  uint64_t latest(const Key& key) const;
   uint64_t latest(std::string_view account, std::string_view profile, std::string_view variant) const;
   bool is_active(uint64_t subscription) const { return subs_[subscription - 1].active; }
 
@@ -35,6 +42,8 @@ class State {
 
   // Adds an active subscription; it becomes the newest for its key.
   uint64_t add_subscription(const NewSubscription& s);
+  uint64_t add_subscription(const Key& key, std::string_view email, std::string_view platform,
+                            std::optional<std::string_view> store, int64_t created_ms);
   uint64_t add_event(uint64_t subscription, std::string_view email, int64_t time_ms);
   void set_active(uint64_t subscription, bool active);
   uint64_t add_notification(uint64_t subscription, int64_t batch, int64_t sent_ms);

@@ -13,42 +13,46 @@
 namespace bis::mock {
 
 // A hash set of non-zero 32-bit ids whose keys live elsewhere: the caller gives the hash of
-// the probe and a predicate telling whether an id has the probe's key. Linear probing,
-// load factor at most 0.7, never shrinks.
+// the probe and a predicate telling whether an id has the probe's key. Each slot keeps 32
+// bits of the key's hash beside the id, so a probe touches the keys (random memory) only
+// when the hashes agree, and growing never re-hashes a key. Linear probing, load factor at
+// most 0.7, never shrinks.
 class IdIndex {
  public:
   template <class Eq>
   uint32_t find(size_t hash, Eq&& eq) const {
     if (slots_.empty()) return 0;
+    const uint64_t fp = fingerprint(hash);
     const size_t mask = slots_.size() - 1;
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      const uint32_t id = slots_[i];
-      if (id == 0) return 0;
-      if (eq(id)) return id;
+    for (size_t i = fp & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = slots_[i];
+      if (slot == 0) return 0;
+      if ((slot >> 32) == fp && eq(static_cast<uint32_t>(slot))) return static_cast<uint32_t>(slot);
     }
   }
 
-  // Puts `id` in place of the id with an equal key, or adds it. `hash_of(id)` gives the hash
-  // of an id already in the index (needed when the table grows).
-  template <class Eq, class HashOf>
-  void upsert(size_t hash, uint32_t id, Eq&& eq, HashOf&& hash_of) {
-    if ((count_ + 1) * 10 > slots_.size() * 7) grow(hash_of);
+  // Puts `id` in place of the id with an equal key, or adds it.
+  template <class Eq>
+  void upsert(size_t hash, uint32_t id, Eq&& eq) {
+    if ((count_ + 1) * 10 > slots_.size() * 7) grow();
+    const uint64_t fp = fingerprint(hash);
     const size_t mask = slots_.size() - 1;
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      if (slots_[i] == 0) {
-        slots_[i] = id;
+    for (size_t i = fp & mask;; i = (i + 1) & mask) {
+      const uint64_t slot = slots_[i];
+      if (slot == 0) {
+        slots_[i] = fp << 32 | id;
         ++count_;
         return;
       }
-      if (eq(slots_[i])) {
-        slots_[i] = id;
+      if ((slot >> 32) == fp && eq(static_cast<uint32_t>(slot))) {
+        slots_[i] = fp << 32 | id;
         return;
       }
     }
   }
 
   size_t size() const { return count_; }
-  size_t memory_bytes() const { return slots_.capacity() * sizeof(uint32_t); }
+  size_t memory_bytes() const { return slots_.capacity() * sizeof(uint64_t); }
   void clear() {
     slots_.clear();
     slots_.shrink_to_fit();
@@ -56,21 +60,22 @@ class IdIndex {
   }
 
  private:
-  template <class HashOf>
-  void grow(HashOf&& hash_of) {
-    std::vector<uint32_t> old;
+  static uint64_t fingerprint(size_t hash) { return static_cast<uint32_t>(hash ^ (hash >> 32)); }
+
+  void grow() {
+    std::vector<uint64_t> old;
     old.swap(slots_);
     slots_.assign(old.empty() ? 64 : old.size() * 2, 0);
     const size_t mask = slots_.size() - 1;
-    for (uint32_t id : old) {
-      if (id == 0) continue;
-      size_t i = hash_of(id) & mask;
+    for (uint64_t slot : old) {
+      if (slot == 0) continue;
+      size_t i = (slot >> 32) & mask;
       while (slots_[i] != 0) i = (i + 1) & mask;
-      slots_[i] = id;
+      slots_[i] = slot;
     }
   }
 
-  std::vector<uint32_t> slots_;
+  std::vector<uint64_t> slots_;
   size_t count_ = 0;
 };
 

@@ -46,9 +46,20 @@ struct Rejection {
   std::string account;  // key of the account, when known
 };
 
+// What can be checked without the catalog, so Service can do it before taking its lock.
+struct Precheck {
+  std::optional<std::string> email_problem;
+  std::string profile;
+};
+Precheck precheck_subscribe(const SubscribeFields& fields, const Defects& defects);
+
 // Applies the rules in order: key, email, variant, platform, integration, platform match.
-std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields, const Catalog& catalog,
-                                                           const Defects& defects);
+std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields, Precheck precheck,
+                                                           const Catalog& catalog, const Defects& defects);
+inline std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields,
+                                                                  const Catalog& catalog, const Defects& defects) {
+  return validate_subscribe(fields, precheck_subscribe(fields, defects), catalog, defects);
+}
 
 // The profile an email belongs to: the address in ASCII lower case (profiles are compared
 // case-insensitively), unless the `email-case-sensitive` defect is on.
