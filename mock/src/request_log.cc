@@ -27,8 +27,10 @@ void RequestLog::request(const LogLine& l) {
   } else {
     line = format_time(l.time_ms) + " " + std::string(l.remote) + " " + std::string(l.method) + " " +
            printable(l.path, 200) + " " + std::to_string(l.status) + " " + duration + "ms";
-    if (!l.outcome.empty()) line += " " + std::string(l.outcome);
-    if (!l.reason.empty()) line += ": " + printable(l.reason, 300);
+    // "subscribed sub-3" says it all; "rejected: email is malformed" needs both.
+    const bool reason_says_it = !l.outcome.empty() && l.reason.rfind(l.outcome, 0) == 0;
+    if (!l.outcome.empty() && !reason_says_it) line += " " + std::string(l.outcome) + (l.reason.empty() ? "" : ":");
+    if (!l.reason.empty()) line += " " + printable(l.reason, 300);
     line += "\n";
   }
   write(line);

@@ -62,7 +62,9 @@ std::string header_text(const httplib::Headers& headers, bool skip_added) {
   out.reserve(size);
   for (const auto& [name, value] : headers) {
     // cpp-httplib adds these to requests itself.
-    if (skip_added && (name == "REMOTE_ADDR" || name == "REMOTE_PORT")) continue;
+    if (skip_added && (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT")) {
+      continue;
+    }
     out.append(name).append(": ").append(value).append("\r\n");
   }
   return out;
