@@ -1,10 +1,11 @@
 // bis-mock: the mock Back in Stock API. Reads the command line, loads fixtures and state,
 // serves until SIGINT/SIGTERM. Exit codes: 0 stopped cleanly, 1 could not listen or run,
 // 2 bad usage, bad fixtures or unusable state file (message on stderr, file:line:col first).
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
-#include <pthread.h>
 #include <string>
 #include <vector>
 
@@ -73,31 +74,38 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
     return;
   }
   std::string out;
-  out += "  fixtures  " + (flags.fixtures.empty() ? std::string("built-in defaults") : flags.fixtures) + " (" +
+  out += "  fixtures  " +
+         (flags.fixtures.empty() ? std::string("built-in defaults") : flags.fixtures) + " (" +
          std::to_string(f.accounts.size()) + " accounts)\n";
   out += "  state     " + service.store_description();
   if (!flags.state.empty()) {
-    out += " (" + std::to_string(st.subscriptions) + " active subscriptions, " + std::to_string(st.events) +
-           " events, " + std::to_string(st.notifications) + " notifications, " + std::to_string(st.members) +
-           " list members)";
+    out += " (" + std::to_string(st.subscriptions) + " active subscriptions, " +
+           std::to_string(st.events) + " events, " + std::to_string(st.notifications) +
+           " notifications, " + std::to_string(st.members) + " list members)";
   }
   out += "\n  admin     " + server.url() + "/__admin" +
          (flags.admin_token.empty() ? " (loopback clients only)" : " (token required)") + "\n";
   std::string d;
   for (const std::string& name : defects) d += (d.empty() ? "" : ", ") + name;
-  out += "  defects   " + (d.empty() ? std::string("none") : d + "  (deliberately NOT conformant)") + "\n";
+  out += "  defects   " +
+         (d.empty() ? std::string("none") : d + "  (deliberately NOT conformant)") + "\n";
   out += "  accounts  key     integration                       flow / private key\n";
   for (const auto& a : f.accounts) {
     char line[512];
     std::snprintf(line, sizeof line, "            %-7s %-33s %s\n", a.key.c_str(),
-                  std::string(bis::fixtures::to_string(a.integration)).c_str(), flow_text(a).c_str());
+                  std::string(bis::fixtures::to_string(a.integration)).c_str(),
+                  flow_text(a).c_str());
     out += line;
-    out += "                    private key " + (a.private_key.empty() ? std::string("-") : a.private_key) + "\n";
+    out += "                    private key " +
+           (a.private_key.empty() ? std::string("-") : a.private_key) + "\n";
     std::string vs;
-    for (const auto& v : a.variants) vs += (vs.empty() ? "" : ", ") + v.id + " (" + std::to_string(v.inventory) + ")";
+    for (const auto& v : a.variants)
+      vs += (vs.empty() ? "" : ", ") + v.id + " (" + std::to_string(v.inventory) + ")";
     if (!vs.empty()) out += "                    variants " + vs + "\n";
     std::string ls;
-    for (const auto& l : a.lists) ls += (ls.empty() ? "" : ", ") + l.id + (l.double_opt_in ? " (double opt-in)" : " (single opt-in)");
+    for (const auto& l : a.lists)
+      ls += (ls.empty() ? "" : ", ") + l.id +
+            (l.double_opt_in ? " (double opt-in)" : " (single opt-in)");
     if (!ls.empty()) out += "                    lists " + ls + "\n";
   }
   for (const std::string& n : notices) out += "  note: " + n + "\n";
@@ -105,8 +113,8 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
     const auto& a = f.accounts.front();
     const auto platform = bis::fixtures::platform_for(a.integration);
     out += "  try       curl -s " + server.url() + "/api/v1/catalog/subscribe --data 'a=" + a.key +
-           "&email=you@example.com&variant=" + a.variants.front().id + "&platform=" +
-           std::string(platform.value_or("shopify")) + "'\n";
+           "&email=you@example.com&variant=" + a.variants.front().id +
+           "&platform=" + std::string(platform.value_or("shopify")) + "'\n";
   }
   std::fputs(out.c_str(), stderr);
   std::fflush(stderr);
@@ -114,8 +122,8 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
 
 void print_defects() {
   for (const DefectInfo& d : all_defects()) {
-    std::printf("%-32s %s (breaks: %s)\n", std::string(d.name).c_str(), std::string(d.effect).c_str(),
-                std::string(d.family).c_str());
+    std::printf("%-32s %s (breaks: %s)\n", std::string(d.name).c_str(),
+                std::string(d.effect).c_str(), std::string(d.family).c_str());
   }
 }
 
@@ -123,40 +131,50 @@ void print_defects() {
 
 int main(int argc, char** argv) {
   Flags flags;
-  CLI::App app{"bis-mock " BIS_VERSION
-               ": a mock of the Back in Stock subscribe API (POST /api/v1/catalog/subscribe) with the "
-               "control protocol under /__admin. Starts with built-in fixtures; prints where it listens "
-               "and the test accounts' keys on stderr.",
-               "bis-mock"};
+  CLI::App app{
+      "bis-mock " BIS_VERSION
+      ": a mock of the Back in Stock subscribe API (POST /api/v1/catalog/subscribe) with the "
+      "control protocol under /__admin. Starts with built-in fixtures; prints where it listens "
+      "and the test accounts' keys on stderr.",
+      "bis-mock"};
   app.get_formatter()->column_width(34);
   app.add_option("--host", flags.host, "Address to listen on")->capture_default_str();
   app.add_option("--port", flags.port, "Port to listen on; 0 picks a free port (printed on stderr)")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
-  app.add_option("--fixtures", flags.fixtures, "YAML fixtures replacing the built-in ones (docs/fixtures.md)")
+  app.add_option("--fixtures", flags.fixtures,
+                 "YAML fixtures replacing the built-in ones (docs/fixtures.md)")
       ->type_name("FILE");
-  app.add_option("--state", flags.state,
-                 "Keep subscriptions, events, notifications, list members and catalog changes in this "
-                 "SQLite file; a restart resumes from it")
+  app.add_option(
+         "--state", flags.state,
+         "Keep subscriptions, events, notifications, list members and catalog changes in this "
+         "SQLite file; a restart resumes from it")
       ->type_name("FILE");
-  app.add_option("--defect", flags.defects,
-                 "Switch on a deliberate deviation from the API (repeatable; --list-defects names them)")
+  app.add_option(
+         "--defect", flags.defects,
+         "Switch on a deliberate deviation from the API (repeatable; --list-defects names them)")
       ->type_name("NAME");
   app.add_flag("--list-defects", flags.list_defects, "Print the defect catalogue and exit");
-  app.add_flag("--print-fixtures", flags.print_fixtures, "Print the built-in fixtures (YAML) and exit");
-  app.add_option("--log-format", flags.log_format, "Request log on stderr: text or json (one object a line)")
+  app.add_flag("--print-fixtures", flags.print_fixtures,
+               "Print the built-in fixtures (YAML) and exit");
+  app.add_option("--log-format", flags.log_format,
+                 "Request log on stderr: text or json (one object a line)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
-  app.add_option("--journal-size", flags.journal_size, "Requests kept in the journal (GET /__admin/requests); 0 keeps none")
+  app.add_option("--journal-size", flags.journal_size,
+                 "Requests kept in the journal (GET /__admin/requests); 0 keeps none")
       ->capture_default_str();
-  app.add_option("--max-body", flags.max_body, "Largest request body accepted by the served API (e.g. 65536, 64KiB, 1MiB)")
+  app.add_option("--max-body", flags.max_body,
+                 "Largest request body accepted by the served API (e.g. 65536, 64KiB, 1MiB)")
       ->capture_default_str()
       ->transform(CLI::AsSizeValue(false));
-  app.add_option("--admin-token", flags.admin_token,
-                 "Open the control surface to any address, for requests carrying X-Admin-Token: T or "
-                 "Authorization: Bearer T (default: loopback clients only, no token)")
+  app.add_option(
+         "--admin-token", flags.admin_token,
+         "Open the control surface to any address, for requests carrying X-Admin-Token: T or "
+         "Authorization: Bearer T (default: loopback clients only, no token)")
       ->type_name("T");
-  app.add_flag("--quiet", flags.quiet, "Print only the 'bis-mock listening on URL' line, no banner, no request log");
+  app.add_flag("--quiet", flags.quiet,
+               "Print only the 'bis-mock listening on URL' line, no banner, no request log");
   app.set_version_flag("--version", "bis-mock " BIS_VERSION);
   try {
     app.parse(argc, argv);
@@ -182,7 +200,8 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
 
-  auto fixtures = flags.fixtures.empty() ? load_default_fixtures() : load_fixtures_file(flags.fixtures);
+  auto fixtures =
+      flags.fixtures.empty() ? load_default_fixtures() : load_fixtures_file(flags.fixtures);
   if (!fixtures) {
     fail(fixtures.error().to_string());
     return kUsageError;
@@ -214,7 +233,8 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  RequestLog log(stderr, flags.log_format == "json" ? LogFormat::kJson : LogFormat::kText, flags.quiet);
+  RequestLog log(stderr, flags.log_format == "json" ? LogFormat::kJson : LogFormat::kText,
+                 flags.quiet);
   ServerOptions server_options;
   server_options.host = flags.host;
   server_options.port = flags.port;
@@ -235,6 +255,8 @@ int main(int argc, char** argv) {
   int signal = 0;
   sigwait(&stop_signals, &signal);
   server.stop();
-  if (!flags.quiet) log.message(std::string("bis-mock stopped (") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ")");
+  if (!flags.quiet)
+    log.message(std::string("bis-mock stopped (") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                ")");
   return 0;
 }

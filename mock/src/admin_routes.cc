@@ -31,7 +31,9 @@ void answer(Exchange& x, const json& j, int status = 200) { set_json(x.res, stat
 
 void method_not_allowed(Exchange& x, std::string_view allow) {
   x.res.set_header("Allow", std::string(allow));
-  error(x, 405, "method " + x.req.method + " is not allowed on " + x.req.path + "; allowed: " + std::string(allow));
+  error(x, 405,
+        "method " + x.req.method + " is not allowed on " + x.req.path +
+            "; allowed: " + std::string(allow));
 }
 
 // Path segments after /__admin, each percent-decoded (so a variant ID may contain '/').
@@ -50,7 +52,8 @@ Expected<std::vector<std::string>, std::string> segments(const httplib::Request&
     if (end == std::string_view::npos) end = target.size();
     auto decoded = form::percent_decode(target.substr(pos, end - pos), false);
     if (!decoded) return Unexpected{"path: " + decoded.error()};
-    if (!is_valid_utf8(*decoded)) return Unexpected{std::string("path: a segment is not valid UTF-8")};
+    if (!is_valid_utf8(*decoded))
+      return Unexpected{std::string("path: a segment is not valid UTF-8")};
     out.push_back(std::move(*decoded));
     pos = end;
   }
@@ -94,14 +97,18 @@ bool is_loopback(std::string_view address) {
 bool AdminRoutes::authorized(Exchange& x) const {
   if (options_.admin_token.empty()) {
     if (is_loopback(x.req.remote_addr)) return true;
-    error(x, 403, "the control surface answers only loopback clients (start bis-mock with --admin-token to open it)");
+    error(x, 403,
+          "the control surface answers only loopback clients (start bis-mock with --admin-token to "
+          "open it)");
     return false;
   }
   const std::string& token = options_.admin_token;
-  const std::string header = x.req.get_header_value(std::string(protocol::kAdminTokenHeader).c_str());
+  const std::string header =
+      x.req.get_header_value(std::string(protocol::kAdminTokenHeader).c_str());
   const std::string bearer = x.req.get_header_value("Authorization");
   if (constant_time_equals(header, token) ||
-      (bearer.rfind("Bearer ", 0) == 0 && constant_time_equals(std::string_view(bearer).substr(7), token))) {
+      (bearer.rfind("Bearer ", 0) == 0 &&
+       constant_time_equals(std::string_view(bearer).substr(7), token))) {
     return true;
   }
   x.res.set_header("WWW-Authenticate", "Bearer");
@@ -137,12 +144,14 @@ void AdminRoutes::handle(Exchange& x) {
   if (p.size() == 1 && (p[0] == "subscriptions" || p[0] == "events" || p[0] == "notifications")) {
     return only("GET", [&] { records(x, p[0]); });
   }
-  if (p.size() == 3 && p[0] == "lists" && p[2] == "members") return only("GET", [&] { members(x, p[1]); });
+  if (p.size() == 3 && p[0] == "lists" && p[2] == "members")
+    return only("GET", [&] { members(x, p[1]); });
   if (p.size() == 1 && p[0] == "requests") {
     if (m == "GET" || m == "DELETE") return requests(x);
     return method_not_allowed(x, "GET, DELETE");
   }
-  error(x, 404, "no control route " + x.req.method + " " + x.req.path + " (see docs/control-protocol.md)");
+  error(x, 404,
+        "no control route " + x.req.method + " " + x.req.path + " (see docs/control-protocol.md)");
 }
 
 void AdminRoutes::health(Exchange& x) {
@@ -172,7 +181,8 @@ void AdminRoutes::reset(Exchange& x) {
 void AdminRoutes::get_fixtures(Exchange& x) { answer(x, fixtures::to_json(service_.fixtures())); }
 
 void AdminRoutes::put_fixtures(Exchange& x) {
-  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk) return error(x, 413, "fixtures body too large or unreadable");
+  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+    return error(x, 413, "fixtures body too large or unreadable");
   auto loaded = load_fixtures(x.body, "<request body>");
   if (!loaded) return error(x, 400, loaded.error().to_string());
   const size_t accounts = loaded->accounts.size();
@@ -186,11 +196,13 @@ void AdminRoutes::flow(Exchange& x, const std::string& account) {
     const fixtures::Fixtures f = service_.fixtures();
     const fixtures::Account* a = f.find_account(account);
     if (!a) return error(x, 404, "no account with key '" + account + "'");
-    return answer(x, json{{"account", account}, {"flow", a->flow ? fixtures::to_json(*a->flow) : json(nullptr)}});
+    return answer(x, json{{"account", account},
+                          {"flow", a->flow ? fixtures::to_json(*a->flow) : json(nullptr)}});
   }
   std::optional<fixtures::Flow> flow;
   if (x.req.method == "PUT") {
-    if (read_body(x, kMaxAdminBody) != BodyStatus::kOk) return error(x, 413, "body too large or unreadable");
+    if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+      return error(x, 413, "body too large or unreadable");
     const json j = json::parse(x.body, nullptr, false);
     if (j.is_discarded()) return error(x, 400, "body is not JSON: expected a flow object or null");
     if (!j.is_null()) {
@@ -213,13 +225,15 @@ void AdminRoutes::variant(Exchange& x, const std::string& account, const std::st
     if (!v) return error(x, 404, "account " + account + " has no variant '" + variant + "'");
     return answer(x, json{{"account", account}, {"variant", variant}, {"inventory", v->inventory}});
   }
-  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk) return error(x, 413, "body too large or unreadable");
+  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+    return error(x, 413, "body too large or unreadable");
   const json j = json::parse(x.body, nullptr, false);
   if (!j.is_object() || !j.contains("inventory") || !j["inventory"].is_number_integer()) {
     return error(x, 400, "body must be {\"inventory\": <integer>}");
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.key() != "inventory") return error(x, 400, "unknown key '" + it.key() + "' (expected only 'inventory')");
+    if (it.key() != "inventory")
+      return error(x, 400, "unknown key '" + it.key() + "' (expected only 'inventory')");
   }
   auto r = service_.set_inventory(account, variant, j["inventory"].get<int64_t>());
   if (!r) return error(x, r.error().status, r.error().message);
@@ -257,7 +271,8 @@ void AdminRoutes::requests(Exchange& x) {
   if (const std::string limit = param(x.req, "limit"); !limit.empty()) {
     char* end = nullptr;
     const unsigned long long n = std::strtoull(limit.c_str(), &end, 10);
-    if (*end != '\0' || limit[0] == '-') return error(x, 400, "limit must be a non-negative integer");
+    if (*end != '\0' || limit[0] == '-')
+      return error(x, 400, "limit must be a non-negative integer");
     f.limit = static_cast<size_t>(n);
   }
   const Redactor redactor = journal_.redactor();

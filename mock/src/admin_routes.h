@@ -21,7 +21,10 @@ class AdminRoutes {
  public:
   AdminRoutes(Service& service, Journal& journal, const ServerOptions& options,
               std::function<void()> on_fixtures_changed)
-      : service_(service), journal_(journal), options_(options), on_fixtures_changed_(std::move(on_fixtures_changed)) {}
+      : service_(service),
+        journal_(journal),
+        options_(options),
+        on_fixtures_changed_(std::move(on_fixtures_changed)) {}
 
   void handle(Exchange& x);
 

@@ -22,15 +22,16 @@ std::string_view list_id(std::string_view path) {
       path.substr(path.size() - suffix.size()) != suffix) {
     return {};
   }
-  const std::string_view id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  const std::string_view id =
+      path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
   return id.find('/') == std::string_view::npos ? id : std::string_view();
 }
 
 // A header value a browser accepts in Access-Control-Allow-Headers: tokens, commas, spaces.
 bool is_header_list(std::string_view v) {
   for (char c : v) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                    c == '_' || c == ',' || c == ' ';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == ',' || c == ' ';
     if (!ok) return false;
   }
   return !v.empty() && v.size() <= 1024;
@@ -66,7 +67,8 @@ void ApiRoutes::preflight(Exchange& x) {
   x.res.status = 204;
   x.res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
   const std::string requested = x.req.get_header_value("Access-Control-Request-Headers");
-  x.res.set_header("Access-Control-Allow-Headers", is_header_list(requested) ? requested : "Content-Type");
+  x.res.set_header("Access-Control-Allow-Headers",
+                   is_header_list(requested) ? requested : "Content-Type");
   x.res.set_header("Access-Control-Max-Age", "86400");
   x.res.set_header("Vary", "Access-Control-Request-Headers");
   x.outcome = "preflight";
@@ -82,18 +84,20 @@ void ApiRoutes::reject(Exchange& x, std::string reason) const {
 
 void ApiRoutes::not_found(Exchange& x) const {
   std::string message = "no route for " + printable(x.req.method) + " " + printable(x.req.path);
-  const std::array<std::string_view, 2> paths = {protocol::kSubscribePath, protocol::kOnsiteSubscribePath};
+  const std::array<std::string_view, 2> paths = {protocol::kSubscribePath,
+                                                 protocol::kOnsiteSubscribePath};
   const std::string guess = closest_match(x.req.path, std::span<const std::string_view>(paths));
-  message += guess.empty() ? "; the subscribe endpoint is POST " + std::string(protocol::kSubscribePath)
-                           : " (did you mean " + guess + "?)";
+  message += guess.empty()
+                 ? "; the subscribe endpoint is POST " + std::string(protocol::kSubscribePath)
+                 : " (did you mean " + guess + "?)";
   x.outcome = "not-found";
   x.reason = message;
   set_json(x.res, 404, route_error_body(message));
 }
 
 void ApiRoutes::method_not_allowed(Exchange& x, std::string_view allow) const {
-  const std::string message = "method " + printable(x.req.method) + " is not allowed on " + x.req.path +
-                              "; allowed: " + std::string(allow);
+  const std::string message = "method " + printable(x.req.method) + " is not allowed on " +
+                              x.req.path + "; allowed: " + std::string(allow);
   x.outcome = "method-not-allowed";
   x.reason = message;
   x.res.set_header("Allow", std::string(allow));
@@ -104,13 +108,16 @@ void ApiRoutes::subscribe(Exchange& x) {
   const std::string content_type = x.req.get_header_value("Content-Type");
   switch (read_body(x, options_.max_body, content_type)) {
     case BodyStatus::kTooLarge: {
-      const std::string message = "body is larger than the limit of " + std::to_string(options_.max_body) + " bytes";
+      const std::string message =
+          "body is larger than the limit of " + std::to_string(options_.max_body) + " bytes";
       x.outcome = "too-large";
       x.reason = message;
       return set_json(x.res, 413, route_error_body(message));
     }
-    case BodyStatus::kBroken: return reject(x, "body could not be read (broken chunked encoding?)");
-    case BodyStatus::kOk: break;
+    case BodyStatus::kBroken:
+      return reject(x, "body could not be read (broken chunked encoding?)");
+    case BodyStatus::kOk:
+      break;
   }
   const std::string type = media_type(content_type);
   Expected<form::Fields, std::string> parsed = form::Fields{};
@@ -121,8 +128,9 @@ void ApiRoutes::subscribe(Exchange& x) {
     if (!boundary) return reject(x, "multipart/form-data without a usable boundary");
     parsed = form::parse_multipart(x.body, *boundary);
   } else {
-    return reject(x, "Content-Type must be application/x-www-form-urlencoded or multipart/form-data (got '" +
-                         printable(content_type) + "')");
+    return reject(
+        x, "Content-Type must be application/x-www-form-urlencoded or multipart/form-data (got '" +
+               printable(content_type) + "')");
   }
   if (!parsed) return reject(x, "body is not valid " + type + ": " + parsed.error());
   auto fields = subscribe_fields(*parsed);
@@ -139,11 +147,14 @@ void ApiRoutes::subscribe(Exchange& x) {
   x.res.set_header(std::string(kOutcomeHeader), x.outcome);
   x.res.set_header(std::string(kReasonHeader), printable(x.reason, 300));
   set_json(x.res, answer.status,
-           answer.success ? success_body(*fields->email, service_.defects()) : rejection_body(service_.defects()));
+           answer.success ? success_body(*fields->email, service_.defects())
+                          : rejection_body(service_.defects()));
 }
 
 void ApiRoutes::list_subscribe(Exchange& x, std::string_view list) {
-  const auto detail = [](std::string_view message) { return nlohmann::json{{"detail", message}}.dump(); };
+  const auto detail = [](std::string_view message) {
+    return nlohmann::json{{"detail", message}}.dump();
+  };
   switch (read_body(x, options_.max_body)) {
     case BodyStatus::kTooLarge: {
       x.reason = "body is larger than the limit of " + std::to_string(options_.max_body) + " bytes";
@@ -154,7 +165,8 @@ void ApiRoutes::list_subscribe(Exchange& x, std::string_view list) {
       x.outcome = "rejected";
       x.reason = "body could not be read";
       return set_json(x.res, 400, detail(x.reason));
-    case BodyStatus::kOk: break;
+    case BodyStatus::kOk:
+      break;
   }
   auto request = parse_list_subscribe(x.body);
   if (!request) {

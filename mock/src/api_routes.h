@@ -11,7 +11,8 @@ namespace bis::mock::http {
 
 class ApiRoutes {
  public:
-  ApiRoutes(Service& service, const ServerOptions& options) : service_(service), options_(options) {}
+  ApiRoutes(Service& service, const ServerOptions& options)
+      : service_(service), options_(options) {}
 
   void handle(Exchange& x);
 

@@ -28,19 +28,21 @@ const fixtures::Account* Catalog::account_by_private_key(std::string_view privat
 
 const fixtures::Account* Catalog::account_by_key_prefix(std::string_view prefix) const {
   for (const fixtures::Account& a : fixtures_.accounts) {
-    if (a.key.size() == prefix.size() + 1 && a.key.compare(0, prefix.size(), prefix) == 0) return &a;
+    if (a.key.size() == prefix.size() + 1 && a.key.compare(0, prefix.size(), prefix) == 0)
+      return &a;
   }
   return nullptr;
 }
 
-const fixtures::Variant* Catalog::variant(const fixtures::Account& account, std::string_view id) const {
+const fixtures::Variant* Catalog::variant(const fixtures::Account& account,
+                                          std::string_view id) const {
   const size_t a = static_cast<size_t>(&account - fixtures_.accounts.data());
   auto it = variants_[a].find(id);
   return it == variants_[a].end() ? nullptr : &account.variants[it->second];
 }
 
-std::pair<const fixtures::Account*, const fixtures::List*> Catalog::list(std::string_view list,
-                                                                         std::string_view account_key) const {
+std::pair<const fixtures::Account*, const fixtures::List*> Catalog::list(
+    std::string_view list, std::string_view account_key) const {
   for (const fixtures::Account& a : fixtures_.accounts) {
     if (!account_key.empty() && a.key != account_key) continue;
     if (const fixtures::List* l = a.find_list(list)) return {&a, l};
@@ -48,7 +50,8 @@ std::pair<const fixtures::Account*, const fixtures::List*> Catalog::list(std::st
   return {nullptr, nullptr};
 }
 
-std::optional<std::optional<int64_t>> Catalog::set_inventory(std::string_view key, std::string_view variant,
+std::optional<std::optional<int64_t>> Catalog::set_inventory(std::string_view key,
+                                                             std::string_view variant,
                                                              int64_t inventory) {
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return std::nullopt;

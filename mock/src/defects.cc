@@ -10,7 +10,8 @@ namespace {
 constexpr std::array<DefectInfo, static_cast<size_t>(Defect::kCount)> kDefects = {{
     {Defect::kAcceptEmailWithoutDot, "accept-email-without-dot", "email format",
      "accepts an address whose domain has no dot (test@klaviyo)"},
-    {Defect::kEmailCaseSensitive, "email-case-sensitive", "duplicate subscriptions (profile identity)",
+    {Defect::kEmailCaseSensitive, "email-case-sensitive",
+     "duplicate subscriptions (profile identity)",
      "compares profiles case-sensitively: Alice@x.io and alice@x.io are two subscriptions"},
     {Defect::kAcceptShortKey, "accept-short-key", "public key validation",
      "accepts a 5-character key that is the first 5 characters of a known key, as that account"},
@@ -25,7 +26,8 @@ constexpr std::array<DefectInfo, static_cast<size_t>(Defect::kCount)> kDefects =
     {Defect::kDuplicateSubscription, "duplicate-subscription", "duplicate subscriptions",
      "a duplicate request creates a second subscription and a second event"},
     {Defect::kRacyDuplicates, "racy-duplicates", "duplicate subscriptions under concurrency",
-     "checks for a duplicate, releases the lock, yields, then inserts: concurrent duplicates get through"},
+     "checks for a duplicate, releases the lock, yields, then inserts: concurrent duplicates get "
+     "through"},
     {Defect::kErrorBodyShape, "error-body-shape", "error answer",
      "rejections answer {\"success\": false, \"error\": \"...\"} instead of the documented body"},
     {Defect::kSuccessWithoutEmail, "success-without-email", "success answer",
@@ -48,14 +50,13 @@ constexpr std::array<DefectInfo, static_cast<size_t>(Defect::kCount)> kDefects =
      "a back-in-stock subscription also adds the profile to the account's first list"},
     {Defect::kIgnorePlatformMismatch, "ignore-platform-mismatch", "platform validation",
      "accepts any known platform value whatever the account's integration"},
-    {Defect::kAcceptUnsupportedIntegration, "accept-unsupported-integration", "supported integrations",
-     "accepts accounts whose integration cannot use back in stock"},
+    {Defect::kAcceptUnsupportedIntegration, "accept-unsupported-integration",
+     "supported integrations", "accepts accounts whose integration cannot use back in stock"},
     {Defect::kAcceptMissingVariant, "accept-missing-variant", "required fields",
      "accepts a request whose variant is missing or empty (and records nothing)"},
     {Defect::kDoubleOptInIgnored, "double-opt-in-ignored", "List API opt-in",
      "double opt-in lists subscribe members at once and answer the profiles instead of []"},
-    {Defect::kNoCors, "no-cors", "CORS",
-     "no CORS headers on answers, and the preflight gets 404"},
+    {Defect::kNoCors, "no-cors", "CORS", "no CORS headers on answers, and the preflight gets 404"},
 }};
 
 }  // namespace

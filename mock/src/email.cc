@@ -15,8 +15,24 @@ bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 bool is_atext(char c) {
   if (is_alnum(c)) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
     case '~':
       return true;
     default:
@@ -27,7 +43,8 @@ bool is_atext(char c) {
 std::optional<std::string> local_problem(std::string_view local) {
   if (local.empty()) return "nothing before '@'";
   if (local.size() > kMaxLocal) return "part before '@' is longer than 64 characters";
-  if (local.front() == '.' || local.back() == '.') return "part before '@' starts or ends with a dot";
+  if (local.front() == '.' || local.back() == '.')
+    return "part before '@' starts or ends with a dot";
   char prev = 0;
   for (char c : local) {
     if (c == '.' && prev == '.') return "two dots in a row before '@'";
@@ -65,7 +82,8 @@ std::optional<std::string> domain_problem(std::string_view domain, EmailRule rul
     const std::string_view label = domain.substr(start, dot - start);
     if (label.empty()) return "empty label in the domain (leading, trailing or double dot)";
     if (label.size() > kMaxLabel) return "a domain label is longer than 63 characters";
-    if (label.front() == '-' || label.back() == '-') return "a domain label starts or ends with '-'";
+    if (label.front() == '-' || label.back() == '-')
+      return "a domain label starts or ends with '-'";
     for (char c : label) {
       if (is_alnum(c) || c == '-') continue;
       if (static_cast<unsigned char>(c) >= 0x80) return "non-ASCII domain (send IDNs in punycode)";

@@ -60,7 +60,8 @@ YAML::Node locate(const YAML::Node& root, std::string_view path) {
 }
 
 // Turns a model error ("path: message") into a positioned one.
-SourceError position_error(const YAML::Node& root, std::string_view file, const std::string& error) {
+SourceError position_error(const YAML::Node& root, std::string_view file,
+                           const std::string& error) {
   const size_t colon = error.find(": ");
   if (colon == std::string::npos) return yaml::error_at(root, file, error);
   const std::string_view path = std::string_view(error).substr(0, colon);
@@ -69,9 +70,11 @@ SourceError position_error(const YAML::Node& root, std::string_view file, const 
   // An unknown key is best shown at the key itself.
   const std::string unknown = "unknown key '";
   if (message.rfind(unknown, 0) == 0 && node.IsMap()) {
-    const std::string key = message.substr(unknown.size(), message.find('\'', unknown.size()) - unknown.size());
+    const std::string key =
+        message.substr(unknown.size(), message.find('\'', unknown.size()) - unknown.size());
     for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it->first.Scalar() == key) return yaml::error_at(it->first, file, std::string(path) + ": " + message);
+      if (it->first.Scalar() == key)
+        return yaml::error_at(it->first, file, std::string(path) + ": " + message);
     }
   }
   return yaml::error_at(node, file, std::string(path) + ": " + message);
@@ -84,7 +87,8 @@ std::optional<std::string> check_rules(const fixtures::Fixtures& f) {
     const fixtures::Account& a = f.accounts[i];
     const std::string path = "accounts[" + std::to_string(i) + "]";
     if (a.key.size() != 6) {
-      return path + ".key: a public key has 6 characters ('" + a.key + "' has " + std::to_string(a.key.size()) + ")";
+      return path + ".key: a public key has 6 characters ('" + a.key + "' has " +
+             std::to_string(a.key.size()) + ")";
     }
     if (!a.private_key.empty() && !private_keys.insert(a.private_key).second) {
       return path + ".private_key: duplicate private key";
@@ -95,7 +99,8 @@ std::optional<std::string> check_rules(const fixtures::Fixtures& f) {
     std::set<std::string> lists;
     for (size_t k = 0; k < a.lists.size(); ++k) {
       if (!lists.insert(a.lists[k].id).second) {
-        return path + ".lists[" + std::to_string(k) + "].id: duplicate list '" + a.lists[k].id + "'";
+        return path + ".lists[" + std::to_string(k) + "].id: duplicate list '" + a.lists[k].id +
+               "'";
       }
     }
   }
@@ -106,12 +111,14 @@ std::optional<std::string> check_rules(const fixtures::Fixtures& f) {
 
 std::string_view default_fixtures_yaml() { return embedded::default_fixtures_yaml; }
 
-Expected<fixtures::Fixtures, SourceError> load_fixtures(std::string_view text, std::string_view file) {
+Expected<fixtures::Fixtures, SourceError> load_fixtures(std::string_view text,
+                                                        std::string_view file) {
   auto root = yaml::parse(text, file);
   if (!root) return Unexpected{root.error()};
   if (!root->IsMap()) {
-    return Unexpected{SourceError{SourcePos{std::string(file), 1, 1},
-                                  "expected a map with 'accounts', got " + std::string(yaml::describe(*root))}};
+    return Unexpected{
+        SourceError{SourcePos{std::string(file), 1, 1},
+                    "expected a map with 'accounts', got " + std::string(yaml::describe(*root))}};
   }
   if (auto dup = find_duplicate_key(*root, file)) return Unexpected{*dup};
   auto parsed = fixtures::fixtures_from_json(yaml::to_json(*root));

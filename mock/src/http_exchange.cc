@@ -13,7 +13,8 @@ BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type) {
   // A request with neither Content-Length nor chunked encoding has no body (RFC 9112 6.3);
   // cpp-httplib would otherwise wait for the connection to close.
   if (!x.reader) return BodyStatus::kOk;
-  if (!x.req.has_header("Content-Length") && !iequals(x.req.get_header_value("Transfer-Encoding"), "chunked")) {
+  if (!x.req.has_header("Content-Length") &&
+      !iequals(x.req.get_header_value("Transfer-Encoding"), "chunked")) {
     return BodyStatus::kOk;
   }
   bool too_large = false;

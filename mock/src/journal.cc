@@ -32,7 +32,8 @@ HeaderList header_lines(std::string_view lines) {
     if (end == std::string_view::npos) end = lines.size();
     const std::string_view line = lines.substr(pos, end - pos);
     const size_t colon = line.find(": ");
-    if (colon != std::string_view::npos) out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    if (colon != std::string_view::npos)
+      out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
     pos = end + 2;
   }
   return out;
@@ -121,12 +122,14 @@ std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
     std::lock_guard lock(slots_[i].mu);
     if (slots_[i].entry.id >= floor && slots_[i].entry.id != 0) all.push_back(slots_[i].entry);
   }
-  std::sort(all.begin(), all.end(), [](const JournalEntry& a, const JournalEntry& b) { return a.id < b.id; });
+  std::sort(all.begin(), all.end(),
+            [](const JournalEntry& a, const JournalEntry& b) { return a.id < b.id; });
   std::vector<JournalEntry> out;
   for (JournalEntry& e : all) {
     if (matches(filter, e)) out.push_back(std::move(e));
   }
-  if (filter.limit > 0 && out.size() > filter.limit) out.erase(out.begin(), out.end() - filter.limit);
+  if (filter.limit > 0 && out.size() > filter.limit)
+    out.erase(out.begin(), out.end() - filter.limit);
   return out;
 }
 
@@ -156,7 +159,8 @@ size_t Journal::size() const {
 void Journal::add_private_keys(const std::vector<std::string>& keys) {
   std::lock_guard lock(keys_mu_);
   for (const std::string& k : keys) {
-    if (!k.empty() && std::find(private_keys_.begin(), private_keys_.end(), k) == private_keys_.end()) {
+    if (!k.empty() &&
+        std::find(private_keys_.begin(), private_keys_.end(), k) == private_keys_.end()) {
       private_keys_.push_back(k);
     }
   }
@@ -186,7 +190,9 @@ nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
   std::string response_body = e.response_body, reason = e.reason;
   r.text(response_body);
   r.text(reason);
-  auto optional_text = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : text_json(s); };
+  auto optional_text = [](const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : text_json(s);
+  };
   return nlohmann::json{
       {"id", e.id},
       {"time", format_time(e.time_ms)},
@@ -198,7 +204,9 @@ nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
       {"body", text_json(body)},
       {"fields", std::move(fields)},
       {"status", e.status},
-      {"response", {{"headers", headers_json(header_lines(e.response_headers))}, {"body", text_json(response_body)}}},
+      {"response",
+       {{"headers", headers_json(header_lines(e.response_headers))},
+        {"body", text_json(response_body)}}},
       {"outcome", optional_text(e.outcome)},
       {"reason", optional_text(reason)},
       {"account", optional_text(e.account)},
@@ -212,7 +220,8 @@ Redactor::Redactor(std::vector<std::string> private_keys) : private_keys_(std::m
 
 void Redactor::headers(HeaderList& headers) const {
   for (auto& [name, value] : headers) {
-    if (iequals(name, "api-key") || iequals(name, "Authorization") || iequals(name, "X-Admin-Token")) {
+    if (iequals(name, "api-key") || iequals(name, "Authorization") ||
+        iequals(name, "X-Admin-Token")) {
       value = std::string(kRedacted);
     } else {
       text(value);
@@ -232,12 +241,14 @@ void Redactor::fields(HeaderList& fields) const {
 
 void Redactor::text(std::string& s) const {
   for (const std::string& key : private_keys_) {
-    for (size_t pos = s.find(key); pos != std::string::npos; pos = s.find(key, pos + kRedacted.size())) {
+    for (size_t pos = s.find(key); pos != std::string::npos;
+         pos = s.find(key, pos + kRedacted.size())) {
       s.replace(pos, key.size(), kRedacted);
     }
   }
   // api_key=VALUE in a urlencoded body or a query string.
-  for (size_t pos = s.find("api_key="); pos != std::string::npos; pos = s.find("api_key=", pos + 1)) {
+  for (size_t pos = s.find("api_key="); pos != std::string::npos;
+       pos = s.find("api_key=", pos + 1)) {
     if (pos != 0 && s[pos - 1] != '&' && s[pos - 1] != '?') continue;
     const size_t start = pos + 8;
     size_t end = s.find('&', start);
@@ -247,7 +258,8 @@ void Redactor::text(std::string& s) const {
 }
 
 void Redactor::body(std::string& body, std::string_view content_type) const {
-  if (body.find("api_key") != std::string::npos && content_type.find("json") != std::string_view::npos) {
+  if (body.find("api_key") != std::string::npos &&
+      content_type.find("json") != std::string_view::npos) {
     auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_object() && j.contains("api_key")) {
       j["api_key"] = kRedacted;

@@ -22,14 +22,16 @@ bool is_e164(std::string_view s) {
 Expected<ListSubscribeRequest, std::string> parse_list_subscribe(std::string_view body) {
   if (!is_valid_utf8(body)) return Unexpected{std::string("body is not valid UTF-8")};
   const auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Unexpected{std::string("body is not a JSON object")};
+  if (j.is_discarded() || !j.is_object())
+    return Unexpected{std::string("body is not a JSON object")};
   ListSubscribeRequest out;
   if (auto k = j.find("api_key"); k != j.end()) {
     if (!k->is_string()) return Unexpected{std::string("api_key must be a string")};
     out.api_key = k->get<std::string>();
   }
   const auto profiles = j.find("profiles");
-  if (profiles == j.end() || !profiles->is_array()) return Unexpected{std::string("profiles must be a list")};
+  if (profiles == j.end() || !profiles->is_array())
+    return Unexpected{std::string("profiles must be a list")};
   if (profiles->empty()) return Unexpected{std::string("profiles is empty")};
   if (profiles->size() > kMaxListProfiles) {
     return Unexpected{"at most " + std::to_string(kMaxListProfiles) + " profiles per call"};
@@ -52,7 +54,8 @@ Expected<ListSubscribeRequest, std::string> parse_list_subscribe(std::string_vie
       }
       lp.phone_number = ph->get<std::string>();
     }
-    if (!lp.email && !lp.phone_number) return Unexpected{where + " has neither email nor phone_number"};
+    if (!lp.email && !lp.phone_number)
+      return Unexpected{where + " has neither email nor phone_number"};
     out.profiles.push_back(std::move(lp));
   }
   return out;

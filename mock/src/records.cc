@@ -10,7 +10,8 @@ using nlohmann::json;
 
 bool matches(const RecordFilter& f, std::string_view account, std::string_view email,
              std::string_view variant) {
-  return (f.account.empty() || f.account == account) && (f.variant.empty() || f.variant == variant) &&
+  return (f.account.empty() || f.account == account) &&
+         (f.variant.empty() || f.variant == variant) &&
          (f.email.empty() || iequals(f.email, email));
 }
 
@@ -19,22 +20,21 @@ std::string event_id(uint64_t id) { return "evt-" + std::to_string(id); }
 std::string notification_id(uint64_t id) { return "ntf-" + std::to_string(id); }
 
 json to_json(const Subscription& s) {
-  return json{{"id", subscription_id(s.id)}, {"account", s.account},
-              {"email", s.email},            {"profile", s.profile},
-              {"variant", s.variant},        {"platform", s.platform},
+  return json{{"id", subscription_id(s.id)},
+              {"account", s.account},
+              {"email", s.email},
+              {"profile", s.profile},
+              {"variant", s.variant},
+              {"platform", s.platform},
               {"store", s.store ? json(*s.store) : json(nullptr)},
               {"created_at", format_time(s.created_ms)}};
 }
 
 json to_json(const Event& e) {
-  return json{{"id", event_id(e.id)},
-              {"metric", std::string(protocol::kSubscribedMetric)},
-              {"account", e.account},
-              {"email", e.email},
-              {"profile", e.profile},
-              {"variant", e.variant},
-              {"platform", e.platform},
-              {"subscription", subscription_id(e.subscription)},
+  return json{{"id", event_id(e.id)},          {"metric", std::string(protocol::kSubscribedMetric)},
+              {"account", e.account},          {"email", e.email},
+              {"profile", e.profile},          {"variant", e.variant},
+              {"platform", e.platform},        {"subscription", subscription_id(e.subscription)},
               {"time", format_time(e.time_ms)}};
 }
 

@@ -62,7 +62,8 @@ std::string header_text(const httplib::Headers& headers, bool skip_added) {
   out.reserve(size);
   for (const auto& [name, value] : headers) {
     // cpp-httplib adds these to requests itself.
-    if (skip_added && (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT")) {
+    if (skip_added && (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+                       name == "LOCAL_PORT")) {
       continue;
     }
     out.append(name).append(": ").append(value).append("\r\n");
@@ -89,7 +90,8 @@ struct Server::Impl {
     journal.add_private_keys(keys);
   }
 
-  void dispatch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader);
+  void dispatch(const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader* reader);
   void record(http::Exchange& x, std::chrono::steady_clock::time_point start, bool journal_it);
   void run_scheduler();
 
@@ -128,8 +130,10 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
 }
 
 // Journals (served API only) and logs one exchange, before the answer is written.
-void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_point start, bool journal_it) {
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_point start,
+                          bool journal_it) {
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const int64_t now = clock.now_ms();
   const int status = x.res.status == -1 ? 200 : x.res.status;
   if (journal_it && journal.capacity() > 0) {
@@ -138,7 +142,8 @@ void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_poi
     e.remote = x.req.remote_addr;
     e.method = x.req.method;
     e.path = x.req.path;
-    if (const size_t q = x.req.target.find('?'); q != std::string::npos) e.query = x.req.target.substr(q + 1);
+    if (const size_t q = x.req.target.find('?'); q != std::string::npos)
+      e.query = x.req.target.substr(q + 1);
     e.headers = header_text(x.req.headers, true);
     e.body = std::move(x.body);
     e.status = status;
@@ -150,7 +155,9 @@ void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_poi
     e.duration_ms = ms;
     journal.add(std::move(e));
   }
-  if (log) log->request(LogLine{now, x.req.remote_addr, x.req.method, x.req.path, status, ms, x.outcome, x.reason});
+  if (log)
+    log->request(
+        LogLine{now, x.req.remote_addr, x.req.method, x.req.path, status, ms, x.outcome, x.reason});
 }
 
 // Sends batches that come due while nobody asks (observations also send them on demand).
@@ -162,7 +169,9 @@ void Server::Impl::run_scheduler() {
     const auto next = service.next_due_ms();
     lock.lock();
     auto wait = std::chrono::milliseconds(200);
-    if (next) wait = std::min(wait, std::chrono::milliseconds(std::max<int64_t>(1, *next - clock.now_ms())));
+    if (next)
+      wait =
+          std::min(wait, std::chrono::milliseconds(std::max<int64_t>(1, *next - clock.now_ms())));
     scheduler_cv.wait_for(lock, wait, [this] { return stopping; });
   }
 }
@@ -178,6 +187,12 @@ Expected<int, std::string> Server::start() {
   const size_t max_threads = s.options.max_threads;
   h.new_task_queue = [max_threads] { return new GrowingThreadPool(max_threads); };
   h.set_tcp_nodelay(true);
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second mock bind the same port and
+  // silently share its traffic. SO_REUSEADDR alone still allows a quick restart.
+  h.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   h.set_keep_alive_max_count(100000);
   h.set_keep_alive_timeout(s.options.keep_alive_seconds);
   h.set_read_timeout(5);
@@ -185,10 +200,11 @@ Expected<int, std::string> Server::start() {
   // Over this, cpp-httplib itself drops the body and answers 413.
   h.set_payload_max_length(std::max(kMaxAdminBody, s.options.max_body) * 4);
 
-  auto plain = [&s](const httplib::Request& req, httplib::Response& res) { s.dispatch(req, res, nullptr); };
-  auto with_body = [&s](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& r) {
-    s.dispatch(req, res, &r);
+  auto plain = [&s](const httplib::Request& req, httplib::Response& res) {
+    s.dispatch(req, res, nullptr);
   };
+  auto with_body = [&s](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& r) { s.dispatch(req, res, &r); };
   h.Get(".*", plain);
   h.Options(".*", plain);
   h.Delete(".*", plain);
@@ -198,44 +214,51 @@ Expected<int, std::string> Server::start() {
   h.Delete(".*", with_body);
   // cpp-httplib's own refusals (malformed request, URI too long, unknown method) get a JSON
   // body too; answers the mock made already have one.
-  h.set_error_handler(httplib::Server::HandlerWithResponse([&s](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string message;
-    if (res.status == 400 && (req.method == "TRACE" || req.method == "CONNECT")) {
-      res.status = 405;
-      message = "method " + req.method + " is not allowed";
-    } else if (res.status == 413) {
-      message = "body is too large";
-    } else if (res.status == 414) {
-      message = "request target is too long";
-    } else {
-      message = "malformed HTTP request";
-    }
-    res.set_content(route_error_body(message), "application/json");
-    if (s.log) s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path, res.status, 0, "error", message});
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  h.set_error_handler(httplib::Server::HandlerWithResponse(
+      [&s](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string message;
+        if (res.status == 400 && (req.method == "TRACE" || req.method == "CONNECT")) {
+          res.status = 405;
+          message = "method " + req.method + " is not allowed";
+        } else if (res.status == 413) {
+          message = "body is too large";
+        } else if (res.status == 414) {
+          message = "request target is too long";
+        } else {
+          message = "malformed HTTP request";
+        }
+        res.set_content(route_error_body(message), "application/json");
+        if (s.log)
+          s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path,
+                                 res.status, 0, "error", message});
+        return httplib::Server::HandlerResponse::Handled;
+      }));
 
   // A handler that throws answers 500 with a JSON body; the connection and the mock live on.
-  h.set_exception_handler([&s](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown error";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    res.status = 500;
-    res.set_content(route_error_body("internal error: " + what), "application/json");
-    if (s.log) s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path, 500, 0, "error", what});
-  });
+  h.set_exception_handler(
+      [&s](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        res.status = 500;
+        res.set_content(route_error_body("internal error: " + what), "application/json");
+        if (s.log)
+          s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path, 500, 0,
+                                 "error", what});
+      });
 
   int port = s.options.port;
   if (port == 0) {
     port = h.bind_to_any_port(s.options.host);
     if (port < 0) return Unexpected{"cannot listen on " + s.options.host + " (any port)"};
   } else if (!h.bind_to_port(s.options.host, port)) {
-    return Unexpected{"cannot listen on " + s.options.host + ":" + std::to_string(port) + ": " + std::strerror(errno)};
+    return Unexpected{"cannot listen on " + s.options.host + ":" + std::to_string(port) + ": " +
+                      std::strerror(errno)};
   }
   ::listen(h.listening_socket(), 1024);
   s.port = port;

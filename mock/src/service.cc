@@ -9,11 +9,16 @@ namespace bis::mock {
 
 std::string_view to_string(SubscribeOutcome outcome) {
   switch (outcome) {
-    case SubscribeOutcome::kSubscribed: return "subscribed";
-    case SubscribeOutcome::kDuplicate: return "duplicate";
-    case SubscribeOutcome::kUnknownVariant: return "unknown-variant";
-    case SubscribeOutcome::kRejected: return "rejected";
-    case SubscribeOutcome::kStoreFailed: return "store-failed";
+    case SubscribeOutcome::kSubscribed:
+      return "subscribed";
+    case SubscribeOutcome::kDuplicate:
+      return "duplicate";
+    case SubscribeOutcome::kUnknownVariant:
+      return "unknown-variant";
+    case SubscribeOutcome::kRejected:
+      return "rejected";
+    case SubscribeOutcome::kStoreFailed:
+      return "store-failed";
   }
   return "rejected";
 }
@@ -42,7 +47,8 @@ Expected<std::unique_ptr<Service>, std::string> Service::create(fixtures::Fixtur
   if (!options.clock) return Unexpected{std::string("Service needs a clock")};
   auto stored = store->load();
   if (!stored) return Unexpected{stored.error()};
-  std::unique_ptr<Service> service(new Service(std::move(base), std::move(store), std::move(options)));
+  std::unique_ptr<Service> service(
+      new Service(std::move(base), std::move(store), std::move(options)));
   if (auto s = service->restore(std::move(*stored)); !s) return Unexpected{s.error()};
   return service;
 }
@@ -57,26 +63,31 @@ Status Service::restore(StoredState stored) {
     stored.inventory.clear();
     stored.flows.clear();
     stored.loaded_fixtures.reset();
-    notices_.push_back(where + " was written with other fixtures: its records are kept, its inventory and "
-                               "flow changes are not");
+    notices_.push_back(where +
+                       " was written with other fixtures: its records are kept, its inventory and "
+                       "flow changes are not");
   }
   if (stored.loaded_fixtures) {
-    auto parsed = fixtures::fixtures_from_json(nlohmann::json::parse(*stored.loaded_fixtures, nullptr, false));
+    auto parsed = fixtures::fixtures_from_json(
+        nlohmann::json::parse(*stored.loaded_fixtures, nullptr, false));
     if (!parsed) return Unexpected{where + ": stored fixtures are invalid: " + parsed.error()};
     loaded_ = std::move(*parsed);
     loaded_is_base_ = false;
   }
   catalog_ = Catalog(loaded_);
-  for (const InventoryChange& i : stored.inventory) catalog_.set_inventory(i.account, i.variant, i.inventory);
+  for (const InventoryChange& i : stored.inventory)
+    catalog_.set_inventory(i.account, i.variant, i.inventory);
   for (const FlowChange& f : stored.flows) catalog_.set_flow(f.account, f.flow);
 
   const auto inconsistent = [&](const std::string& what) -> Status {
     return Unexpected{where + ": state file is inconsistent: " + what};
   };
   for (const Subscription& s : stored.subscriptions) {
-    if (s.id != state_.next_subscription_id()) return inconsistent("subscription ids are not dense");
+    if (s.id != state_.next_subscription_id())
+      return inconsistent("subscription ids are not dense");
     state_.add_subscription({s.account, s.email, s.profile, s.variant, s.platform,
-                             s.store ? std::optional<std::string_view>(*s.store) : std::nullopt, s.created_ms});
+                             s.store ? std::optional<std::string_view>(*s.store) : std::nullopt,
+                             s.created_ms});
     if (!s.active) state_.set_active(s.id, false);
   }
   for (const Event& e : stored.events) {
@@ -104,14 +115,17 @@ Status Service::commit_and_apply(const Changes& c) {
 }
 
 void Service::apply(const Changes& c) {
-  for (const InventoryChange& i : c.inventory) catalog_.set_inventory(i.account, i.variant, i.inventory);
+  for (const InventoryChange& i : c.inventory)
+    catalog_.set_inventory(i.account, i.variant, i.inventory);
   for (const FlowChange& f : c.flows) catalog_.set_flow(f.account, f.flow);
   for (const Subscription& s : c.subscriptions) {
     state_.add_subscription({s.account, s.email, s.profile, s.variant, s.platform,
-                             s.store ? std::optional<std::string_view>(*s.store) : std::nullopt, s.created_ms});
+                             s.store ? std::optional<std::string_view>(*s.store) : std::nullopt,
+                             s.created_ms});
   }
   for (const Event& e : c.events) state_.add_event(e.subscription, e.email, e.time_ms);
-  for (const Notification& n : c.notifications) state_.add_notification(n.subscription, n.batch, n.sent_ms);
+  for (const Notification& n : c.notifications)
+    state_.add_notification(n.subscription, n.batch, n.sent_ms);
   for (uint64_t id : c.cleared) state_.set_active(id, false);
   for (const ListMember& m : c.members) state_.put_member(m);
 }
@@ -158,7 +172,8 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
     const std::string key = v.account->key;
     const int error_status = v.account->error_status;
     lock.unlock();
-    const std::string what = "variant '" + printable(v.variant) + "' is not in account " + key + "'s catalog";
+    const std::string what =
+        "variant '" + printable(v.variant) + "' is not in account " + key + "'s catalog";
     if (defects.has(Defect::kRejectUnknownVariant)) return rejected({error_status, what, key});
     return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", key};
   }
@@ -176,7 +191,8 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
     std::this_thread::sleep_for(options_.race_window);
     lock.lock();
     v.account = catalog_.account(account_key);
-    if (!v.account) return rejected({kDefaultErrorStatus, "account " + account_key + " was removed", ""});
+    if (!v.account)
+      return rejected({kDefaultErrorStatus, "account " + account_key + " was removed", ""});
     key = state_.key(account_key, v.profile, v.variant);  // a reset in between clears the pool
   }
 
@@ -186,17 +202,19 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   if (defects.has(Defect::kSubscribeAddsToList) && !account.lists.empty()) {
     const fixtures::List& list = account.lists.front();
     if (!state_.find_member(account.key, list.id, v.profile)) {
-      member = ListMember{list.id, account.key, v.profile, std::string(v.email), std::nullopt, list.double_opt_in, now};
+      member = ListMember{list.id,      account.key,        v.profile, std::string(v.email),
+                          std::nullopt, list.double_opt_in, now};
     }
   }
   const uint64_t id = state_.next_subscription_id();
   if (store_->durable()) {
     Changes c;
-    c.subscriptions.push_back(Subscription{id, account.key, std::string(v.email), v.profile, std::string(v.variant),
-                                           std::string(v.platform),
-                                           v.store ? std::optional<std::string>(*v.store) : std::nullopt, now, true});
-    c.events.push_back(Event{state_.next_event_id(), id, account.key, std::string(v.email), v.profile,
-                             std::string(v.variant), std::string(v.platform), now});
+    c.subscriptions.push_back(
+        Subscription{id, account.key, std::string(v.email), v.profile, std::string(v.variant),
+                     std::string(v.platform),
+                     v.store ? std::optional<std::string>(*v.store) : std::nullopt, now, true});
+    c.events.push_back(Event{state_.next_event_id(), id, account.key, std::string(v.email),
+                             v.profile, std::string(v.variant), std::string(v.platform), now});
     if (member) c.members.push_back(*member);
     if (auto st = store_->commit(c); !st) return store_failed(st.error(), account.key);
   }
@@ -205,7 +223,8 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   if (member) state_.put_member(*member);
   std::string account_key = account.key;
   lock.unlock();
-  return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id), std::move(account_key)};
+  return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id),
+          std::move(account_key)};
 }
 
 SubscribeAnswer Service::duplicate_locked(uint64_t latest, const ValidSubscribe& v, int64_t now) {
@@ -222,14 +241,17 @@ SubscribeAnswer Service::duplicate_locked(uint64_t latest, const ValidSubscribe&
     detail += ": nothing recorded";
   }
   const bool success = account.duplicate_answer == fixtures::DuplicateAnswer::kSuccess;
-  return {SubscribeOutcome::kDuplicate, success, success ? 200 : account.error_status, detail, account.key};
+  return {SubscribeOutcome::kDuplicate, success, success ? 200 : account.error_status, detail,
+          account.key};
 }
 
 ListAnswer Service::list_subscribe(std::string_view list_id, std::string_view private_key,
                                    const std::vector<ListProfile>& profiles) {
   std::lock_guard lock(mu_);
   const fixtures::Account* account = catalog_.account_by_private_key(private_key);
-  if (!account) return {403, R"({"detail": "The private API key is invalid."})", "private key is not a known account", ""};
+  if (!account)
+    return {403, R"({"detail": "The private API key is invalid."})",
+            "private key is not a known account", ""};
   const fixtures::List* list = account->find_list(list_id);
   if (!list) {
     return {404, R"({"detail": "List not found."})",
@@ -244,8 +266,8 @@ ListAnswer Service::list_subscribe(std::string_view list_id, std::string_view pr
     const std::string profile = p.email ? ascii_lower(*p.email) : p.phone_number.value_or("");
     const ListMember* existing = state_.find_member(account->key, list->id, profile);
     if (!existing || (existing->pending && !pending)) {
-      c.members.push_back(ListMember{list->id, account->key, profile, p.email, p.phone_number, pending,
-                                     existing ? existing->created_ms : now});
+      c.members.push_back(ListMember{list->id, account->key, profile, p.email, p.phone_number,
+                                     pending, existing ? existing->created_ms : now});
     }
     if (!pending) {
       nlohmann::json j{{"id", digest(account->key + "\n" + profile).substr(0, 10)}};
@@ -255,9 +277,11 @@ ListAnswer Service::list_subscribe(std::string_view list_id, std::string_view pr
     }
   }
   if (auto st = commit_and_apply(c); !st) {
-    return {500, nlohmann::json{{"detail", "state could not be saved"}}.dump(), st.error(), account->key};
+    return {500, nlohmann::json{{"detail", "state could not be saved"}}.dump(), st.error(),
+            account->key};
   }
-  std::string detail = std::to_string(profiles.size()) + (pending ? " pending on " : " subscribed to ") + list->id;
+  std::string detail =
+      std::to_string(profiles.size()) + (pending ? " pending on " : " subscribed to ") + list->id;
   return {200, answer.dump(), detail, account->key};
 }
 
@@ -305,7 +329,8 @@ std::vector<Notification> Service::notifications(const RecordFilter& filter) {
   return state_.notifications(filter);
 }
 
-Expected<std::vector<ListMember>, AdminError> Service::members(std::string_view list, std::string_view account,
+Expected<std::vector<ListMember>, AdminError> Service::members(std::string_view list,
+                                                               std::string_view account,
                                                                std::string_view email) {
   std::lock_guard lock(mu_);
   if (!catalog_.list(list, account).second) {
@@ -317,7 +342,7 @@ Expected<std::vector<ListMember>, AdminError> Service::members(std::string_view 
 ServiceStats Service::stats() const {
   std::lock_guard lock(mu_);
   return {state_.active_count(), state_.event_count(), state_.notification_count(),
-          state_.member_count(), pending_.size(),       state_.memory_bytes()};
+          state_.member_count(), pending_.size(),      state_.memory_bytes()};
 }
 
 }  // namespace bis::mock

@@ -76,7 +76,8 @@ class Stmt {
 
 std::string column_text(sqlite3_stmt* s, int i) {
   const unsigned char* t = sqlite3_column_text(s, i);
-  return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s, i)) : std::string();
+  return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s, i))
+           : std::string();
 }
 
 std::optional<std::string> column_optional(sqlite3_stmt* s, int i) {
@@ -97,7 +98,8 @@ class SqliteStore final : public StateStore {
   }
 
   Status open() {
-    if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+        SQLITE_OK) {
       return fail("cannot open");
     }
     // Exclusive locking: a second bis-mock on the same file fails at start instead of
@@ -122,8 +124,9 @@ class SqliteStore final : public StateStore {
   Expected<StoredState, std::string> load() override {
     StoredState st;
     Stmt q;
-    if (!prepare(q, "SELECT id, account, email, profile, variant, platform, store, created_ms, active "
-                    "FROM subscriptions ORDER BY id")) {
+    if (!prepare(q,
+                 "SELECT id, account, email, profile, variant, platform, store, created_ms, active "
+                 "FROM subscriptions ORDER BY id")) {
       return Unexpected{error("read subscriptions")};
     }
     while (sqlite3_step(q.get()) == SQLITE_ROW) {
@@ -164,8 +167,9 @@ class SqliteStore final : public StateStore {
       st.notifications.push_back(std::move(nt));
     }
     Stmt m;
-    if (!prepare(m, "SELECT account, list, profile, email, phone_number, pending, created_ms "
-                    "FROM list_members ORDER BY rowid")) {
+    if (!prepare(m,
+                 "SELECT account, list, profile, email, phone_number, pending, created_ms "
+                 "FROM list_members ORDER BY rowid")) {
       return Unexpected{error("read list members")};
     }
     while (sqlite3_step(m.get()) == SQLITE_ROW) {
@@ -184,18 +188,21 @@ class SqliteStore final : public StateStore {
       return Unexpected{error("read inventory")};
     }
     while (sqlite3_step(inv.get()) == SQLITE_ROW) {
-      st.inventory.push_back(
-          InventoryChange{column_text(inv.get(), 0), column_text(inv.get(), 1), sqlite3_column_int64(inv.get(), 2)});
+      st.inventory.push_back(InventoryChange{column_text(inv.get(), 0), column_text(inv.get(), 1),
+                                             sqlite3_column_int64(inv.get(), 2)});
     }
     Stmt fl;
-    if (!prepare(fl, "SELECT account, flow FROM flows ORDER BY seq")) return Unexpected{error("read flows")};
+    if (!prepare(fl, "SELECT account, flow FROM flows ORDER BY seq"))
+      return Unexpected{error("read flows")};
     while (sqlite3_step(fl.get()) == SQLITE_ROW) {
       FlowChange fc;
       fc.account = column_text(fl.get(), 0);
       if (auto text = column_optional(fl.get(), 1)) {
         auto j = nlohmann::json::parse(*text, nullptr, false);
         auto flow = fixtures::flow_from_json(j);
-        if (!flow) return Unexpected{path_ + ": stored flow of " + fc.account + " is invalid: " + flow.error()};
+        if (!flow)
+          return Unexpected{path_ + ": stored flow of " + fc.account +
+                            " is invalid: " + flow.error()};
         fc.flow = *flow;
       }
       st.flows.push_back(std::move(fc));
@@ -242,7 +249,8 @@ class SqliteStore final : public StateStore {
                          .integer(8, n.sent_ms)
                          .run() == SQLITE_DONE;
     }
-    for (uint64_t id : c.cleared) ok = ok && clear_sub_.integer(1, static_cast<int64_t>(id)).run() == SQLITE_DONE;
+    for (uint64_t id : c.cleared)
+      ok = ok && clear_sub_.integer(1, static_cast<int64_t>(id)).run() == SQLITE_DONE;
     for (const ListMember& m : c.members) {
       ok = ok && put_member_.text(1, m.account)
                          .text(2, m.list)
@@ -254,7 +262,9 @@ class SqliteStore final : public StateStore {
                          .run() == SQLITE_DONE;
     }
     for (const InventoryChange& i : c.inventory) {
-      ok = ok && insert_inventory_.text(1, i.account).text(2, i.variant).integer(3, i.inventory).run() == SQLITE_DONE;
+      ok = ok &&
+           insert_inventory_.text(1, i.account).text(2, i.variant).integer(3, i.inventory).run() ==
+               SQLITE_DONE;
     }
     for (const FlowChange& f : c.flows) {
       std::optional<std::string> json;
@@ -269,14 +279,17 @@ class SqliteStore final : public StateStore {
     return exec("COMMIT");
   }
 
-  Status reset(const std::string& base_digest, const std::optional<std::string>& loaded_fixtures) override {
+  Status reset(const std::string& base_digest,
+               const std::optional<std::string>& loaded_fixtures) override {
     if (auto s = exec("BEGIN"); !s) return s;
     const char* clear =
         "DELETE FROM subscriptions; DELETE FROM events; DELETE FROM notifications; "
         "DELETE FROM list_members; DELETE FROM inventory; DELETE FROM flows;";
     Status s = exec(clear);
     if (s) s = set_meta("base_digest", base_digest);
-    if (s) s = loaded_fixtures ? set_meta("loaded_fixtures", *loaded_fixtures) : exec("DELETE FROM meta WHERE key='loaded_fixtures'");
+    if (s)
+      s = loaded_fixtures ? set_meta("loaded_fixtures", *loaded_fixtures)
+                          : exec("DELETE FROM meta WHERE key='loaded_fixtures'");
     if (!s) {
       exec("ROLLBACK");
       return s;
@@ -286,7 +299,8 @@ class SqliteStore final : public StateStore {
 
   Status rebase(const std::string& base_digest) override {
     if (auto s = exec("BEGIN"); !s) return s;
-    Status s = exec("DELETE FROM inventory; DELETE FROM flows; DELETE FROM meta WHERE key='loaded_fixtures';");
+    Status s = exec(
+        "DELETE FROM inventory; DELETE FROM flows; DELETE FROM meta WHERE key='loaded_fixtures';");
     if (s) s = set_meta("base_digest", base_digest);
     if (!s) {
       exec("ROLLBACK");
@@ -297,7 +311,8 @@ class SqliteStore final : public StateStore {
 
  private:
   std::string error(std::string_view what) const {
-    return path_ + ": cannot " + std::string(what) + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
+    return path_ + ": cannot " + std::string(what) + ": " +
+           (db_ ? sqlite3_errmsg(db_) : "out of memory");
   }
   Status fail(std::string_view what) const { return Unexpected{error(what)}; }
 
@@ -314,7 +329,9 @@ class SqliteStore final : public StateStore {
     return ok_status();
   }
 
-  bool prepare(Stmt& s, const char* sql) { return sqlite3_prepare_v2(db_, sql, -1, s.out(), nullptr) == SQLITE_OK; }
+  bool prepare(Stmt& s, const char* sql) {
+    return sqlite3_prepare_v2(db_, sql, -1, s.out(), nullptr) == SQLITE_OK;
+  }
 
   std::optional<std::string> meta(const char* key) {
     Stmt q;
@@ -326,7 +343,8 @@ class SqliteStore final : public StateStore {
 
   Status set_meta(const char* key, const std::string& value) {
     Stmt q;
-    if (!prepare(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)")) return fail("write meta");
+    if (!prepare(q, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"))
+      return fail("write meta");
     if (q.text(1, std::string_view(key)).text(2, std::string_view(value)).run() != SQLITE_DONE) {
       return fail("write meta");
     }
@@ -359,19 +377,24 @@ class SqliteStore final : public StateStore {
   Status prepare_all() {
     const std::pair<Stmt*, const char*> all[] = {
         {&insert_sub_,
-         "INSERT INTO subscriptions(id, account, email, profile, variant, platform, store, created_ms, active) "
+         "INSERT INTO subscriptions(id, account, email, profile, variant, platform, store, "
+         "created_ms, active) "
          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
         {&insert_event_,
-         "INSERT INTO events(id, subscription, account, email, profile, variant, platform, time_ms) "
+         "INSERT INTO events(id, subscription, account, email, profile, variant, platform, "
+         "time_ms) "
          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
         {&insert_ntf_,
-         "INSERT INTO notifications(id, subscription, account, email, profile, variant, batch, sent_ms) "
+         "INSERT INTO notifications(id, subscription, account, email, profile, variant, batch, "
+         "sent_ms) "
          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
         {&clear_sub_, "UPDATE subscriptions SET active = 0 WHERE id = ?1"},
         {&put_member_,
-         "INSERT OR REPLACE INTO list_members(account, list, profile, email, phone_number, pending, created_ms) "
+         "INSERT OR REPLACE INTO list_members(account, list, profile, email, phone_number, "
+         "pending, created_ms) "
          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
-        {&insert_inventory_, "INSERT INTO inventory(account, variant, inventory) VALUES(?1, ?2, ?3)"},
+        {&insert_inventory_,
+         "INSERT INTO inventory(account, variant, inventory) VALUES(?1, ?2, ?3)"},
         {&insert_flow_, "INSERT INTO flows(account, flow) VALUES(?1, ?2)"},
     };
     for (const auto& [stmt, sql] : all) {
@@ -382,7 +405,8 @@ class SqliteStore final : public StateStore {
 
   std::string path_;
   sqlite3* db_ = nullptr;
-  Stmt insert_sub_, insert_event_, insert_ntf_, clear_sub_, put_member_, insert_inventory_, insert_flow_;
+  Stmt insert_sub_, insert_event_, insert_ntf_, clear_sub_, put_member_, insert_inventory_,
+      insert_flow_;
 };
 
 }  // namespace

@@ -24,7 +24,8 @@ std::string member_key(std::string_view account, std::string_view list, std::str
 
 }  // namespace
 
-State::Key State::key(std::string_view account, std::string_view profile, std::string_view variant) {
+State::Key State::key(std::string_view account, std::string_view profile,
+                      std::string_view variant) {
   return Key{pool_.intern(account), pool_.intern(profile), pool_.intern(variant)};
 }
 
@@ -35,14 +36,16 @@ uint64_t State::latest(const Key& k) const {
   });
 }
 
-uint64_t State::latest(std::string_view account, std::string_view profile, std::string_view variant) const {
+uint64_t State::latest(std::string_view account, std::string_view profile,
+                       std::string_view variant) const {
   const auto a = pool_.find(account), p = pool_.find(profile), v = pool_.find(variant);
   if (!a || !p || !v) return 0;
   return latest(Key{*a, *p, *v});
 }
 
 uint64_t State::add_subscription(const NewSubscription& n) {
-  return add_subscription(key(n.account, n.profile, n.variant), n.email, n.platform, n.store, n.created_ms);
+  return add_subscription(key(n.account, n.profile, n.variant), n.email, n.platform, n.store,
+                          n.created_ms);
 }
 
 uint64_t State::add_subscription(const Key& k, std::string_view email, std::string_view platform,
@@ -86,7 +89,8 @@ void State::set_active(uint64_t subscription, bool active) {
 }
 
 uint64_t State::add_notification(uint64_t subscription, int64_t batch, int64_t sent_ms) {
-  notifications_.push_back(Ntf{sent_ms, static_cast<uint32_t>(subscription), static_cast<uint32_t>(batch)});
+  notifications_.push_back(
+      Ntf{sent_ms, static_cast<uint32_t>(subscription), static_cast<uint32_t>(batch)});
   return notifications_.size();
 }
 
@@ -178,7 +182,8 @@ bool State::resolve(const RecordFilter& f, uint32_t& account, uint32_t& variant)
   return true;
 }
 
-bool State::sub_matches(const Sub& s, uint32_t account, uint32_t variant, std::string_view email) const {
+bool State::sub_matches(const Sub& s, uint32_t account, uint32_t variant,
+                        std::string_view email) const {
   return (account == 0 || s.account == account) && (variant == 0 || s.variant == variant) &&
          (email.empty() || iequals(pool_.view(s.email), email));
 }
@@ -188,7 +193,8 @@ std::vector<Subscription> State::active_subscriptions(const RecordFilter& f) con
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return out;
   for (size_t i = 0; i < subs_.size(); ++i) {
-    if (subs_[i].active && sub_matches(subs_[i], account, variant, f.email)) out.push_back(subscription(i + 1));
+    if (subs_[i].active && sub_matches(subs_[i], account, variant, f.email))
+      out.push_back(subscription(i + 1));
   }
   return out;
 }

@@ -9,7 +9,9 @@ class MemoryStore final : public StateStore {
   std::string describe() const override { return "in memory"; }
   Expected<StoredState, std::string> load() override { return StoredState{}; }
   Status commit(const Changes&) override { return ok_status(); }
-  Status reset(const std::string&, const std::optional<std::string>&) override { return ok_status(); }
+  Status reset(const std::string&, const std::optional<std::string>&) override {
+    return ok_status();
+  }
   Status rebase(const std::string&) override { return ok_status(); }
 };
 

@@ -3,11 +3,12 @@
 // task until the connection closes, so a fixed pool of N threads starves the (N+1)th client
 // while N idle keep-alive connections are open. This pool starts a thread whenever a task
 // finds no idle one, up to `max_threads`, and keeps finished threads for the next tasks.
+#include <httplib.h>
+
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <httplib.h>
 #include <mutex>
 #include <thread>
 #include <vector>

@@ -37,8 +37,8 @@ std::string platform_list() {
 }
 
 // The account a key names. The key-length defects are checked here, where the key is resolved.
-const fixtures::Account* resolve_key(std::string_view key, const Catalog& catalog, const Defects& defects,
-                                     std::string& reason) {
+const fixtures::Account* resolve_key(std::string_view key, const Catalog& catalog,
+                                     const Defects& defects, std::string& reason) {
   if (key.size() == kKeyLength) {
     if (const fixtures::Account* a = catalog.account(key)) return a;
     reason = "key '" + printable(key) + "' is not a known account";
@@ -67,7 +67,8 @@ Expected<SubscribeFields, std::string> subscribe_fields(const form::Fields& fiel
   SubscribeFields out;
   for (const form::Field& f : fields) {
     if (!is_valid_utf8(f.name)) return Unexpected{std::string("a field name is not valid UTF-8")};
-    if (!is_valid_utf8(f.value)) return Unexpected{"field '" + printable(f.name) + "' is not valid UTF-8"};
+    if (!is_valid_utf8(f.value))
+      return Unexpected{"field '" + printable(f.name) + "' is not valid UTF-8"};
     std::optional<std::string_view>* s = slot(out, f.name);
     if (!s) continue;
     if (s->has_value()) return Unexpected{"field '" + f.name + "' is repeated"};
@@ -91,8 +92,10 @@ Precheck precheck_subscribe(const SubscribeFields& f, const Defects& defects) {
   return p;
 }
 
-std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& f, Precheck precheck,
-                                                           const Catalog& catalog, const Defects& defects) {
+std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& f,
+                                                           Precheck precheck,
+                                                           const Catalog& catalog,
+                                                           const Defects& defects) {
   const auto missing = [](const std::optional<std::string_view>& v) { return !v || v->empty(); };
   const auto absent = [](const std::optional<std::string_view>& v, std::string_view name) {
     return "field '" + std::string(name) + (v ? "' is empty" : "' is missing");
@@ -104,7 +107,8 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
   if (!account) return reject(why);
 
   if (missing(f.email)) return reject(absent(f.email, "email"), account);
-  if (precheck.email_problem) return reject("email is malformed: " + *precheck.email_problem, account);
+  if (precheck.email_problem)
+    return reject("email is malformed: " + *precheck.email_problem, account);
 
   if (missing(f.variant) && !defects.has(Defect::kAcceptMissingVariant)) {
     return reject(absent(f.variant, "variant"), account);
@@ -115,19 +119,22 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
   bool known_platform = false;
   for (std::string_view p : fixtures::kPlatforms) known_platform = known_platform || p == platform;
   if (!known_platform) {
-    return reject("platform '" + printable(platform) + "' is not one of " + platform_list(), account);
+    return reject("platform '" + printable(platform) + "' is not one of " + platform_list(),
+                  account);
   }
 
   const auto expected = fixtures::platform_for(account->integration);
   if (!expected && !defects.has(Defect::kAcceptUnsupportedIntegration)) {
     return reject("account " + account->key + "'s integration (" +
-                      std::string(fixtures::to_string(account->integration)) + ") cannot use back in stock",
+                      std::string(fixtures::to_string(account->integration)) +
+                      ") cannot use back in stock",
                   account);
   }
   if (expected && *expected != platform && !defects.has(Defect::kIgnorePlatformMismatch)) {
-    return reject("platform '" + std::string(platform) + "' does not match account " + account->key + "'s " +
-                      std::string(fixtures::to_string(account->integration)) + " integration (expects '" +
-                      std::string(*expected) + "')",
+    return reject("platform '" + std::string(platform) + "' does not match account " +
+                      account->key + "'s " +
+                      std::string(fixtures::to_string(account->integration)) +
+                      " integration (expects '" + std::string(*expected) + "')",
                   account);
   }
 

@@ -19,7 +19,8 @@ TEST(AdminTest, HealthListsProtocolCapabilitiesAndDefects) {
   EXPECT_EQ(h["status"], "ok");
   EXPECT_EQ(h["protocol"], "1");
   EXPECT_EQ(h["implementation"].get<std::string>().rfind("bis-mock ", 0), 0u);
-  std::vector<std::string> capabilities(protocol::capability::kAll.begin(), protocol::capability::kAll.end());
+  std::vector<std::string> capabilities(protocol::capability::kAll.begin(),
+                                        protocol::capability::kAll.end());
   EXPECT_EQ(h["capabilities"].get<std::vector<std::string>>(), capabilities);
   EXPECT_EQ(h["defects"], json::array({"notify-twice"}));
 }
@@ -32,18 +33,24 @@ TEST(AdminTest, FixturesCanBeReadAndReplacedWithJsonOrYaml) {
   EXPECT_EQ(f["accounts"][4]["supports_back_in_stock"], false);
   auto c = m.client();
   ASSERT_EQ(m.post_form(form("Shop01", "a@example.com", "111", "shopify"))->status, 200);
-  auto put = c->Put("/__admin/fixtures", "accounts:\n  - key: Yaml01\n    integration: bigcommerce\n", "application/yaml");
+  auto put =
+      c->Put("/__admin/fixtures", "accounts:\n  - key: Yaml01\n    integration: bigcommerce\n",
+             "application/yaml");
   ASSERT_TRUE(put);
   EXPECT_EQ(put->status, 200) << put->body;
   EXPECT_EQ(body(put)["accounts"], 1);
   EXPECT_EQ(m.count("subscriptions"), 0u);  // replacing resets
-  auto put_json = c->Put("/__admin/fixtures", R"({"accounts": [{"key": "Json01", "integration": "shopify"}]})",
-                         "application/json");
+  auto put_json =
+      c->Put("/__admin/fixtures", R"({"accounts": [{"key": "Json01", "integration": "shopify"}]})",
+             "application/json");
   EXPECT_EQ(put_json->status, 200);
   EXPECT_EQ(m.get_json("/__admin/fixtures")["accounts"][0]["key"], "Json01");
-  auto bad = c->Put("/__admin/fixtures", "accounts:\n  - key: Bad01\n    integraton: shopify\n", "application/yaml");
+  auto bad = c->Put("/__admin/fixtures", "accounts:\n  - key: Bad01\n    integraton: shopify\n",
+                    "application/yaml");
   EXPECT_EQ(bad->status, 400);
-  EXPECT_EQ(body(bad)["error"], "<request body>:3:5: accounts[0]: unknown key 'integraton' (did you mean 'integration'?)");
+  EXPECT_EQ(
+      body(bad)["error"],
+      "<request body>:3:5: accounts[0]: unknown key 'integraton' (did you mean 'integration'?)");
   EXPECT_EQ(m.get_json("/__admin/fixtures")["accounts"][0]["key"], "Json01");  // unchanged
 }
 
@@ -61,12 +68,18 @@ TEST(AdminTest, ResetReturnsToTheLoadedFixtures) {
 TEST(AdminTest, FlowsCanBeSetReadAndRemoved) {
   MockServer m;
   auto c = m.client();
-  auto set = c->Put("/__admin/accounts/NoFlo6/flow", R"({"threshold": 2, "batch_size": 10})", "application/json");
+  auto set = c->Put("/__admin/accounts/NoFlo6/flow", R"({"threshold": 2, "batch_size": 10})",
+                    "application/json");
   ASSERT_EQ(set->status, 200) << set->body;
   EXPECT_EQ(body(set), json({{"account", "NoFlo6"},
-                             {"flow", {{"enabled", true}, {"threshold", 2}, {"batch_size", 10}, {"batch_interval_seconds", 0}}}}));
+                             {"flow",
+                              {{"enabled", true},
+                               {"threshold", 2},
+                               {"batch_size", 10},
+                               {"batch_interval_seconds", 0}}}}));
   EXPECT_EQ(body(c->Get("/__admin/accounts/NoFlo6/flow"))["flow"]["threshold"], 2);
-  EXPECT_EQ(body(c->Put("/__admin/accounts/NoFlo6/flow", "null", "application/json"))["flow"], nullptr);
+  EXPECT_EQ(body(c->Put("/__admin/accounts/NoFlo6/flow", "null", "application/json"))["flow"],
+            nullptr);
   c->Put("/__admin/accounts/NoFlo6/flow", "{}", "application/json");
   EXPECT_EQ(body(c->Delete("/__admin/accounts/NoFlo6/flow"))["flow"], nullptr);
   EXPECT_EQ(m.get_json("/__admin/fixtures")["accounts"][6]["flow"], nullptr);
@@ -79,22 +92,35 @@ TEST(AdminTest, FlowsCanBeSetReadAndRemoved) {
 TEST(AdminTest, SettingInventoryCreatesVariantsAndReportsTheRestock) {
   MockServer m;
   auto c = m.client();
-  auto created = c->Put("/__admin/accounts/Shop01/variants/scenario-v1", R"({"inventory": 0})", "application/json");
-  EXPECT_EQ(body(created), json({{"account", "Shop01"}, {"variant", "scenario-v1"}, {"inventory", 0},
-                                 {"previous_inventory", 0}, {"created", true}, {"restocked", false},
-                                 {"notified", 0}, {"queued", 0}}));
-  ASSERT_EQ(m.post_form(form("Shop01", "v@example.com", "scenario-v1", "shopify"))->get_header_value("X-Bis-Mock-Outcome"),
+  auto created = c->Put("/__admin/accounts/Shop01/variants/scenario-v1", R"({"inventory": 0})",
+                        "application/json");
+  EXPECT_EQ(body(created), json({{"account", "Shop01"},
+                                 {"variant", "scenario-v1"},
+                                 {"inventory", 0},
+                                 {"previous_inventory", 0},
+                                 {"created", true},
+                                 {"restocked", false},
+                                 {"notified", 0},
+                                 {"queued", 0}}));
+  ASSERT_EQ(m.post_form(form("Shop01", "v@example.com", "scenario-v1", "shopify"))
+                ->get_header_value("X-Bis-Mock-Outcome"),
             "subscribed");
-  auto restock = body(c->Put("/__admin/accounts/Shop01/variants/scenario-v1", R"({"inventory": 3})", "application/json"));
+  auto restock = body(c->Put("/__admin/accounts/Shop01/variants/scenario-v1", R"({"inventory": 3})",
+                             "application/json"));
   EXPECT_EQ(restock["restocked"], true);
   EXPECT_EQ(restock["created"], false);
   EXPECT_EQ(restock["notified"], 1);
   // Variant IDs may hold any character, percent-encoded in the path.
-  auto odd = c->Put("/__admin/accounts/Shop01/variants/%24shopify%3A%3A%3A%24default%3A%3A%3A1%2F2", R"({"inventory": 1})",
-                    "application/json");
+  auto odd = c->Put("/__admin/accounts/Shop01/variants/%24shopify%3A%3A%3A%24default%3A%3A%3A1%2F2",
+                    R"({"inventory": 1})", "application/json");
   EXPECT_EQ(body(odd)["variant"], "$shopify:::$default:::1/2");
-  EXPECT_EQ(c->Put("/__admin/accounts/Shop01/variants/x", R"({"inventory": "3"})", "application/json")->status, 400);
-  EXPECT_EQ(c->Put("/__admin/accounts/Nope00/variants/x", R"({"inventory": 3})", "application/json")->status, 404);
+  EXPECT_EQ(
+      c->Put("/__admin/accounts/Shop01/variants/x", R"({"inventory": "3"})", "application/json")
+          ->status,
+      400);
+  EXPECT_EQ(c->Put("/__admin/accounts/Nope00/variants/x", R"({"inventory": 3})", "application/json")
+                ->status,
+            404);
 }
 
 TEST(AdminTest, ObservationsFilterByAccountEmailAndVariant) {

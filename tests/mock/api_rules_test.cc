@@ -27,20 +27,21 @@ void expect_documented_error(const httplib::Result& r, int status = 400) {
 TEST(ApiRulesTest, Rule01BothPathsTakeUrlencodedAndMultipartBodies) {
   MockServer m;
   auto c = m.client();
-  auto r1 = c->Post(kSubscribe, form("Shop01", "u1@example.com", "111", "shopify") + "&product=42&subscribe_for_newsletter=1",
-                    "application/x-www-form-urlencoded");
+  auto r1 = c->Post(
+      kSubscribe,
+      form("Shop01", "u1@example.com", "111", "shopify") + "&product=42&subscribe_for_newsletter=1",
+      "application/x-www-form-urlencoded");
   ASSERT_TRUE(r1);
   EXPECT_EQ(r1->status, 200) << r1->body;
-  httplib::MultipartFormDataItems items = {{"a", "Mag002", "", ""},
-                                           {"email", "u2@example.com", "", ""},
-                                           {"variant", "331", "", ""},
-                                           {"platform", "magento_two", "", ""},
-                                           {"store", "default", "", ""},
-                                           {"extra", "ignored", "", ""}};
+  httplib::MultipartFormDataItems items = {
+      {"a", "Mag002", "", ""},      {"email", "u2@example.com", "", ""},
+      {"variant", "331", "", ""},   {"platform", "magento_two", "", ""},
+      {"store", "default", "", ""}, {"extra", "ignored", "", ""}};
   auto r2 = c->Post(kOnsite, items);
   ASSERT_TRUE(r2);
   EXPECT_EQ(r2->status, 200) << r2->body;
-  auto r3 = c->Post(kOnsite, form("Shop01", "u3@example.com", "111", "shopify"), "application/x-www-form-urlencoded");
+  auto r3 = c->Post(kOnsite, form("Shop01", "u3@example.com", "111", "shopify"),
+                    "application/x-www-form-urlencoded");
   ASSERT_TRUE(r3);
   EXPECT_EQ(r3->status, 200);
   EXPECT_EQ(m.count("subscriptions"), 3u);
@@ -71,10 +72,15 @@ TEST(ApiRulesTest, Rule03EveryRejectionAnswersTheDocumentedErrorBody) {
       {form("Shop0", ok_email, "111", "shopify"), "key 'Shop0' is not 6 characters (5)"},
       {form("Shop011", ok_email, "111", "shopify"), "key 'Shop011' is not 6 characters (7)"},
       {form("BadKey", ok_email, "111", "shopify"), "key 'BadKey' is not a known account"},
-      {form("Shop01", ok_email, "111", "prestashop"), "platform 'prestashop' is not one of shopify, bigcommerce, magento_two, api"},
-      {form("Shop01", ok_email, "111", "bigcommerce"), "platform 'bigcommerce' does not match account Shop01's shopify integration (expects 'shopify')"},
-      {form("None05", ok_email, "661", "shopify"), "account None05's integration (none) cannot use back in stock"},
-      {form("NoInv4", ok_email, "551", "api"), "account NoInv4's integration (custom_catalog_without_inventory) cannot use back in stock"},
+      {form("Shop01", ok_email, "111", "prestashop"),
+       "platform 'prestashop' is not one of shopify, bigcommerce, magento_two, api"},
+      {form("Shop01", ok_email, "111", "bigcommerce"),
+       "platform 'bigcommerce' does not match account Shop01's shopify integration (expects "
+       "'shopify')"},
+      {form("None05", ok_email, "661", "shopify"),
+       "account None05's integration (none) cannot use back in stock"},
+      {form("NoInv4", ok_email, "551", "api"),
+       "account NoInv4's integration (custom_catalog_without_inventory) cannot use back in stock"},
   };
   for (const auto& [body, reason] : cases) {
     auto r = m.post_form(body);
@@ -95,8 +101,8 @@ TEST(ApiRulesTest, Rule04UnknownVariantAnswersSuccessButRecordsAndQueuesNothing)
   EXPECT_EQ(r->body, R"({"email": "a@example.com", "success": true})");
   EXPECT_EQ(r->get_header_value("X-Bis-Mock-Outcome"), "unknown-variant");
   EXPECT_EQ(m.count("subscriptions") + m.count("events"), 0u);
-  auto restock = m.client()->Put("/__admin/accounts/Shop01/variants/no-such-variant", R"({"inventory": 10})",
-                                 "application/json");
+  auto restock = m.client()->Put("/__admin/accounts/Shop01/variants/no-such-variant",
+                                 R"({"inventory": 10})", "application/json");
   ASSERT_TRUE(restock);
   EXPECT_EQ(nlohmann::json::parse(restock->body)["notified"], 0);
   EXPECT_EQ(m.count("notifications"), 0u);
@@ -113,7 +119,8 @@ TEST(ApiRulesTest, Rule05ConcurrentIdenticalRequestsLeaveOneSubscriptionAndOneEv
       auto c = m.client();
       while (!go) std::this_thread::yield();
       auto r = c->Post(kSubscribe, body, "application/x-www-form-urlencoded");
-      if (r && r->status == 200 && r->body == R"({"email": "Same@Example.com", "success": true})") ++ok;
+      if (r && r->status == 200 && r->body == R"({"email": "Same@Example.com", "success": true})")
+        ++ok;
     });
   }
   go = true;
@@ -135,9 +142,11 @@ TEST(ApiRulesTest, Rule06AProfileWithFiveThousandVariantSubscriptionsWorks) {
   auto c = m.client();
   c->set_keep_alive(true);
   for (int i = 0; i < 5000; ++i) {
-    auto r = c->Post(kSubscribe, form("Shop01", "many@example.com", "v" + std::to_string(i), "shopify"),
-                     "application/x-www-form-urlencoded");
-    ASSERT_TRUE(r && r->status == 200 && r->get_header_value("X-Bis-Mock-Outcome") == "subscribed") << i;
+    auto r =
+        c->Post(kSubscribe, form("Shop01", "many@example.com", "v" + std::to_string(i), "shopify"),
+                "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r && r->status == 200 && r->get_header_value("X-Bis-Mock-Outcome") == "subscribed")
+        << i;
   }
   EXPECT_EQ(m.count("subscriptions", "email=many@example.com"), 5000u);
   EXPECT_EQ(m.count("events", "email=many@example.com"), 5000u);
@@ -162,15 +171,18 @@ TEST(ApiRulesTest, Rule08RestockNotifiesOnceClearsAndLetsTheProfileSubscribeAgai
   auto c = m.client();
   ASSERT_EQ(m.post_form(form("Shop01", "r@example.com", "113", "shopify"))->status, 200);
   ASSERT_EQ(m.post_form(form("NoFlo6", "r@example.com", "771", "shopify"))->status, 200);
-  auto restock = c->Put("/__admin/accounts/Shop01/variants/113", R"({"inventory": 2})", "application/json");
+  auto restock =
+      c->Put("/__admin/accounts/Shop01/variants/113", R"({"inventory": 2})", "application/json");
   ASSERT_TRUE(restock);
   EXPECT_EQ(nlohmann::json::parse(restock->body)["notified"], 1);
-  auto no_flow = c->Put("/__admin/accounts/NoFlo6/variants/771", R"({"inventory": 2})", "application/json");
+  auto no_flow =
+      c->Put("/__admin/accounts/NoFlo6/variants/771", R"({"inventory": 2})", "application/json");
   EXPECT_EQ(nlohmann::json::parse(no_flow->body)["notified"], 0);
   EXPECT_EQ(m.count("notifications", "email=r@example.com"), 1u);
   EXPECT_EQ(m.count("subscriptions", "variant=113"), 0u);
   EXPECT_EQ(m.count("subscriptions", "variant=771"), 1u);  // no flow: still active
-  ASSERT_EQ(m.post_form(form("Shop01", "r@example.com", "113", "shopify"))->get_header_value("X-Bis-Mock-Outcome"),
+  ASSERT_EQ(m.post_form(form("Shop01", "r@example.com", "113", "shopify"))
+                ->get_header_value("X-Bis-Mock-Outcome"),
             "subscribed");
   EXPECT_EQ(m.count("events", "variant=113"), 2u);
 }
@@ -179,14 +191,15 @@ TEST(ApiRulesTest, Rule09ListApiFollowsTheListsOptIn) {
   MockServer m;
   auto c = m.client();
   httplib::Headers key = {{"api-key", "pk_shop"}};
-  auto dbl = c->Post("/api/v2/list/LDbl/subscribe", key, R"({"profiles": [{"email": "l@example.com"}]})",
-                     "application/json");
+  auto dbl = c->Post("/api/v2/list/LDbl/subscribe", key,
+                     R"({"profiles": [{"email": "l@example.com"}]})", "application/json");
   ASSERT_TRUE(dbl);
   EXPECT_EQ(dbl->status, 200);
   EXPECT_EQ(dbl->body, "[]");
-  auto sgl = c->Post("/api/v2/list/LSgl/subscribe",
-                     R"({"api_key": "pk_shop", "profiles": [{"email": "l@example.com"}, {"phone_number": "+15005550006", "sms_consent": true}]})",
-                     "application/json");
+  auto sgl = c->Post(
+      "/api/v2/list/LSgl/subscribe",
+      R"({"api_key": "pk_shop", "profiles": [{"email": "l@example.com"}, {"phone_number": "+15005550006", "sms_consent": true}]})",
+      "application/json");
   ASSERT_TRUE(sgl);
   EXPECT_EQ(sgl->status, 200);
   const auto profiles = nlohmann::json::parse(sgl->body);
@@ -197,11 +210,17 @@ TEST(ApiRulesTest, Rule09ListApiFollowsTheListsOptIn) {
   EXPECT_EQ(pending["items"][0]["status"], "pending");
   EXPECT_EQ(m.get_json("/__admin/lists/LSgl/members")["items"][0]["status"], "subscribed");
   EXPECT_EQ(c->Post("/api/v2/list/LSgl/subscribe", R"({"profiles": [{"email": "x@example.com"}]})",
-                    "application/json")->status, 403);
-  EXPECT_EQ(c->Post("/api/v2/list/Nope/subscribe", key, R"({"profiles": [{"email": "x@example.com"}]})",
-                    "application/json")->status, 404);
-  EXPECT_EQ(c->Post("/api/v2/list/LSgl/subscribe", key, R"({"profiles": [{"email": "test@klaviyo"}]})",
-                    "application/json")->status, 400);
+                    "application/json")
+                ->status,
+            403);
+  EXPECT_EQ(c->Post("/api/v2/list/Nope/subscribe", key,
+                    R"({"profiles": [{"email": "x@example.com"}]})", "application/json")
+                ->status,
+            404);
+  EXPECT_EQ(c->Post("/api/v2/list/LSgl/subscribe", key,
+                    R"({"profiles": [{"email": "test@klaviyo"}]})", "application/json")
+                ->status,
+            400);
   // Back-in-stock subscription never adds anyone to a list.
   ASSERT_EQ(m.post_form(form("Shop01", "bis@example.com", "111", "shopify"))->status, 200);
   EXPECT_EQ(m.count("lists/LDbl/members", "email=bis@example.com"), 0u);
@@ -211,23 +230,28 @@ TEST(ApiRulesTest, Rule09ListApiFollowsTheListsOptIn) {
 TEST(ApiRulesTest, Rule10CorsPreflightAndHeaders) {
   MockServer m;
   auto c = m.client();
-  httplib::Headers preflight = {{"Origin", "https://shop.example"},
-                                {"Access-Control-Request-Method", "POST"},
-                                {"Access-Control-Request-Headers", "content-type, x-requested-with"}};
+  httplib::Headers preflight = {
+      {"Origin", "https://shop.example"},
+      {"Access-Control-Request-Method", "POST"},
+      {"Access-Control-Request-Headers", "content-type, x-requested-with"}};
   for (const char* path : {kSubscribe, kOnsite}) {
     auto r = c->Options(path, preflight);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 204);
     EXPECT_EQ(r->get_header_value("Access-Control-Allow-Origin"), "*");
     EXPECT_NE(r->get_header_value("Access-Control-Allow-Methods").find("POST"), std::string::npos);
-    EXPECT_EQ(r->get_header_value("Access-Control-Allow-Headers"), "content-type, x-requested-with");
+    EXPECT_EQ(r->get_header_value("Access-Control-Allow-Headers"),
+              "content-type, x-requested-with");
   }
-  auto ok = c->Post(kSubscribe, {{"Origin", "https://shop.example"}}, form("Shop01", "c@example.com", "111", "shopify"),
+  auto ok = c->Post(kSubscribe, {{"Origin", "https://shop.example"}},
+                    form("Shop01", "c@example.com", "111", "shopify"),
                     "application/x-www-form-urlencoded");
   EXPECT_EQ(ok->get_header_value("Access-Control-Allow-Origin"), "*");
-  auto rejected = c->Post(kSubscribe, {{"Origin", "https://shop.example"}}, "a=x", "application/x-www-form-urlencoded");
+  auto rejected = c->Post(kSubscribe, {{"Origin", "https://shop.example"}}, "a=x",
+                          "application/x-www-form-urlencoded");
   EXPECT_EQ(rejected->get_header_value("Access-Control-Allow-Origin"), "*");
-  EXPECT_NE(rejected->get_header_value("Access-Control-Expose-Headers").find("X-Bis-Mock-Reason"), std::string::npos);
+  EXPECT_NE(rejected->get_header_value("Access-Control-Expose-Headers").find("X-Bis-Mock-Reason"),
+            std::string::npos);
 }
 
 TEST(ApiRulesTest, Rule11EverythingElseGetsAClearJsonErrorAndChangesNothing) {
@@ -245,7 +269,8 @@ TEST(ApiRulesTest, Rule11EverythingElseGetsAClearJsonErrorAndChangesNothing) {
     EXPECT_FALSE(j["errors"][0].get<std::string>().empty());
   };
   json_error(c->Get("/nowhere"), 404);
-  json_error(c->Post("/api/v1/catalog/subscribe/", "a=1", "application/x-www-form-urlencoded"), 404);
+  json_error(c->Post("/api/v1/catalog/subscribe/", "a=1", "application/x-www-form-urlencoded"),
+             404);
   auto wrong_method = c->Get(kSubscribe);
   json_error(wrong_method, 405);
   EXPECT_EQ(wrong_method->get_header_value("Allow"), "POST, OPTIONS");
@@ -253,22 +278,28 @@ TEST(ApiRulesTest, Rule11EverythingElseGetsAClearJsonErrorAndChangesNothing) {
   json_error(c->Delete(kSubscribe), 405);
   json_error(c->Post(kSubscribe, std::string(2000, 'a'), "application/x-www-form-urlencoded"), 413);
   // Chunked bodies are held to the same limit.
-  auto chunked = c->Post(kSubscribe, [](size_t offset, httplib::DataSink& sink) {
-    if (offset < 4096) {
-      const std::string chunk(512, 'b');
-      sink.write(chunk.data(), chunk.size());
-    } else {
-      sink.done();
-    }
-    return true;
-  }, "application/x-www-form-urlencoded");
+  auto chunked = c->Post(
+      kSubscribe,
+      [](size_t offset, httplib::DataSink& sink) {
+        if (offset < 4096) {
+          const std::string chunk(512, 'b');
+          sink.write(chunk.data(), chunk.size());
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/x-www-form-urlencoded");
   json_error(chunked, 413);
   // Bodies that are not well-formed forms are rejections of the subscribe call.
   const std::pair<std::string, std::string> bad[] = {
       {"a=Shop01&email=a%4Gexample.com&variant=111&platform=shopify",
-       "body is not valid application/x-www-form-urlencoded: malformed percent-encoding at byte 16"},
-      {"a=Shop01&email=a%FF%40example.com&variant=111&platform=shopify", "field 'email' is not valid UTF-8"},
-      {form("Shop01", "a@example.com", "111", "shopify") + "&email=b%40example.com", "field 'email' is repeated"},
+       "body is not valid application/x-www-form-urlencoded: malformed percent-encoding at byte "
+       "16"},
+      {"a=Shop01&email=a%FF%40example.com&variant=111&platform=shopify",
+       "field 'email' is not valid UTF-8"},
+      {form("Shop01", "a@example.com", "111", "shopify") + "&email=b%40example.com",
+       "field 'email' is repeated"},
   };
   for (const auto& [body, reason] : bad) {
     auto r = m.post_form(body);
@@ -277,8 +308,9 @@ TEST(ApiRulesTest, Rule11EverythingElseGetsAClearJsonErrorAndChangesNothing) {
   }
   auto json_body = c->Post(kSubscribe, R"({"a": "Shop01"})", "application/json");
   expect_documented_error(json_body);
-  auto broken_multipart = c->Post(kSubscribe, "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nShop01",
-                                  "multipart/form-data; boundary=x");
+  auto broken_multipart =
+      c->Post(kSubscribe, "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nShop01",
+              "multipart/form-data; boundary=x");
   expect_documented_error(broken_multipart);
   EXPECT_EQ(m.count("subscriptions") + m.count("events"), 0u);
   // The mock is still serving.
@@ -297,7 +329,8 @@ TEST(ApiRulesTest, Rule11MalformedHttpGetsAJsonErrorToo) {
   addr.sin_port = htons(static_cast<uint16_t>(m.port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  const std::string req = "TRACE /api/v1/catalog/subscribe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const std::string req =
+      "TRACE /api/v1/catalog/subscribe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   ASSERT_EQ(::send(fd, req.data(), req.size(), 0), static_cast<ssize_t>(req.size()));
   std::string answer;
   char buf[4096];
@@ -312,9 +345,10 @@ TEST(ApiRulesTest, Rule12TheJournalIsBoundedAndRedactsPrivateKeys) {
   o.journal_size = 5;
   MockServer m({}, o);
   auto c = m.client();
-  for (int i = 0; i < 6; ++i) m.post_form(form("Shop01", "j" + std::to_string(i) + "@example.com", "111", "shopify"));
-  c->Post("/api/v2/list/LDbl/subscribe", {{"api-key", "pk_shop"}}, R"({"profiles": [{"email": "l@example.com"}]})",
-          "application/json");
+  for (int i = 0; i < 6; ++i)
+    m.post_form(form("Shop01", "j" + std::to_string(i) + "@example.com", "111", "shopify"));
+  c->Post("/api/v2/list/LDbl/subscribe", {{"api-key", "pk_shop"}},
+          R"({"profiles": [{"email": "l@example.com"}]})", "application/json");
   const auto journal = m.get_json("/__admin/requests");
   ASSERT_EQ(journal["count"], 5);
   EXPECT_EQ(journal["items"][0]["fields"]["email"], "j2@example.com");

@@ -46,7 +46,8 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
 
   // The next line on the child's stderr, or nullopt at end of input or after the deadline.
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  std::optional<std::string> read_line(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
       if (const size_t nl = buffer_.find('\n'); nl != std::string::npos) {
@@ -54,7 +55,8 @@ class ChildProcess {
         buffer_.erase(0, nl + 1);
         return line;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd p{err_, POLLIN, 0};
       if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;

@@ -127,7 +127,8 @@ TEST(DefectBehaviourTest, SubscribeAddsToList) {
 
 TEST(DefectBehaviourTest, DoubleOptInIgnored) {
   ServiceHarness h(with(Defect::kDoubleOptInIgnored));
-  const ListAnswer a = h.service->list_subscribe("LDbl", "pk_shop", {{std::string("b@example.com"), std::nullopt}});
+  const ListAnswer a =
+      h.service->list_subscribe("LDbl", "pk_shop", {{std::string("b@example.com"), std::nullopt}});
   EXPECT_NE(a.body, "[]");
   EXPECT_FALSE(h.service->members("LDbl", "", "b@example.com")->at(0).pending);
 }
@@ -136,15 +137,19 @@ TEST(DefectBehaviourTest, AnswerDefectsChangeTheBodies) {
   const Defects none;
   EXPECT_EQ(success_body("Alice@X.io", none), R"({"email": "Alice@X.io", "success": true})");
   EXPECT_EQ(rejection_body(none), kDocumentedErrorBody);
-  EXPECT_EQ(rejection_body(with(Defect::kErrorBodyShape)),
-            R"({"success": false, "error": "There was something wrong with your request. Please try again."})");
+  EXPECT_EQ(
+      rejection_body(with(Defect::kErrorBodyShape)),
+      R"({"success": false, "error": "There was something wrong with your request. Please try again."})");
   EXPECT_EQ(success_body("Alice@X.io", with(Defect::kSuccessWithoutEmail)), R"({"success": true})");
-  EXPECT_EQ(success_body("Alice@X.io", with(Defect::kSuccessStringTrue)), R"({"email": "Alice@X.io", "success": "true"})");
-  EXPECT_EQ(success_body("Alice@X.io", with(Defect::kEmailEchoNormalized)), R"({"email": "alice@x.io", "success": true})");
+  EXPECT_EQ(success_body("Alice@X.io", with(Defect::kSuccessStringTrue)),
+            R"({"email": "Alice@X.io", "success": "true"})");
+  EXPECT_EQ(success_body("Alice@X.io", with(Defect::kEmailEchoNormalized)),
+            R"({"email": "alice@x.io", "success": true})");
 }
 
 TEST(DefectBehaviourTest, TheEchoIsTheEmailAsSentEscapedForJson) {
-  EXPECT_EQ(success_body("o'brien+\"q\"@x.io", {}), R"({"email": "o'brien+\"q\"@x.io", "success": true})");
+  EXPECT_EQ(success_body("o'brien+\"q\"@x.io", {}),
+            R"({"email": "o'brien+\"q\"@x.io", "success": true})");
 }
 
 }  // namespace

@@ -9,14 +9,14 @@ namespace {
 
 TEST(DefectsTest, TheCatalogueHasExactlyTheAgreedNames) {
   const std::set<std::string> agreed = {
-      "accept-email-without-dot", "email-case-sensitive",   "accept-short-key",
-      "accept-long-key",          "reject-unknown-variant", "event-for-unknown-variant",
-      "duplicate-event",          "duplicate-subscription", "racy-duplicates",
-      "error-body-shape",         "success-without-email",  "success-string-true",
-      "email-echo-normalized",    "no-clear-after-notify",  "notify-twice",
+      "accept-email-without-dot", "email-case-sensitive",        "accept-short-key",
+      "accept-long-key",          "reject-unknown-variant",      "event-for-unknown-variant",
+      "duplicate-event",          "duplicate-subscription",      "racy-duplicates",
+      "error-body-shape",         "success-without-email",       "success-string-true",
+      "email-echo-normalized",    "no-clear-after-notify",       "notify-twice",
       "notify-without-flow",      "no-resubscribe-after-notify", "restock-ignores-threshold",
-      "subscribe-adds-to-list",   "ignore-platform-mismatch", "accept-unsupported-integration",
-      "accept-missing-variant",   "double-opt-in-ignored",  "no-cors"};
+      "subscribe-adds-to-list",   "ignore-platform-mismatch",    "accept-unsupported-integration",
+      "accept-missing-variant",   "double-opt-in-ignored",       "no-cors"};
   std::set<std::string> names;
   for (const DefectInfo& d : all_defects()) {
     EXPECT_TRUE(names.insert(std::string(d.name)).second) << "duplicate " << d.name;
@@ -40,9 +40,11 @@ TEST(DefectsTest, ParseSwitchesOnTheNamedDefectsOnly) {
 TEST(DefectsTest, AnUnknownNameSuggestsTheClosestAndListsAll) {
   auto d = Defects::parse({"notify-twise"});
   ASSERT_FALSE(d);
-  EXPECT_NE(d.error().find("unknown defect 'notify-twise' (did you mean 'notify-twice'?)"), std::string::npos)
+  EXPECT_NE(d.error().find("unknown defect 'notify-twise' (did you mean 'notify-twice'?)"),
+            std::string::npos)
       << d.error();
-  for (const DefectInfo& info : all_defects()) EXPECT_NE(d.error().find(std::string(info.name)), std::string::npos);
+  for (const DefectInfo& info : all_defects())
+    EXPECT_NE(d.error().find(std::string(info.name)), std::string::npos);
 }
 
 }  // namespace

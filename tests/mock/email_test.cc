@@ -12,10 +12,11 @@ TEST(EmailTest, TheDocumentsBadExampleIsInvalid) {
 }
 
 TEST(EmailTest, CommonRealWorldAddressesAreValid) {
-  for (const char* email : {"alice@example.com", "Alice.Smith@Example.COM", "alice+tag@example.com",
-                            "bob@mail.eu.example.co.uk", "x@example.photography", "o'brien@example.ie",
-                            "user@xn--bcher-kva.example", "user@example.xn--p1ai", "a_b-c.d@ex-ample.io",
-                            "1234567890@example.com", "#!$%&'*+-/=?^_`{|}~@example.org"}) {
+  for (const char* email :
+       {"alice@example.com", "Alice.Smith@Example.COM", "alice+tag@example.com",
+        "bob@mail.eu.example.co.uk", "x@example.photography", "o'brien@example.ie",
+        "user@xn--bcher-kva.example", "user@example.xn--p1ai", "a_b-c.d@ex-ample.io",
+        "1234567890@example.com", "#!$%&'*+-/=?^_`{|}~@example.org"}) {
     EXPECT_TRUE(is_valid_email(email)) << email << ": " << email_problem(email).value_or("");
   }
 }
@@ -44,16 +45,22 @@ TEST(EmailTest, MalformedAddressesAreInvalidWithAReason) {
       {"alice@example.c0m", "top-level domain 'c0m' is not valid"},
       {"alice@1.2.3.4", "top-level domain '4' is not valid"},
       {"alice@[127.0.0.1]", "character '[' not allowed in the domain"},
-      {"al\xC3\xAD" "ce@example.com", "non-ASCII character before '@'"},
-      {"alice@b\xC3\xBC" "cher.de", "non-ASCII domain (send IDNs in punycode)"},
+      {"al\xC3\xAD"
+       "ce@example.com",
+       "non-ASCII character before '@'"},
+      {"alice@b\xC3\xBC"
+       "cher.de",
+       "non-ASCII domain (send IDNs in punycode)"},
   };
-  for (const auto& [email, reason] : cases) EXPECT_EQ(email_problem(email).value_or("valid"), reason) << email;
+  for (const auto& [email, reason] : cases)
+    EXPECT_EQ(email_problem(email).value_or("valid"), reason) << email;
 }
 
 TEST(EmailTest, LengthLimitsAreEnforced) {
   const std::string local64(64, 'a');
   EXPECT_TRUE(is_valid_email(local64 + "@example.com"));
-  EXPECT_EQ(email_problem(local64 + "a@example.com"), "part before '@' is longer than 64 characters");
+  EXPECT_EQ(email_problem(local64 + "a@example.com"),
+            "part before '@' is longer than 64 characters");
   const std::string label63(63, 'b');
   EXPECT_TRUE(is_valid_email("a@" + label63 + ".com"));
   EXPECT_EQ(email_problem("a@" + label63 + "b.com"), "a domain label is longer than 63 characters");

@@ -51,7 +51,8 @@ TEST(JournalTest, ASizeOfZeroKeepsNothing) {
   EXPECT_EQ(j.size(), 0u);
 }
 
-JournalFilter filter(std::string path, std::string account, std::string email, std::string variant, size_t limit = 0) {
+JournalFilter filter(std::string path, std::string account, std::string email, std::string variant,
+                     size_t limit = 0) {
   JournalFilter f;
   f.path = std::move(path);
   f.account = std::move(account);
@@ -63,8 +64,10 @@ JournalFilter filter(std::string path, std::string account, std::string email, s
 
 TEST(JournalTest, FiltersByPathAndFormFields) {
   Journal j(10);
-  j.add(entry("/api/v1/catalog/subscribe", "a=PkShop&email=Alice%40x.io&variant=1&platform=shopify"));
-  j.add(entry("/api/v1/catalog/subscribe", "a=PkBigC&email=bob%40x.io&variant=2&platform=bigcommerce"));
+  j.add(
+      entry("/api/v1/catalog/subscribe", "a=PkShop&email=Alice%40x.io&variant=1&platform=shopify"));
+  j.add(entry("/api/v1/catalog/subscribe",
+              "a=PkBigC&email=bob%40x.io&variant=2&platform=bigcommerce"));
   j.add(entry("/elsewhere", "email=alice%40x.io"));
   EXPECT_EQ(j.entries(filter("/api/v1/catalog/subscribe", "", "", "")).size(), 2u);
   EXPECT_EQ(j.entries(filter("", "", "alice@x.io", "")).size(), 2u);
@@ -78,15 +81,18 @@ TEST(JournalTest, FiltersByPathAndFormFields) {
 TEST(JournalTest, PrivateKeysAreRedactedWhereverTheyAppear) {
   Journal j(10);
   j.add_private_keys({"pk_secret_1234567890"});
-  JournalEntry e = entry("/api/v2/list/L1/subscribe", R"({"api_key": "pk_other_key", "profiles": []})",
-                         "Content-Type: application/json\r\napi-key: pk_secret_1234567890\r\nX-Note: pk_secret_1234567890\r\n");
+  JournalEntry e =
+      entry("/api/v2/list/L1/subscribe", R"({"api_key": "pk_other_key", "profiles": []})",
+            "Content-Type: application/json\r\napi-key: pk_secret_1234567890\r\nX-Note: "
+            "pk_secret_1234567890\r\n");
   e.query = "api_key=pk_in_query&x=1";
   j.add(e);
   j.add(entry("/api/v1/catalog/subscribe", "a=PkShop&api_key=pk_form_key&email=a%40x.io"));
   const auto entries = j.entries({});
   const std::string text =
       to_json(entries[0], j.redactor()).dump() + to_json(entries[1], j.redactor()).dump();
-  for (const char* secret : {"pk_secret_1234567890", "pk_other_key", "pk_in_query", "pk_form_key"}) {
+  for (const char* secret :
+       {"pk_secret_1234567890", "pk_other_key", "pk_in_query", "pk_form_key"}) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text;
   }
   const auto first = to_json(entries[0], j.redactor());

@@ -29,7 +29,9 @@ int start(ChildProcess& p) {
 }
 
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("bis-mock-test-" + std::to_string(getpid()) + "-" + name)).string();
+  return (std::filesystem::temp_directory_path() /
+          ("bis-mock-test-" + std::to_string(getpid()) + "-" + name))
+      .string();
 }
 
 TEST(ProcessTest, TheFirstStderrLineSaysWhereItListensThenTheBannerNamesTheKeys) {
@@ -41,7 +43,8 @@ TEST(ProcessTest, TheFirstStderrLineSaysWhereItListensThenTheBannerNamesTheKeys)
   EXPECT_NE(banner.find("PkShop"), std::string::npos) << banner;
   EXPECT_NE(banner.find("pk_mock_shopify_"), std::string::npos) << banner;
   httplib::Client c("127.0.0.1", port);
-  auto r = c.Post("/api/v1/catalog/subscribe", "a=PkShop&email=p%40example.com&variant=44221714951&platform=shopify",
+  auto r = c.Post("/api/v1/catalog/subscribe",
+                  "a=PkShop&email=p%40example.com&variant=44221714951&platform=shopify",
                   "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, R"({"email": "p@example.com", "success": true})");
@@ -76,7 +79,10 @@ TEST(ProcessTest, ABadFixturesFileStopsWithExitCode2AndAPosition) {
   const std::string path = temp_path("bad.yaml");
   std::ofstream(path) << "accounts:\n  - key: Abc123\n    integration: shopfy\n";
   ChildProcess p({kBinary, "--port", "0", "--fixtures", path});
-  EXPECT_EQ(p.read_line(), path + ":3:18: accounts[0].integration: unknown integration 'shopfy' (did you mean 'shopify'?)");
+  EXPECT_EQ(
+      p.read_line(),
+      path +
+          ":3:18: accounts[0].integration: unknown integration 'shopfy' (did you mean 'shopify'?)");
   EXPECT_EQ(p.wait(), 2);
   std::filesystem::remove(path);
 }
@@ -85,7 +91,9 @@ TEST(ProcessTest, AnUnknownDefectIsAUsageError) {
   ChildProcess p({kBinary, "--port", "0", "--defect", "notify-twise"});
   const std::string err = p.read_rest();
   EXPECT_EQ(p.wait(), 2);
-  EXPECT_NE(err.find("unknown defect 'notify-twise' (did you mean 'notify-twice'?)"), std::string::npos) << err;
+  EXPECT_NE(err.find("unknown defect 'notify-twise' (did you mean 'notify-twice'?)"),
+            std::string::npos)
+      << err;
   EXPECT_NE(err.find("racy-duplicates"), std::string::npos) << err;
 }
 
@@ -96,13 +104,34 @@ TEST(ProcessTest, BadFlagsAreUsageErrors) {
   EXPECT_EQ(q.wait(), 2);
 }
 
+TEST(ProcessTest, APortInUseIsARunErrorNotAUsageError) {
+  ChildProcess first({kBinary, "--port", "0", "--quiet"});
+  const int port = start(first);
+  ASSERT_GT(port, 0);
+  ChildProcess second({kBinary, "--port", std::to_string(port)});
+  const std::string err = second.read_rest();
+  EXPECT_EQ(second.wait(), 1);
+  EXPECT_NE(err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << err;
+}
+
+TEST(ProcessTest, AnIpv6HostIsPrintedInBrackets) {
+  ChildProcess p({kBinary, "--host", "::1", "--port", "0", "--quiet"});
+  const auto line = p.read_line();
+  ASSERT_TRUE(line);
+  if (line->find("cannot listen") != std::string::npos)
+    GTEST_SKIP() << "no IPv6 loopback here: " << *line;
+  EXPECT_TRUE(std::regex_match(*line, std::regex("bis-mock listening on http://\\[::1\\]:[0-9]+")))
+      << *line;
+}
+
 TEST(ProcessTest, HelpDocumentsEveryFlag) {
   ChildProcess p({"/bin/sh", "-c", "exec \"$0\" --help 1>&2", kBinary});
   const std::string help = p.read_rest();
   EXPECT_EQ(p.wait(), 0);
-  for (const char* flag : {"--host", "--port", "--fixtures", "--state", "--defect", "--log-format", "--journal-size",
-                           "--max-body", "--admin-token", "--quiet", "--help", "--list-defects", "--print-fixtures",
-                           "--version"}) {
+  for (const char* flag : {"--host", "--port", "--fixtures", "--state", "--defect", "--log-format",
+                           "--journal-size", "--max-body", "--admin-token", "--quiet", "--help",
+                           "--list-defects", "--print-fixtures", "--version"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag << " missing from:\n" << help;
   }
   EXPECT_NE(help.find("8080"), std::string::npos);
@@ -130,7 +159,8 @@ TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {
   const int port = start(p);
   ASSERT_GT(port, 0);
   httplib::Client c("127.0.0.1", port);
-  auto subs = nlohmann::json::parse(c.Get("/__admin/subscriptions?email=durable@example.com")->body);
+  auto subs =
+      nlohmann::json::parse(c.Get("/__admin/subscriptions?email=durable@example.com")->body);
   auto events = nlohmann::json::parse(c.Get("/__admin/events?email=durable@example.com")->body);
   EXPECT_EQ(subs["count"], 1);
   EXPECT_EQ(subs["items"][0]["email"], "Durable@example.com");
@@ -142,7 +172,8 @@ TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {
 
 TEST(ProcessTest, AStateFileOfAnotherKindIsRefused) {
   const std::string path = temp_path("not-state.txt");
-  std::ofstream(path) << "hello, this is not a database file at all, just some text that is long enough\n";
+  std::ofstream(path)
+      << "hello, this is not a database file at all, just some text that is long enough\n";
   ChildProcess p({kBinary, "--port", "0", "--state", path});
   const std::string err = p.read_rest();
   EXPECT_EQ(p.wait(), 2);

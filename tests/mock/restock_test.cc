@@ -49,9 +49,9 @@ TEST(RestockTest, AfterANotificationTheProfileMaySubscribeAgain) {
 TEST(RestockTest, InventoryChangesThatCrossNoThresholdAreNoRestock) {
   ServiceHarness h;
   ASSERT_TRUE(h.subscribe(shop("a@example.com", "112")).success);  // in stock already
-  EXPECT_FALSE(h.restock("Shop01", "112", 10).restocked);           // 5 -> 10
-  EXPECT_FALSE(h.restock("Shop01", "112", 0).restocked);            // down
-  EXPECT_TRUE(h.restock("Shop01", "112", 1).restocked);             // 0 -> 1
+  EXPECT_FALSE(h.restock("Shop01", "112", 10).restocked);          // 5 -> 10
+  EXPECT_FALSE(h.restock("Shop01", "112", 0).restocked);           // down
+  EXPECT_TRUE(h.restock("Shop01", "112", 1).restocked);            // 0 -> 1
   EXPECT_EQ(h.notifications(), 1u);
 }
 
@@ -83,7 +83,8 @@ TEST(RestockTest, WithoutAFlowOrWithTheFlowOffNobodyIsNotified) {
 
 TEST(RestockTest, BatchesGoOutOnTheFlowsSchedule) {
   ServiceHarness h;  // Mag002: batches of 2 every 60 s
-  for (const char* e : {"a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"}) {
+  for (const char* e :
+       {"a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"}) {
     ASSERT_TRUE(h.subscribe({"Mag002", e, "331", "magento_two"}).success);
   }
   const InventoryResult r = h.restock("Mag002", "331", 10);

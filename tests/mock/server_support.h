@@ -11,7 +11,8 @@
 namespace bis::mock::testing {
 
 struct MockServer {
-  explicit MockServer(Defects defects = {}, ServerOptions options = {}, fixtures::Fixtures f = test_fixtures())
+  explicit MockServer(Defects defects = {}, ServerOptions options = {},
+                      fixtures::Fixtures f = test_fixtures())
       : harness(defects, make_memory_store(), std::move(f)) {
     options.host = "127.0.0.1";
     options.port = 0;
@@ -31,7 +32,8 @@ struct MockServer {
   }
 
   // POST an urlencoded body to the subscribe path.
-  httplib::Result post_form(const std::string& body, const std::string& path = "/api/v1/catalog/subscribe") const {
+  httplib::Result post_form(const std::string& body,
+                            const std::string& path = "/api/v1/catalog/subscribe") const {
     return client()->Post(path.c_str(), body, "application/x-www-form-urlencoded");
   }
   nlohmann::json get_json(const std::string& path) const {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 
 #include "test_support.h"
@@ -15,7 +16,8 @@ using testing::shop;
 
 TEST(ServiceTest, AcceptedSubscriptionRecordsOneSubscriptionAndOneEvent) {
   ServiceHarness h;
-  const SubscribeAnswer a = h.subscribe({"Shop01", "Alice@Example.com", "111", "shopify", std::string("eu")});
+  const SubscribeAnswer a =
+      h.subscribe({"Shop01", "Alice@Example.com", "111", "shopify", std::string("eu")});
   EXPECT_EQ(a.outcome, SubscribeOutcome::kSubscribed);
   EXPECT_TRUE(a.success);
   EXPECT_EQ(a.status, 200);
@@ -75,7 +77,8 @@ TEST(ServiceTest, ADuplicateAnswersSuccessAndCreatesNothing) {
   EXPECT_EQ(h.events(), 1u);
   // Same profile, another variant or another account: not a duplicate.
   EXPECT_EQ(h.subscribe(shop("alice@example.com", "113")).outcome, SubscribeOutcome::kSubscribed);
-  EXPECT_EQ(h.subscribe({"Big001", "alice@example.com", "221", "bigcommerce"}).outcome, SubscribeOutcome::kSubscribed);
+  EXPECT_EQ(h.subscribe({"Big001", "alice@example.com", "221", "bigcommerce"}).outcome,
+            SubscribeOutcome::kSubscribed);
 }
 
 TEST(ServiceTest, DuplicateAnswerIsAPerAccountSetting) {
@@ -114,12 +117,39 @@ TEST(ServiceTest, AProfileMaySubscribeToThousandsOfVariants) {
   EXPECT_EQ(h.subscriptions("collector@example.com"), 5000u);
   EXPECT_EQ(h.events("collector@example.com"), 5000u);
   // The 5,001st is still checked against all of them.
-  EXPECT_EQ(h.subscribe(shop("Collector@example.com", "v4999")).outcome, SubscribeOutcome::kDuplicate);
+  EXPECT_EQ(h.subscribe(shop("Collector@example.com", "v4999")).outcome,
+            SubscribeOutcome::kDuplicate);
+}
+
+// Resident memory of this process, in bytes.
+size_t resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+TEST(ServiceTest, AMillionActiveSubscriptionsAndTheirEventsFitInAFewHundredMegabytes) {
+  ServiceHarness h;
+  const size_t before = resident_bytes();
+  for (int i = 0; i < 1'000'000; ++i) {
+    const std::string email = "user" + std::to_string(i) + "@example.com";
+    ASSERT_EQ(h.subscribe(shop(email)).outcome, SubscribeOutcome::kSubscribed);
+  }
+  const ServiceStats s = h.service->stats();
+  EXPECT_EQ(s.subscriptions, 1'000'000u);
+  EXPECT_EQ(s.events, 1'000'000u);
+  // The target is 300 MB for the whole mock; the state itself should take well under half.
+  EXPECT_LT(s.memory_bytes, 150u << 20) << s.memory_bytes;
+  EXPECT_LT(resident_bytes() - before, 150u << 20) << resident_bytes() - before;
+  EXPECT_EQ(h.subscribe(shop("USER777@example.com")).outcome, SubscribeOutcome::kDuplicate);
 }
 
 TEST(ServiceTest, ListApiDoubleOptInHoldsMembersPendingAndAnswersEmpty) {
   ServiceHarness h;
-  const ListAnswer a = h.service->list_subscribe("LDbl", "pk_shop", {{std::string("Bob@example.com"), std::nullopt}});
+  const ListAnswer a = h.service->list_subscribe("LDbl", "pk_shop",
+                                                 {{std::string("Bob@example.com"), std::nullopt}});
   EXPECT_EQ(a.status, 200);
   EXPECT_EQ(a.body, "[]");
   auto members = h.service->members("LDbl", "", "bob@example.com");
@@ -131,8 +161,9 @@ TEST(ServiceTest, ListApiDoubleOptInHoldsMembersPendingAndAnswersEmpty) {
 
 TEST(ServiceTest, ListApiSingleOptInSubscribesAndAnswersTheProfiles) {
   ServiceHarness h;
-  const ListAnswer a = h.service->list_subscribe(
-      "LSgl", "pk_shop", {{std::string("bob@example.com"), std::nullopt}, {std::nullopt, std::string("+15005550006")}});
+  const ListAnswer a = h.service->list_subscribe("LSgl", "pk_shop",
+                                                 {{std::string("bob@example.com"), std::nullopt},
+                                                  {std::nullopt, std::string("+15005550006")}});
   EXPECT_EQ(a.status, 200);
   const auto body = nlohmann::json::parse(a.body);
   ASSERT_EQ(body.size(), 2u);
@@ -147,10 +178,19 @@ TEST(ServiceTest, ListApiSingleOptInSubscribesAndAnswersTheProfiles) {
 
 TEST(ServiceTest, ListApiChecksThePrivateKeyAndTheList) {
   ServiceHarness h;
-  EXPECT_EQ(h.service->list_subscribe("LDbl", "pk_wrong", {{std::string("b@example.com"), std::nullopt}}).status, 403);
-  EXPECT_EQ(h.service->list_subscribe("Nope", "pk_shop", {{std::string("b@example.com"), std::nullopt}}).status, 404);
+  EXPECT_EQ(
+      h.service->list_subscribe("LDbl", "pk_wrong", {{std::string("b@example.com"), std::nullopt}})
+          .status,
+      403);
+  EXPECT_EQ(
+      h.service->list_subscribe("Nope", "pk_shop", {{std::string("b@example.com"), std::nullopt}})
+          .status,
+      404);
   // Another account's key does not open this account's list.
-  EXPECT_EQ(h.service->list_subscribe("LDbl", "pk_big", {{std::string("b@example.com"), std::nullopt}}).status, 404);
+  EXPECT_EQ(
+      h.service->list_subscribe("LDbl", "pk_big", {{std::string("b@example.com"), std::nullopt}})
+          .status,
+      404);
   EXPECT_EQ(h.service->members("Nope", "", "").error().status, 404);
 }
 

@@ -38,11 +38,15 @@ TEST_F(SqliteStoreTest, ARestartResumesEverything) {
   {
     ServiceHarness h({}, open());
     ASSERT_TRUE(h.subscribe(shop("a@example.com")).success);
-    ASSERT_TRUE(h.subscribe({"Shop01", "B@example.com", "113", "shopify", std::string("eu")}).success);
+    ASSERT_TRUE(
+        h.subscribe({"Shop01", "B@example.com", "113", "shopify", std::string("eu")}).success);
     h.restock("Shop01", "111", 5);
     ASSERT_TRUE(h.service->set_flow("Big001", std::nullopt));
     h.restock("Shop01", "created-variant", 7);
-    ASSERT_EQ(h.service->list_subscribe("LDbl", "pk_shop", {{std::string("c@example.com"), std::nullopt}}).status, 200);
+    ASSERT_EQ(
+        h.service->list_subscribe("LDbl", "pk_shop", {{std::string("c@example.com"), std::nullopt}})
+            .status,
+        200);
   }
   ServiceHarness h({}, open());
   const auto subs = h.service->subscriptions({});

@@ -70,7 +70,10 @@ inline form::Field field(std::string name, std::string value) {
 struct Request {
   Request(std::string a_, std::string email_, std::string variant_, std::string platform_,
           std::optional<std::string> store_ = std::nullopt)
-      : a(std::move(a_)), email(std::move(email_)), variant(std::move(variant_)), platform(std::move(platform_)),
+      : a(std::move(a_)),
+        email(std::move(email_)),
+        variant(std::move(variant_)),
+        platform(std::move(platform_)),
         store(std::move(store_)) {}
 
   std::string a, email, variant, platform;
@@ -92,7 +95,8 @@ inline Request shop(std::string email, std::string variant = "111") {
 }
 
 struct ServiceHarness {
-  explicit ServiceHarness(Defects defects = {}, std::unique_ptr<StateStore> store = make_memory_store(),
+  explicit ServiceHarness(Defects defects = {},
+                          std::unique_ptr<StateStore> store = make_memory_store(),
                           fixtures::Fixtures f = test_fixtures()) {
     ServiceOptions o;
     o.defects = defects;
@@ -112,7 +116,8 @@ struct ServiceHarness {
   size_t notifications(const std::string& email = "", const std::string& variant = "") {
     return service->notifications({"", email, variant}).size();
   }
-  InventoryResult restock(const std::string& account, const std::string& variant, int64_t inventory) {
+  InventoryResult restock(const std::string& account, const std::string& variant,
+                          int64_t inventory) {
     auto r = service->set_inventory(account, variant, inventory);
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
     return r ? *r : InventoryResult{};

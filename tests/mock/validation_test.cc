@@ -36,7 +36,8 @@ TEST_F(ValidationTest, MissingOrEmptyFieldsAreRejected) {
   Request r{"Shop01", "a@example.com", "111", "shopify"};
   SubscribeFields f = r.fields();
   f.email.reset();
-  EXPECT_EQ(std::get<Rejection>(validate_subscribe(f, catalog_, {})).reason, "field 'email' is missing");
+  EXPECT_EQ(std::get<Rejection>(validate_subscribe(f, catalog_, {})).reason,
+            "field 'email' is missing");
   EXPECT_EQ(reason({"", "a@example.com", "111", "shopify"}), "field 'a' is empty");
   EXPECT_EQ(reason({"Shop01", "", "111", "shopify"}), "field 'email' is empty");
   EXPECT_EQ(reason({"Shop01", "a@example.com", "", "shopify"}), "field 'variant' is empty");
@@ -44,10 +45,14 @@ TEST_F(ValidationTest, MissingOrEmptyFieldsAreRejected) {
 }
 
 TEST_F(ValidationTest, KeysMustBeSixCharactersAndKnown) {
-  EXPECT_EQ(reason({"Shop0", "a@example.com", "111", "shopify"}), "key 'Shop0' is not 6 characters (5)");
-  EXPECT_EQ(reason({"Shop011", "a@example.com", "111", "shopify"}), "key 'Shop011' is not 6 characters (7)");
-  EXPECT_EQ(reason({"Shop99", "a@example.com", "111", "shopify"}), "key 'Shop99' is not a known account");
-  EXPECT_EQ(reason({"shop01", "a@example.com", "111", "shopify"}), "key 'shop01' is not a known account");
+  EXPECT_EQ(reason({"Shop0", "a@example.com", "111", "shopify"}),
+            "key 'Shop0' is not 6 characters (5)");
+  EXPECT_EQ(reason({"Shop011", "a@example.com", "111", "shopify"}),
+            "key 'Shop011' is not 6 characters (7)");
+  EXPECT_EQ(reason({"Shop99", "a@example.com", "111", "shopify"}),
+            "key 'Shop99' is not a known account");
+  EXPECT_EQ(reason({"shop01", "a@example.com", "111", "shopify"}),
+            "key 'shop01' is not a known account");
 }
 
 TEST_F(ValidationTest, RejectionsOfAKnownAccountUseItsErrorStatus) {
@@ -60,14 +65,16 @@ TEST_F(ValidationTest, RejectionsOfAKnownAccountUseItsErrorStatus) {
 }
 
 TEST_F(ValidationTest, MalformedEmailsAreRejected) {
-  EXPECT_EQ(reason({"Shop01", "test@klaviyo", "111", "shopify"}), "email is malformed: domain has no dot");
+  EXPECT_EQ(reason({"Shop01", "test@klaviyo", "111", "shopify"}),
+            "email is malformed: domain has no dot");
 }
 
 TEST_F(ValidationTest, PlatformMustBeKnownAndMatchTheIntegration) {
   EXPECT_EQ(reason({"Shop01", "a@example.com", "111", "woocommerce"}),
             "platform 'woocommerce' is not one of shopify, bigcommerce, magento_two, api");
   EXPECT_EQ(reason({"Shop01", "a@example.com", "111", "bigcommerce"}),
-            "platform 'bigcommerce' does not match account Shop01's shopify integration (expects 'shopify')");
+            "platform 'bigcommerce' does not match account Shop01's shopify integration (expects "
+            "'shopify')");
   EXPECT_EQ(reason({"Shop01", "a@example.com", "111", "Shopify"}),
             "platform 'Shopify' is not one of shopify, bigcommerce, magento_two, api");
   EXPECT_EQ(reason({"Big001", "a@example.com", "1", "bigcommerce"}), "accepted");
@@ -76,16 +83,17 @@ TEST_F(ValidationTest, PlatformMustBeKnownAndMatchTheIntegration) {
 }
 
 TEST_F(ValidationTest, AccountsThatCannotUseBackInStockAreRejected) {
-  EXPECT_EQ(reason({"NoInv4", "a@example.com", "551", "api"}),
-            "account NoInv4's integration (custom_catalog_without_inventory) cannot use back in stock");
+  EXPECT_EQ(
+      reason({"NoInv4", "a@example.com", "551", "api"}),
+      "account NoInv4's integration (custom_catalog_without_inventory) cannot use back in stock");
   EXPECT_EQ(reason({"None05", "a@example.com", "661", "shopify"}),
             "account None05's integration (none) cannot use back in stock");
 }
 
 TEST_F(ValidationTest, FieldsAreReadOnceAndMustBeUtf8) {
   using testing::field;
-  auto f = subscribe_fields({field("a", "Shop01"), field("email", "a@x.io"), field("note", "ignored"),
-                             field("note", "twice is fine")});
+  auto f = subscribe_fields({field("a", "Shop01"), field("email", "a@x.io"),
+                             field("note", "ignored"), field("note", "twice is fine")});
   ASSERT_TRUE(f) << f.error();
   EXPECT_EQ(f->a, "Shop01");
   EXPECT_FALSE(f->variant);
@@ -100,7 +108,8 @@ TEST_F(ValidationTest, FieldsAreReadOnceAndMustBeUtf8) {
 
 TEST_F(ValidationTest, ProfilesAreTheEmailInAsciiLowerCase) {
   EXPECT_EQ(profile_of("Alice@Example.COM", {}), "alice@example.com");
-  EXPECT_EQ(profile_of("Alice@Example.COM", Defects().add(Defect::kEmailCaseSensitive)), "Alice@Example.COM");
+  EXPECT_EQ(profile_of("Alice@Example.COM", Defects().add(Defect::kEmailCaseSensitive)),
+            "Alice@Example.COM");
 }
 
 // The validation defects, each shown to deviate.
@@ -115,7 +124,8 @@ TEST_F(ValidationTest, DefectAcceptShortKeyResolvesThePrefixToItsAccount) {
   auto v = check(r, Defects().add(Defect::kAcceptShortKey));
   ASSERT_TRUE(std::holds_alternative<ValidSubscribe>(v));
   EXPECT_EQ(std::get<ValidSubscribe>(v).account->key, "Shop01");
-  EXPECT_EQ(reason({"Shop011", "a@example.com", "111", "shopify"}, Defects().add(Defect::kAcceptShortKey)),
+  EXPECT_EQ(reason({"Shop011", "a@example.com", "111", "shopify"},
+                   Defects().add(Defect::kAcceptShortKey)),
             "key 'Shop011' is not 6 characters (7)");
 }
 
@@ -129,17 +139,20 @@ TEST_F(ValidationTest, DefectAcceptLongKeyIgnoresTheExtraCharacter) {
 TEST_F(ValidationTest, DefectIgnorePlatformMismatch) {
   Request r{"Shop01", "a@example.com", "111", "magento_two"};
   EXPECT_EQ(reason(r, Defects().add(Defect::kIgnorePlatformMismatch)), "accepted");
-  EXPECT_NE(reason({"Shop01", "a@example.com", "111", "woo"}, Defects().add(Defect::kIgnorePlatformMismatch)),
+  EXPECT_NE(reason({"Shop01", "a@example.com", "111", "woo"},
+                   Defects().add(Defect::kIgnorePlatformMismatch)),
             "accepted");
 }
 
 TEST_F(ValidationTest, DefectAcceptUnsupportedIntegration) {
-  EXPECT_EQ(reason({"None05", "a@example.com", "661", "shopify"}, Defects().add(Defect::kAcceptUnsupportedIntegration)),
+  EXPECT_EQ(reason({"None05", "a@example.com", "661", "shopify"},
+                   Defects().add(Defect::kAcceptUnsupportedIntegration)),
             "accepted");
 }
 
 TEST_F(ValidationTest, DefectAcceptMissingVariant) {
-  EXPECT_EQ(reason({"Shop01", "a@example.com", "", "shopify"}, Defects().add(Defect::kAcceptMissingVariant)),
+  EXPECT_EQ(reason({"Shop01", "a@example.com", "", "shopify"},
+                   Defects().add(Defect::kAcceptMissingVariant)),
             "accepted");
 }
 

@@ -10,7 +10,8 @@
 
 namespace bis::mock {
 
-inline constexpr std::string_view kErrorMessage = "There was something wrong with your request. Please try again.";
+inline constexpr std::string_view kErrorMessage =
+    "There was something wrong with your request. Please try again.";
 inline constexpr std::string_view kDocumentedErrorBody =
     R"({"errors": ["There was something wrong with your request. Please try again."], "data": {}, "success": false})";
 
@@ -19,7 +20,8 @@ std::string success_body(std::string_view email, const Defects& defects);
 // The documented error body.
 std::string rejection_body(const Defects& defects);
 // The error body's shape with another message, for what is not a subscribe request at all
-// (unknown path, wrong method, body too large): {"errors": [message], "data": {}, "success": false}.
+// (unknown path, wrong method, body too large): {"errors": [message], "data": {}, "success":
+// false}.
 std::string route_error_body(std::string_view message);
 
 }  // namespace bis::mock

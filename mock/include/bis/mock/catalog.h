@@ -36,13 +36,13 @@ class Catalog {
   const fixtures::Account* account_by_key_prefix(std::string_view prefix) const;
   const fixtures::Variant* variant(const fixtures::Account& account, std::string_view id) const;
   // The account holding list `list` (restricted to `account_key` when given), and the list.
-  std::pair<const fixtures::Account*, const fixtures::List*> list(std::string_view list,
-                                                                   std::string_view account_key = {}) const;
+  std::pair<const fixtures::Account*, const fixtures::List*> list(
+      std::string_view list, std::string_view account_key = {}) const;
 
   // Sets a variant's inventory, creating the variant if the account lacks it. Returns the
   // previous inventory (an empty optional if it was created); nullopt for an unknown account.
-  std::optional<std::optional<int64_t>> set_inventory(std::string_view key, std::string_view variant,
-                                                      int64_t inventory);
+  std::optional<std::optional<int64_t>> set_inventory(std::string_view key,
+                                                      std::string_view variant, int64_t inventory);
   // Sets (or with nullopt removes) an account's flow; false for an unknown account.
   bool set_flow(std::string_view key, std::optional<fixtures::Flow> flow);
 

@@ -18,7 +18,8 @@ inline constexpr std::string_view kDefaultFixturesName = "<default fixtures>";
 std::string_view default_fixtures_yaml();
 
 // Parses and checks fixtures text; `file` names it in errors.
-Expected<fixtures::Fixtures, SourceError> load_fixtures(std::string_view text, std::string_view file);
+Expected<fixtures::Fixtures, SourceError> load_fixtures(std::string_view text,
+                                                        std::string_view file);
 Expected<fixtures::Fixtures, SourceError> load_fixtures_file(const std::string& path);
 Expected<fixtures::Fixtures, SourceError> load_default_fixtures();
 

@@ -20,7 +20,8 @@ struct LogLine {
 
 class RequestLog {
  public:
-  RequestLog(std::FILE* out, LogFormat format, bool quiet) : out_(out), format_(format), quiet_(quiet) {}
+  RequestLog(std::FILE* out, LogFormat format, bool quiet)
+      : out_(out), format_(format), quiet_(quiet) {}
 
   void request(const LogLine& line);
   // A free-form line (start-up banner, notices); JSON format wraps it as {"message": ...}.

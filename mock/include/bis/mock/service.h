@@ -104,8 +104,8 @@ class Service {
   ListAnswer list_subscribe(std::string_view list, std::string_view private_key,
                             const std::vector<ListProfile>& profiles);
 
-  Expected<InventoryResult, AdminError> set_inventory(std::string_view account, std::string_view variant,
-                                                      int64_t inventory);
+  Expected<InventoryResult, AdminError> set_inventory(std::string_view account,
+                                                      std::string_view variant, int64_t inventory);
   Expected<std::optional<fixtures::Flow>, AdminError> set_flow(std::string_view account,
                                                                std::optional<fixtures::Flow> flow);
   Status reset();
@@ -115,7 +115,8 @@ class Service {
   std::vector<Subscription> subscriptions(const RecordFilter& filter);
   std::vector<Event> events(const RecordFilter& filter);
   std::vector<Notification> notifications(const RecordFilter& filter);
-  Expected<std::vector<ListMember>, AdminError> members(std::string_view list, std::string_view account,
+  Expected<std::vector<ListMember>, AdminError> members(std::string_view list,
+                                                        std::string_view account,
                                                         std::string_view email);
 
   // Sends every batch due by now; returns how many subscriptions were notified.

@@ -33,7 +33,8 @@ class State {
 
   // The newest subscription with this key, active or cleared; 0 if none was ever made.
   uint64_t latest(const Key& key) const;
-  uint64_t latest(std::string_view account, std::string_view profile, std::string_view variant) const;
+  uint64_t latest(std::string_view account, std::string_view profile,
+                  std::string_view variant) const;
   bool is_active(uint64_t subscription) const { return subs_[subscription - 1].active; }
 
   uint64_t next_subscription_id() const { return subs_.size() + 1; }

@@ -72,7 +72,8 @@ class StateStore {
   // Writes all of `changes` in one transaction; returns once it is committed.
   virtual Status commit(const Changes& changes) = 0;
   // Forgets every record and catalog change (reset), and records which fixtures are loaded.
-  virtual Status reset(const std::string& base_digest, const std::optional<std::string>& loaded_fixtures) = 0;
+  virtual Status reset(const std::string& base_digest,
+                       const std::optional<std::string>& loaded_fixtures) = 0;
   // The mock was started with other fixtures than the store was written with: forgets the
   // catalog changes and installed fixtures (they may not fit), keeps the records.
   virtual Status rebase(const std::string& base_digest) = 0;

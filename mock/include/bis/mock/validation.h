@@ -54,10 +54,13 @@ struct Precheck {
 Precheck precheck_subscribe(const SubscribeFields& fields, const Defects& defects);
 
 // Applies the rules in order: key, email, variant, platform, integration, platform match.
-std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields, Precheck precheck,
-                                                           const Catalog& catalog, const Defects& defects);
+std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields,
+                                                           Precheck precheck,
+                                                           const Catalog& catalog,
+                                                           const Defects& defects);
 inline std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields,
-                                                                  const Catalog& catalog, const Defects& defects) {
+                                                                  const Catalog& catalog,
+                                                                  const Defects& defects) {
   return validate_subscribe(fields, precheck_subscribe(fields, defects), catalog, defects);
 }
 
