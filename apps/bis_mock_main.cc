@@ -251,6 +251,7 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "bis-mock listening on %s\n", server.url().c_str());
   std::fflush(stderr);
   if (!flags.quiet) print_banner(log, server, **service, flags, (*service)->notices());
+  log.start();
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

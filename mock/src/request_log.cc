@@ -1,17 +1,63 @@
 #include "bis/mock/request_log.h"
 
-#include <nlohmann/json.hpp>
+#include <chrono>
 
 #include "bis/common/text.h"
 #include "bis/mock/clock.h"
 #include "bis/mock/printable.h"
 
 namespace bis::mock {
+namespace {
 
-void RequestLog::write(const std::string& line) {
+constexpr size_t kFlushAt = 64 * 1024;
+
+}  // namespace
+
+RequestLog::RequestLog(std::FILE* out, LogFormat format, bool quiet)
+    : out_(out), format_(format), quiet_(quiet) {}
+
+void RequestLog::start() {
   std::lock_guard lock(mu_);
-  std::fwrite(line.data(), 1, line.size(), out_);
+  if (started_ || quiet_) return;
+  started_ = true;
+  flusher_ = std::thread([this] { run_flusher(); });
+}
+
+RequestLog::~RequestLog() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  std::lock_guard lock(mu_);
+  write_locked();
+}
+
+void RequestLog::run_flusher() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping_; });
+    write_locked();
+  }
+}
+
+void RequestLog::write_locked() {
+  if (buffer_.empty()) return;
+  std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
   std::fflush(out_);
+  buffer_.clear();
+}
+
+void RequestLog::flush() {
+  std::lock_guard lock(mu_);
+  if (started_) write_locked();
+}
+
+void RequestLog::append(const std::string& line) {
+  std::lock_guard lock(mu_);
+  buffer_ += line;
+  if (started_ && buffer_.size() >= kFlushAt) write_locked();
 }
 
 void RequestLog::request(const LogLine& l) {
@@ -35,15 +81,14 @@ void RequestLog::request(const LogLine& l) {
     if (!l.reason.empty()) line += " " + printable(l.reason, 300);
     line += "\n";
   }
-  write(line);
+  append(line);
 }
 
 void RequestLog::message(std::string_view text) {
-  if (format_ == LogFormat::kJson) {
-    write("{\"message\": " + json_quote(text) + "}\n");
-  } else {
-    write(std::string(text) + "\n");
-  }
+  std::lock_guard lock(mu_);
+  buffer_ += format_ == LogFormat::kJson ? "{\"message\": " + json_quote(text) + "}\n"
+                                         : std::string(text) + "\n";
+  if (started_) write_locked();
 }
 
 }  // namespace bis::mock

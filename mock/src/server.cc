@@ -105,6 +105,7 @@ struct Server::Impl {
 
   HttpServer http;
   std::thread listener;
+  std::atomic<bool> listener_ended{false};
   int port = 0;
 
   std::thread scheduler;
@@ -262,8 +263,16 @@ Expected<int, std::string> Server::start() {
   }
   ::listen(h.listening_socket(), 1024);
   s.port = port;
-  s.listener = std::thread([&h] { h.listen_after_bind(); });
-  while (!h.is_running()) std::this_thread::yield();
+  s.listener_ended = false;
+  s.listener = std::thread([&s] {
+    s.http.listen_after_bind();
+    s.listener_ended = true;
+  });
+  while (!h.is_running() && !s.listener_ended) std::this_thread::yield();
+  if (!h.is_running()) {
+    s.listener.join();
+    return Unexpected{"cannot serve on " + s.options.host + ":" + std::to_string(port)};
+  }
   s.stopping = false;
   s.scheduler = std::thread([&s] { s.run_scheduler(); });
   return port;

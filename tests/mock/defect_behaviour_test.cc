@@ -133,16 +133,27 @@ TEST(DefectBehaviourTest, DoubleOptInIgnored) {
   EXPECT_FALSE(h.service->members("LDbl", "", "b@example.com")->at(0).pending);
 }
 
-TEST(DefectBehaviourTest, AnswerDefectsChangeTheBodies) {
-  const Defects none;
-  EXPECT_EQ(success_body("Alice@X.io", none), R"({"email": "Alice@X.io", "success": true})");
-  EXPECT_EQ(rejection_body(none), kDocumentedErrorBody);
+TEST(DefectBehaviourTest, WithoutAnswerDefectsTheBodiesAreTheDocumentedOnes) {
+  EXPECT_EQ(success_body("Alice@X.io", {}), R"({"email": "Alice@X.io", "success": true})");
+  EXPECT_EQ(rejection_body({}), kDocumentedErrorBody);
+}
+
+TEST(DefectBehaviourTest, ErrorBodyShape) {
   EXPECT_EQ(
       rejection_body(with(Defect::kErrorBodyShape)),
       R"({"success": false, "error": "There was something wrong with your request. Please try again."})");
+}
+
+TEST(DefectBehaviourTest, SuccessWithoutEmail) {
   EXPECT_EQ(success_body("Alice@X.io", with(Defect::kSuccessWithoutEmail)), R"({"success": true})");
+}
+
+TEST(DefectBehaviourTest, SuccessStringTrue) {
   EXPECT_EQ(success_body("Alice@X.io", with(Defect::kSuccessStringTrue)),
             R"({"email": "Alice@X.io", "success": "true"})");
+}
+
+TEST(DefectBehaviourTest, EmailEchoNormalized) {
   EXPECT_EQ(success_body("Alice@X.io", with(Defect::kEmailEchoNormalized)),
             R"({"email": "alice@x.io", "success": true})");
 }

@@ -92,18 +92,22 @@ TEST_F(ValidationTest, AccountsThatCannotUseBackInStockAreRejected) {
 
 TEST_F(ValidationTest, FieldsAreReadOnceAndMustBeUtf8) {
   using testing::field;
-  auto f = subscribe_fields({field("a", "Shop01"), field("email", "a@x.io"),
-                             field("note", "ignored"), field("note", "twice is fine")});
+  const form::Fields body = {field("a", "Shop01"), field("email", "a@x.io"),
+                             field("note", "ignored"), field("note", "twice is fine")};
+  auto f = subscribe_fields(body);
   ASSERT_TRUE(f) << f.error();
   EXPECT_EQ(f->a, "Shop01");
   EXPECT_FALSE(f->variant);
-  auto repeated = subscribe_fields({field("email", "a@x.io"), field("email", "b@x.io")});
+  const form::Fields repeated_body = {field("email", "a@x.io"), field("email", "b@x.io")};
+  auto repeated = subscribe_fields(repeated_body);
   ASSERT_FALSE(repeated);
   EXPECT_EQ(repeated.error(), "field 'email' is repeated");
-  auto bad = subscribe_fields({field("email", "a\xff@x.io")});
+  const form::Fields bad_value = {field("email", "a\xff@x.io")};
+  auto bad = subscribe_fields(bad_value);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error(), "field 'email' is not valid UTF-8");
-  EXPECT_FALSE(subscribe_fields({field("\xc3", "x")}));
+  const form::Fields bad_name = {field("\xc3", "x")};
+  EXPECT_FALSE(subscribe_fields(bad_name));
 }
 
 TEST_F(ValidationTest, ProfilesAreTheEmailInAsciiLowerCase) {

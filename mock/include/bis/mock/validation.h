@@ -28,6 +28,8 @@ struct SubscribeFields {
 // Picks the five fields out of a parsed body. Rejects (with a reason) a repeated known field
 // and any field name or value that is not valid UTF-8.
 Expected<SubscribeFields, std::string> subscribe_fields(const form::Fields& fields);
+// The result views into `fields`: a temporary would leave it dangling.
+Expected<SubscribeFields, std::string> subscribe_fields(form::Fields&& fields) = delete;
 
 // A request that passed every rule. Views point into the SubscribeFields and the Catalog it
 // was validated against.
