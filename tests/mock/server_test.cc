@@ -37,12 +37,17 @@ class IdleConnection {
   }
   ~IdleConnection() { ::close(fd_); }
   bool connected() const { return connected_; }
-  // True once the server has closed the connection (reads end of input).
+  // True once the server has closed the connection: whatever is left of the answer, then end
+  // of input, within 5 s.
   bool closed_by_server() const {
     timeval tv{5, 0};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    char c;
-    return ::recv(fd_, &c, 1, 0) == 0;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return true;
+      if (n < 0) return false;
+    }
   }
 
  private:
