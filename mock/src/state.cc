@@ -29,29 +29,27 @@ State::Key State::key(std::string_view account, std::string_view profile,
   return Key{pool_.intern(account), pool_.intern(profile), pool_.intern(variant)};
 }
 
-uint64_t State::latest(const Key& k) const {
-  return latest_.find(mix_ids(k.account, k.profile, k.variant), [&](uint32_t id) {
-    const Sub& s = subs_[id - 1];
+State::Ref State::latest(const Key& k) const {
+  return latest_.find(mix_ids(k.account, k.profile, k.variant), [&](uint32_t ref) {
+    const Sub& s = subs_[ref - 1];
     return s.account == k.account && s.profile == k.profile && s.variant == k.variant;
   });
 }
 
-uint64_t State::latest(std::string_view account, std::string_view profile,
-                       std::string_view variant) const {
-  const auto a = pool_.find(account), p = pool_.find(profile), v = pool_.find(variant);
-  if (!a || !p || !v) return 0;
-  return latest(Key{*a, *p, *v});
+State::Ref State::add_subscription(const Subscription& s) {
+  const Ref ref = add_subscription(
+      key(s.account, s.profile, s.variant), s.id, s.email, s.platform,
+      s.store ? std::optional<std::string_view>(*s.store) : std::nullopt, s.created_ms);
+  if (!s.active) set_active(ref, false);
+  return ref;
 }
 
-uint64_t State::add_subscription(const NewSubscription& n) {
-  return add_subscription(key(n.account, n.profile, n.variant), n.email, n.platform, n.store,
-                          n.created_ms);
-}
-
-uint64_t State::add_subscription(const Key& k, std::string_view email, std::string_view platform,
-                                 std::optional<std::string_view> store, int64_t created_ms) {
+State::Ref State::add_subscription(const Key& k, uint64_t id, std::string_view email,
+                                   std::string_view platform, std::optional<std::string_view> store,
+                                   int64_t created_ms) {
   Sub s{};
   s.created_ms = created_ms;
+  s.id = static_cast<uint32_t>(id);
   s.account = k.account;
   s.profile = k.profile;
   s.variant = k.variant;
@@ -61,24 +59,23 @@ uint64_t State::add_subscription(const Key& k, std::string_view email, std::stri
   s.platform = platform_index(platform);
   s.active = true;
   subs_.push_back(s);
-  const uint32_t id = static_cast<uint32_t>(subs_.size());
-  latest_.upsert(key_hash(s), id, [&](uint32_t other) {
+  const Ref ref = static_cast<Ref>(subs_.size());
+  latest_.upsert(key_hash(s), ref, [&](uint32_t other) {
     const Sub& o = subs_[other - 1];
     return o.account == s.account && o.profile == s.profile && o.variant == s.variant;
   });
   ++active_count_;
-  return id;
+  return ref;
 }
 
-uint64_t State::add_event(uint64_t subscription, std::string_view email, int64_t time_ms) {
+void State::add_event(Ref subscription, uint64_t id, std::string_view email, int64_t time_ms) {
   const uint32_t sub_email = subs_[subscription - 1].email;
-  const uint32_t id = email == pool_.view(sub_email) ? sub_email : pool_.intern(email);
-  events_.push_back(Evt{time_ms, static_cast<uint32_t>(subscription), id});
-  return events_.size();
+  const uint32_t e = email == pool_.view(sub_email) ? sub_email : pool_.intern(email);
+  events_.push_back(Evt{time_ms, static_cast<uint32_t>(id), subscription, e});
 }
 
-void State::set_active(uint64_t subscription, bool active) {
-  Sub& s = subs_[subscription - 1];
+void State::set_active(Ref ref, bool active) {
+  Sub& s = subs_[ref - 1];
   if (s.active == active) return;
   s.active = active;
   if (active) {
@@ -88,19 +85,19 @@ void State::set_active(uint64_t subscription, bool active) {
   }
 }
 
-uint64_t State::add_notification(uint64_t subscription, int64_t batch, int64_t sent_ms) {
+void State::add_notification(Ref subscription, uint64_t id, int64_t batch, int64_t sent_ms) {
   notifications_.push_back(
-      Ntf{sent_ms, static_cast<uint32_t>(subscription), static_cast<uint32_t>(batch)});
-  return notifications_.size();
+      Ntf{sent_ms, static_cast<uint32_t>(id), subscription, static_cast<uint32_t>(batch)});
 }
 
-std::vector<uint64_t> State::active_for(std::string_view account, std::string_view variant) const {
-  std::vector<uint64_t> out;
+std::vector<State::Ref> State::active_for(std::string_view account,
+                                          std::string_view variant) const {
+  std::vector<Ref> out;
   const auto a = pool_.find(account), v = pool_.find(variant);
   if (!a || !v) return out;
   for (size_t i = 0; i < subs_.size(); ++i) {
     const Sub& s = subs_[i];
-    if (s.active && s.account == *a && s.variant == *v) out.push_back(i + 1);
+    if (s.active && s.account == *a && s.variant == *v) out.push_back(static_cast<Ref>(i + 1));
   }
   return out;
 }
@@ -122,10 +119,10 @@ const ListMember* State::find_member(std::string_view account, std::string_view 
   return it == member_index_.end() ? nullptr : &members_[it->second];
 }
 
-Subscription State::subscription(uint64_t id) const {
-  const Sub& s = subs_[id - 1];
+Subscription State::subscription(Ref ref) const {
+  const Sub& s = subs_[ref - 1];
   Subscription out;
-  out.id = id;
+  out.id = s.id;
   out.account = pool_.view(s.account);
   out.email = pool_.view(s.email);
   out.profile = pool_.view(s.profile);
@@ -137,12 +134,11 @@ Subscription State::subscription(uint64_t id) const {
   return out;
 }
 
-Event State::event(uint64_t id) const {
-  const Evt& e = events_[id - 1];
+Event State::event(const Evt& e) const {
   const Sub& s = subs_[e.subscription - 1];
   Event out;
-  out.id = id;
-  out.subscription = e.subscription;
+  out.id = e.id;
+  out.subscription = s.id;
   out.account = pool_.view(s.account);
   out.email = pool_.view(e.email);
   out.profile = pool_.view(s.profile);
@@ -152,12 +148,11 @@ Event State::event(uint64_t id) const {
   return out;
 }
 
-Notification State::notification(uint64_t id) const {
-  const Ntf& n = notifications_[id - 1];
+Notification State::notification(const Ntf& n) const {
   const Sub& s = subs_[n.subscription - 1];
   Notification out;
-  out.id = id;
-  out.subscription = n.subscription;
+  out.id = n.id;
+  out.subscription = s.id;
   out.account = pool_.view(s.account);
   out.email = pool_.view(s.email);
   out.profile = pool_.view(s.profile);
@@ -193,8 +188,9 @@ std::vector<Subscription> State::active_subscriptions(const RecordFilter& f) con
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return out;
   for (size_t i = 0; i < subs_.size(); ++i) {
-    if (subs_[i].active && sub_matches(subs_[i], account, variant, f.email))
-      out.push_back(subscription(i + 1));
+    if (subs_[i].active && sub_matches(subs_[i], account, variant, f.email)) {
+      out.push_back(subscription(static_cast<Ref>(i + 1)));
+    }
   }
   return out;
 }
@@ -203,12 +199,10 @@ std::vector<Event> State::events(const RecordFilter& f) const {
   std::vector<Event> out;
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return out;
-  for (size_t i = 0; i < events_.size(); ++i) {
-    const Evt& e = events_[i];
-    const Sub& s = subs_[e.subscription - 1];
-    if (!sub_matches(s, account, variant, {})) continue;
+  for (const Evt& e : events_) {
+    if (!sub_matches(subs_[e.subscription - 1], account, variant, {})) continue;
     if (!f.email.empty() && !iequals(pool_.view(e.email), f.email)) continue;
-    out.push_back(event(i + 1));
+    out.push_back(event(e));
   }
   return out;
 }
@@ -217,10 +211,9 @@ std::vector<Notification> State::notifications(const RecordFilter& f) const {
   std::vector<Notification> out;
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return out;
-  for (size_t i = 0; i < notifications_.size(); ++i) {
-    if (sub_matches(subs_[notifications_[i].subscription - 1], account, variant, f.email)) {
-      out.push_back(notification(i + 1));
-    }
+  for (const Ntf& n : notifications_) {
+    if (sub_matches(subs_[n.subscription - 1], account, variant, f.email))
+      out.push_back(notification(n));
   }
   return out;
 }

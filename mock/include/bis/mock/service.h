@@ -3,15 +3,18 @@
 // notifications, and what the control protocol observes. Every rule of docs/mock.md that is
 // not about the wire lives here or in validation.h; the HTTP layer only parses and renders.
 //
-// Thread safety: every public method may be called from any thread. One mutex guards the
-// catalog, the state and the store; a change is committed to the store before the method
-// returns (and so before the client is answered). Time comes from the injected Clock, so
-// batches are testable without sleeping: run_due() sends the batches that are due.
+// Thread safety: every public method may be called from any thread. The catalog is behind a
+// reader-writer lock, the state is split in shards by profile with a lock each; a change is
+// committed to the store before the method returns (and so before the client is answered). Time
+// comes from the injected Clock, so batches are testable without sleeping: run_due() sends the
+// batches that are due.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,42 +134,83 @@ class Service {
   std::string store_description() const { return store_->describe(); }
 
  private:
+  // The state is split in shards by profile, each with its own lock, so concurrent requests
+  // for different shoppers rarely wait for each other (one lock made convoys of connection
+  // threads on busy machines). A profile's subscriptions, events, notifications and list
+  // memberships all live in its shard. Lock order: catalog_mu_, then shards by index, then
+  // store_mu_.
+  static constexpr size_t kShards = 16;
+  struct Shard {
+    AdaptiveMutex mu;
+    State state;
+  };
+  // A subscription somewhere in the shards.
+  struct Target {
+    size_t shard = 0;
+    State::Ref ref = 0;
+    uint64_t id = 0;
+  };
   struct PendingBatch {
     std::string account, variant;
     int64_t due_ms = 0;
     int64_t batch = 0;
     uint64_t restock = 0;
-    std::vector<uint64_t> subscriptions;
+    std::vector<Target> subscriptions;
+  };
+  // Every shard locked, in order (for restocks, resets and restores).
+  class AllShards {
+   public:
+    explicit AllShards(Shard* shards) : shards_(shards) {
+      for (size_t i = 0; i < kShards; ++i) shards_[i].mu.lock();
+    }
+    ~AllShards() {
+      for (size_t i = kShards; i-- > 0;) shards_[i].mu.unlock();
+    }
+    AllShards(const AllShards&) = delete;
+    AllShards& operator=(const AllShards&) = delete;
+
+   private:
+    Shard* shards_;
   };
 
   Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options);
   Status restore(StoredState stored);
+  static size_t shard_of(std::string_view profile);
+  Status commit(const Changes& c);
+  void clear_state();
 
-  // Commits `c` to the store, then applies it to the catalog and the state.
-  Status commit_and_apply(const Changes& c);
-  void apply(const Changes& c);
-
-  SubscribeAnswer duplicate_locked(uint64_t latest, const ValidSubscribe& v, int64_t now);
-  bool blocks_resubscribe(uint64_t latest) const;
+  SubscribeAnswer duplicate_locked(Shard& shard, State::Ref latest, const ValidSubscribe& v,
+                                   int64_t now);
+  bool blocks_resubscribe(const State& state, State::Ref latest) const;
   bool is_restock(int64_t previous, int64_t inventory, int64_t threshold) const;
   bool flow_notifies(const fixtures::Account& account) const;
-  // Adds the notifications (and clears) of one batch to `c`.
-  void plan_notifications(const std::vector<uint64_t>& subscriptions, int64_t batch, int64_t now,
-                          Changes& c) const;
+  // Active subscriptions of a variant in every shard, oldest first. Needs every shard locked.
+  std::vector<Target> active_for(std::string_view account, std::string_view variant) const;
+  // Notifies `targets` as batch `batch`: records the notifications (and clears) in the store,
+  // then in the shards. Needs every shard locked. Returns how many were notified.
+  Expected<size_t, std::string> notify(const std::vector<Target>& targets, int64_t batch,
+                                       int64_t now);
   size_t run_due_locked(int64_t now);
 
   ServiceOptions options_;
   std::unique_ptr<StateStore> store_;
+  std::mutex store_mu_;
   std::string base_digest_;
+  std::vector<std::string> notices_;
+
+  // Guards the catalog, the loaded fixtures and the batches: shared by requests, exclusive
+  // for the control protocol's changes.
+  mutable std::shared_mutex catalog_mu_;
   fixtures::Fixtures loaded_;  // what reset() returns to
   bool loaded_is_base_ = true;
-
-  mutable AdaptiveMutex mu_;
   Catalog catalog_;
-  State state_;
   std::vector<PendingBatch> pending_;  // by due time
   uint64_t next_restock_ = 1;
-  std::vector<std::string> notices_;
+
+  std::unique_ptr<Shard[]> shards_;
+  std::atomic<uint64_t> next_subscription_id_{1};
+  std::atomic<uint64_t> next_event_id_{1};
+  std::atomic<uint64_t> next_notification_id_{1};
 };
 
 // A stable 64-bit FNV-1a digest in hex, for telling fixtures apart.

@@ -1,9 +1,11 @@
 #pragma once
-// The mock's live state in compact form: subscriptions (active and cleared), events,
-// notifications and list members. Strings are interned; a subscription takes 32 bytes, an
-// event or a notification 16, plus the index that finds the newest subscription of an
-// (account, profile, variant). It holds no rules: Service decides what to record.
-// Ids are 1-based and dense (subscription 17 is the 17th ever made since the last clear).
+// One shard of the mock's live state in compact form: subscriptions (active and cleared),
+// events, notifications and list members. Strings are interned; a subscription takes 40
+// bytes, an event or a notification 24, plus the index that finds the newest subscription of
+// an (account, profile, variant). It holds no rules: Service decides what to record.
+//
+// Records carry the ids Service gives them (unique across shards, growing with time); inside
+// a shard they are addressed by a Ref, their 1-based position, valid until clear().
 // Not thread-safe: the owner serializes access.
 #include <cstdint>
 #include <optional>
@@ -19,11 +21,7 @@ namespace bis::mock {
 
 class State {
  public:
-  struct NewSubscription {
-    std::string_view account, email, profile, variant, platform;
-    std::optional<std::string_view> store;
-    int64_t created_ms = 0;
-  };
+  using Ref = uint32_t;  // a subscription's position in this shard; 0 = none
 
   // A subscription key as pool ids. key() interns its parts (cheap when they are known).
   struct Key {
@@ -32,35 +30,30 @@ class State {
   Key key(std::string_view account, std::string_view profile, std::string_view variant);
 
   // The newest subscription with this key, active or cleared; 0 if none was ever made.
-  uint64_t latest(const Key& key) const;
-  uint64_t latest(std::string_view account, std::string_view profile,
-                  std::string_view variant) const;
-  bool is_active(uint64_t subscription) const { return subs_[subscription - 1].active; }
-
-  uint64_t next_subscription_id() const { return subs_.size() + 1; }
-  uint64_t next_event_id() const { return events_.size() + 1; }
-  uint64_t next_notification_id() const { return notifications_.size() + 1; }
+  Ref latest(const Key& key) const;
+  bool is_active(Ref ref) const { return subs_[ref - 1].active; }
+  uint64_t id_of(Ref ref) const { return subs_[ref - 1].id; }
 
   // Adds an active subscription; it becomes the newest for its key.
-  uint64_t add_subscription(const NewSubscription& s);
-  uint64_t add_subscription(const Key& key, std::string_view email, std::string_view platform,
-                            std::optional<std::string_view> store, int64_t created_ms);
-  uint64_t add_event(uint64_t subscription, std::string_view email, int64_t time_ms);
-  void set_active(uint64_t subscription, bool active);
-  uint64_t add_notification(uint64_t subscription, int64_t batch, int64_t sent_ms);
+  Ref add_subscription(const Key& key, uint64_t id, std::string_view email,
+                       std::string_view platform, std::optional<std::string_view> store,
+                       int64_t created_ms);
+  Ref add_subscription(const Subscription& s);  // from a store; keeps s.active
+  void add_event(Ref subscription, uint64_t id, std::string_view email, int64_t time_ms);
+  void set_active(Ref ref, bool active);
+  void add_notification(Ref subscription, uint64_t id, int64_t batch, int64_t sent_ms);
 
   // Active subscriptions of a variant, oldest first.
-  std::vector<uint64_t> active_for(std::string_view account, std::string_view variant) const;
+  std::vector<Ref> active_for(std::string_view account, std::string_view variant) const;
 
   // Adds or replaces the member with the same (account, list, profile).
   void put_member(const ListMember& m);
   const ListMember* find_member(std::string_view account, std::string_view list,
                                 std::string_view profile) const;
 
-  Subscription subscription(uint64_t id) const;
-  Event event(uint64_t id) const;
-  Notification notification(uint64_t id) const;
+  Subscription subscription(Ref ref) const;
 
+  // Records matching `f`, in the order they were made.
   std::vector<Subscription> active_subscriptions(const RecordFilter& f) const;
   std::vector<Event> events(const RecordFilter& f) const;
   std::vector<Notification> notifications(const RecordFilter& f) const;
@@ -81,30 +74,32 @@ class State {
  private:
   struct Sub {
     int64_t created_ms;
-    uint32_t account, email, profile, variant, store;
+    uint32_t id, account, email, profile, variant, store;
     uint8_t platform;
     bool active;
   };
   struct Evt {
     int64_t time_ms;
-    uint32_t subscription, email;
+    uint32_t id, subscription, email;
   };
   struct Ntf {
     int64_t sent_ms;
-    uint32_t subscription, batch;
+    uint32_t id, subscription, batch;
   };
-  static_assert(sizeof(Sub) == 32 && sizeof(Evt) == 16 && sizeof(Ntf) == 16);
+  static_assert(sizeof(Sub) == 40 && sizeof(Evt) == 24 && sizeof(Ntf) == 24);
 
   size_t key_hash(const Sub& s) const { return mix_ids(s.account, s.profile, s.variant); }
-  // Pool ids of an existing filter value; nullopt if the pool never saw it (nothing matches).
+  // Pool ids of the filter's account and variant; false if the pool never saw one (no match).
   bool resolve(const RecordFilter& f, uint32_t& account, uint32_t& variant) const;
   bool sub_matches(const Sub& s, uint32_t account, uint32_t variant, std::string_view email) const;
+  Event event(const Evt& e) const;
+  Notification notification(const Ntf& n) const;
 
   StringPool pool_;
   std::vector<Sub> subs_;
   std::vector<Evt> events_;
   std::vector<Ntf> notifications_;
-  IdIndex latest_;  // subscription ids by (account, profile, variant): the newest one
+  IdIndex latest_;  // refs by (account, profile, variant): the newest one
   size_t active_count_ = 0;
   std::vector<ListMember> members_;
   std::unordered_map<std::string, size_t> member_index_;
