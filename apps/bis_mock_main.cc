@@ -1,0 +1,263 @@
+// bis-mock: the mock Back in Stock API. Reads the command line, loads fixtures and state,
+// serves until SIGINT/SIGTERM. Exit codes: 0 stopped cleanly, 1 could not listen or run,
+// 2 bad usage, bad fixtures or unusable state file (message on stderr, file:line:col first).
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bis/common/fixtures.h"
+#include "bis/mock/clock.h"
+#include "bis/mock/defects.h"
+#include "bis/mock/fixtures_loader.h"
+#include "bis/mock/request_log.h"
+#include "bis/mock/server.h"
+#include "bis/mock/service.h"
+#include "bis/mock/state_store.h"
+
+#ifndef BIS_VERSION
+#define BIS_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace bis::mock;
+
+constexpr int kUsageError = 2;
+constexpr int kRunError = 1;
+
+struct Flags {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string fixtures;
+  std::string state;
+  std::vector<std::string> defects;
+  std::string log_format = "text";
+  size_t journal_size = 1000;
+  uint64_t max_body = 64 * 1024;
+  std::string admin_token;
+  bool quiet = false;
+  bool list_defects = false;
+  bool print_fixtures = false;
+};
+
+void fail(const std::string& message) { std::fprintf(stderr, "%s\n", message.c_str()); }
+
+std::string flow_text(const bis::fixtures::Account& a) {
+  if (!a.flow) return "no flow";
+  std::string s = a.flow->enabled ? "flow on" : "flow off";
+  s += " (threshold " + std::to_string(a.flow->threshold);
+  if (a.flow->batch_size > 0) {
+    s += ", batches of " + std::to_string(a.flow->batch_size) + " every " +
+         std::to_string(a.flow->batch_interval_seconds) + "s";
+  }
+  return s + ")";
+}
+
+// What a person starting bis-mock needs: where it listens, the accounts and keys to use.
+void print_banner(RequestLog& log, const Server& server, const Service& service, const Flags& flags,
+                  const std::vector<std::string>& notices) {
+  const bis::fixtures::Fixtures f = service.fixtures();
+  const ServiceStats st = service.stats();
+  const std::vector<std::string> defects = service.defects().names();
+  if (log.format() == LogFormat::kJson) {
+    nlohmann::json j = bis::fixtures::to_json(f);
+    j["event"] = "started";
+    j["url"] = server.url();
+    j["state"] = service.store_description();
+    j["defects"] = defects;
+    j["notices"] = notices;
+    std::fprintf(stderr, "%s\n", j.dump().c_str());
+    return;
+  }
+  std::string out;
+  out += "  fixtures  " +
+         (flags.fixtures.empty() ? std::string("built-in defaults") : flags.fixtures) + " (" +
+         std::to_string(f.accounts.size()) + " accounts)\n";
+  out += "  state     " + service.store_description();
+  if (!flags.state.empty()) {
+    out += " (" + std::to_string(st.subscriptions) + " active subscriptions, " +
+           std::to_string(st.events) + " events, " + std::to_string(st.notifications) +
+           " notifications, " + std::to_string(st.members) + " list members)";
+  }
+  out += "\n  admin     " + server.url() + "/__admin" +
+         (flags.admin_token.empty() ? " (loopback clients only)" : " (token required)") + "\n";
+  std::string d;
+  for (const std::string& name : defects) d += (d.empty() ? "" : ", ") + name;
+  out += "  defects   " +
+         (d.empty() ? std::string("none") : d + "  (deliberately NOT conformant)") + "\n";
+  out += "  accounts  key     integration                       flow / private key\n";
+  for (const auto& a : f.accounts) {
+    char line[512];
+    std::snprintf(line, sizeof line, "            %-7s %-33s %s\n", a.key.c_str(),
+                  std::string(bis::fixtures::to_string(a.integration)).c_str(),
+                  flow_text(a).c_str());
+    out += line;
+    out += "                    private key " +
+           (a.private_key.empty() ? std::string("-") : a.private_key) + "\n";
+    std::string vs;
+    for (const auto& v : a.variants)
+      vs += (vs.empty() ? "" : ", ") + v.id + " (" + std::to_string(v.inventory) + ")";
+    if (!vs.empty()) out += "                    variants " + vs + "\n";
+    std::string ls;
+    for (const auto& l : a.lists)
+      ls += (ls.empty() ? "" : ", ") + l.id +
+            (l.double_opt_in ? " (double opt-in)" : " (single opt-in)");
+    if (!ls.empty()) out += "                    lists " + ls + "\n";
+  }
+  for (const std::string& n : notices) out += "  note: " + n + "\n";
+  if (!f.accounts.empty() && !f.accounts.front().variants.empty()) {
+    const auto& a = f.accounts.front();
+    const auto platform = bis::fixtures::platform_for(a.integration);
+    out += "  try       curl -s " + server.url() + "/api/v1/catalog/subscribe --data 'a=" + a.key +
+           "&email=you@example.com&variant=" + a.variants.front().id +
+           "&platform=" + std::string(platform.value_or("shopify")) + "'\n";
+  }
+  std::fputs(out.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+void print_defects() {
+  for (const DefectInfo& d : all_defects()) {
+    std::printf("%-32s %s (breaks: %s)\n", std::string(d.name).c_str(),
+                std::string(d.effect).c_str(), std::string(d.family).c_str());
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  CLI::App app{
+      "bis-mock " BIS_VERSION
+      ": a mock of the Back in Stock subscribe API (POST /api/v1/catalog/subscribe) with the "
+      "control protocol under /__admin. Starts with built-in fixtures; prints where it listens "
+      "and the test accounts' keys on stderr.",
+      "bis-mock"};
+  app.get_formatter()->column_width(34);
+  app.add_option("--host", flags.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", flags.port, "Port to listen on; 0 picks a free port (printed on stderr)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--fixtures", flags.fixtures,
+                 "YAML fixtures replacing the built-in ones (docs/fixtures.md)")
+      ->type_name("FILE");
+  app.add_option(
+         "--state", flags.state,
+         "Keep subscriptions, events, notifications, list members and catalog changes in this "
+         "SQLite file; a restart resumes from it")
+      ->type_name("FILE");
+  app.add_option(
+         "--defect", flags.defects,
+         "Switch on a deliberate deviation from the API (repeatable; --list-defects names them)")
+      ->type_name("NAME");
+  app.add_flag("--list-defects", flags.list_defects, "Print the defect catalogue and exit");
+  app.add_flag("--print-fixtures", flags.print_fixtures,
+               "Print the built-in fixtures (YAML) and exit");
+  app.add_option("--log-format", flags.log_format,
+                 "Request log on stderr: text or json (one object a line)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--journal-size", flags.journal_size,
+                 "Requests kept in the journal (GET /__admin/requests); 0 keeps none")
+      ->capture_default_str();
+  app.add_option("--max-body", flags.max_body,
+                 "Largest request body accepted by the served API (e.g. 65536, 64KiB, 1MiB)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
+  app.add_option(
+         "--admin-token", flags.admin_token,
+         "Open the control surface to any address, for requests carrying X-Admin-Token: T or "
+         "Authorization: Bearer T (default: loopback clients only, no token)")
+      ->type_name("T");
+  app.add_flag("--quiet", flags.quiet,
+               "Print only the 'bis-mock listening on URL' line, no banner, no request log");
+  app.set_version_flag("--version", "bis-mock " BIS_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kUsageError;
+  }
+  if (flags.list_defects) {
+    print_defects();
+    return 0;
+  }
+  if (flags.print_fixtures) {
+    std::fwrite(default_fixtures_yaml().data(), 1, default_fixtures_yaml().size(), stdout);
+    return 0;
+  }
+  auto defects = Defects::parse(flags.defects);
+  if (!defects) {
+    fail("bis-mock: " + defects.error() + "\nRun with --help for more information.");
+    return kUsageError;
+  }
+  if (flags.max_body == 0) {
+    fail("bis-mock: --max-body must be at least 1 byte");
+    return kUsageError;
+  }
+
+  auto fixtures =
+      flags.fixtures.empty() ? load_default_fixtures() : load_fixtures_file(flags.fixtures);
+  if (!fixtures) {
+    fail(fixtures.error().to_string());
+    return kUsageError;
+  }
+  std::unique_ptr<StateStore> store = make_memory_store();
+  if (!flags.state.empty()) {
+    auto opened = open_sqlite_store(flags.state);
+    if (!opened) {
+      fail(opened.error());
+      return kUsageError;
+    }
+    store = std::move(*opened);
+  }
+  SystemClock clock;
+  ServiceOptions service_options;
+  service_options.defects = *defects;
+  service_options.clock = &clock;
+  auto service = Service::create(std::move(*fixtures), std::move(store), service_options);
+  if (!service) {
+    fail(service.error());
+    return kUsageError;
+  }
+
+  // Signals are taken synchronously by this thread; every other thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  RequestLog log(stderr, flags.log_format == "json" ? LogFormat::kJson : LogFormat::kText,
+                 flags.quiet);
+  ServerOptions server_options;
+  server_options.host = flags.host;
+  server_options.port = flags.port;
+  server_options.max_body = static_cast<size_t>(flags.max_body);
+  server_options.journal_size = flags.journal_size;
+  server_options.admin_token = flags.admin_token;
+  Server server(**service, server_options, &log);
+  auto port = server.start();
+  if (!port) {
+    fail("bis-mock: " + port.error());
+    return kRunError;
+  }
+  // The first line on stderr: a parent process waits for exactly this.
+  std::fprintf(stderr, "bis-mock listening on %s\n", server.url().c_str());
+  std::fflush(stderr);
+  if (!flags.quiet) print_banner(log, server, **service, flags, (*service)->notices());
+  log.start();
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server.stop();
+  if (!flags.quiet)
+    log.message(std::string("bis-mock stopped (") + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                ")");
+  return 0;
+}

@@ -1,0 +1,75 @@
+#pragma once
+// The records the mock keeps, as the control protocol serves them (docs/control-protocol.md):
+// subscriptions, "Subscribed to Back in Stock" events, notifications (the outbox) and list
+// members. Plain values; the compact in-memory form lives in State.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace bis::mock {
+
+struct Subscription {
+  uint64_t id = 0;
+  std::string account;
+  std::string email;    // as the client sent it
+  std::string profile;  // the profile it belongs to (email in ASCII lower case)
+  std::string variant;
+  std::string platform;
+  std::optional<std::string> store;
+  int64_t created_ms = 0;
+  bool active = true;
+};
+
+struct Event {
+  uint64_t id = 0;
+  uint64_t subscription = 0;
+  std::string account;
+  std::string email;
+  std::string profile;
+  std::string variant;
+  std::string platform;
+  int64_t time_ms = 0;
+};
+
+struct Notification {
+  uint64_t id = 0;
+  uint64_t subscription = 0;
+  std::string account;
+  std::string email;
+  std::string profile;
+  std::string variant;
+  int64_t batch = 1;  // 1-based batch of the restock that sent it
+  int64_t sent_ms = 0;
+};
+
+struct ListMember {
+  std::string list;
+  std::string account;
+  std::string profile;  // identity on the list: lower-cased email, else the phone number
+  std::optional<std::string> email;
+  std::optional<std::string> phone_number;
+  bool pending = true;  // double opt-in: waiting for confirmation
+  int64_t created_ms = 0;
+};
+
+// Filters of the observation routes. Empty = no filter. `email` matches case-insensitively.
+struct RecordFilter {
+  std::string account;
+  std::string email;
+  std::string variant;
+};
+
+bool matches(const RecordFilter& f, std::string_view account, std::string_view email,
+             std::string_view variant);
+
+std::string subscription_id(uint64_t id);  // "sub-17"
+std::string event_id(uint64_t id);         // "evt-17"
+std::string notification_id(uint64_t id);  // "ntf-3"
+
+nlohmann::json to_json(const Subscription& s);
+nlohmann::json to_json(const Event& e);
+nlohmann::json to_json(const Notification& n);
+nlohmann::json to_json(const ListMember& m);
+
+}  // namespace bis::mock

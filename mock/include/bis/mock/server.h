@@ -1,0 +1,60 @@
+#pragma once
+// bis-mock's HTTP front: the served API (subscribe at both paths, the List API call, CORS)
+// and the control protocol under /__admin, on cpp-httplib. Thin: requests are parsed here,
+// the behaviour is Service's, the answer is rendered here.
+//
+// Tuned for a mock that many clients hammer at once: TCP_NODELAY, unlimited requests per
+// keep-alive connection, a thread pool that grows on demand (an idle keep-alive connection
+// holds a thread, so a fixed pool would starve new clients), a listen backlog of 1024, and
+// bodies read by the mock itself with its own limit.
+//
+// Lifetime: start() binds and serves on background threads; stop() (or the destructor)
+// closes the listener and every open connection and joins the threads. The Service and the
+// RequestLog must outlive the Server.
+#include <memory>
+#include <string>
+
+#include "bis/common/expected.h"
+#include "bis/mock/journal.h"
+#include "bis/mock/request_log.h"
+#include "bis/mock/service.h"
+
+namespace bis::mock {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  size_t max_body = 64 * 1024;
+  size_t journal_size = 1000;
+  // Empty: the control surface answers only loopback clients. Else every admin request must
+  // carry it (X-Admin-Token: T or Authorization: Bearer T), from any address.
+  std::string admin_token;
+  size_t max_threads = 1024;
+  int keep_alive_seconds = 5;
+};
+
+// Bodies of control-protocol requests (fixtures can be large) have their own limit.
+inline constexpr size_t kMaxAdminBody = 16 * 1024 * 1024;
+
+class Server {
+ public:
+  Server(Service& service, ServerOptions options, RequestLog* log = nullptr);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, then serves in the background; returns the port once connections are accepted.
+  Expected<int, std::string> start();
+  void stop();
+
+  int port() const;
+  // http://HOST:PORT (IPv6 hosts in brackets).
+  std::string url() const;
+  Journal& journal();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bis::mock

@@ -1,0 +1,285 @@
+#include "admin_routes.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+#include "bis/common/form.h"
+#include "bis/common/protocol.h"
+#include "bis/common/text.h"
+#include "bis/mock/fixtures_loader.h"
+
+#ifndef BIS_VERSION
+#define BIS_VERSION "0.0.0"
+#endif
+
+namespace bis::mock::http {
+namespace {
+
+using nlohmann::json;
+
+// Text that came from a client may not be valid UTF-8: the dump replaces such bytes.
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+void error(Exchange& x, int status, std::string message) {
+  x.outcome = "error";
+  x.reason = message;
+  set_json(x.res, status, dump(json{{"error", std::move(message)}}));
+}
+
+void answer(Exchange& x, const json& j, int status = 200) { set_json(x.res, status, dump(j)); }
+
+void method_not_allowed(Exchange& x, std::string_view allow) {
+  x.res.set_header("Allow", std::string(allow));
+  error(x, 405,
+        "method " + x.req.method + " is not allowed on " + x.req.path +
+            "; allowed: " + std::string(allow));
+}
+
+// Path segments after /__admin, each percent-decoded (so a variant ID may contain '/').
+Expected<std::vector<std::string>, std::string> segments(const httplib::Request& req) {
+  std::string_view target = req.target;
+  target = target.substr(0, target.find('?'));
+  target.remove_prefix(std::min(target.size(), protocol::kAdminPrefix.size()));
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < target.size()) {
+    if (target[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    size_t end = target.find('/', pos);
+    if (end == std::string_view::npos) end = target.size();
+    auto decoded = form::percent_decode(target.substr(pos, end - pos), false);
+    if (!decoded) return Unexpected{"path: " + decoded.error()};
+    if (!is_valid_utf8(*decoded))
+      return Unexpected{std::string("path: a segment is not valid UTF-8")};
+    out.push_back(std::move(*decoded));
+    pos = end;
+  }
+  return out;
+}
+
+std::string param(const httplib::Request& req, const char* name) {
+  return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+RecordFilter record_filter(const httplib::Request& req) {
+  return RecordFilter{param(req, "account"), param(req, "email"), param(req, "variant")};
+}
+
+template <class T>
+json list_answer(const std::vector<T>& items) {
+  json array = json::array();
+  for (const T& item : items) array.push_back(to_json(item));
+  return json{{"count", items.size()}, {"items", std::move(array)}};
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+bool is_loopback(std::string_view address) {
+  std::string a(address);
+  in_addr v4{};
+  if (inet_pton(AF_INET, a.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, a.c_str(), &v6) != 1) return false;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+bool AdminRoutes::authorized(Exchange& x) const {
+  if (options_.admin_token.empty()) {
+    if (is_loopback(x.req.remote_addr)) return true;
+    error(x, 403,
+          "the control surface answers only loopback clients (start bis-mock with --admin-token to "
+          "open it)");
+    return false;
+  }
+  const std::string& token = options_.admin_token;
+  const std::string header =
+      x.req.get_header_value(std::string(protocol::kAdminTokenHeader).c_str());
+  const std::string bearer = x.req.get_header_value("Authorization");
+  if (constant_time_equals(header, token) ||
+      (bearer.rfind("Bearer ", 0) == 0 &&
+       constant_time_equals(std::string_view(bearer).substr(7), token))) {
+    return true;
+  }
+  x.res.set_header("WWW-Authenticate", "Bearer");
+  error(x, 401, "admin token missing or wrong (X-Admin-Token: T or Authorization: Bearer T)");
+  return false;
+}
+
+void AdminRoutes::handle(Exchange& x) {
+  if (!authorized(x)) return;
+  auto parts = segments(x.req);
+  if (!parts) return error(x, 400, parts.error());
+  const std::vector<std::string>& p = *parts;
+  const std::string& m = x.req.method;
+  const auto only = [&](std::string_view method, auto&& run) {
+    if (m == method) return run();
+    method_not_allowed(x, method);
+  };
+  if (p.size() == 1 && p[0] == "health") return only("GET", [&] { health(x); });
+  if (p.size() == 1 && p[0] == "reset") return only("POST", [&] { reset(x); });
+  if (p.size() == 1 && p[0] == "fixtures") {
+    if (m == "GET") return get_fixtures(x);
+    if (m == "PUT") return put_fixtures(x);
+    return method_not_allowed(x, "GET, PUT");
+  }
+  if (p.size() == 3 && p[0] == "accounts" && p[2] == "flow") {
+    if (m == "GET" || m == "PUT" || m == "DELETE") return flow(x, p[1]);
+    return method_not_allowed(x, "GET, PUT, DELETE");
+  }
+  if (p.size() == 4 && p[0] == "accounts" && p[2] == "variants") {
+    if (m == "GET" || m == "PUT") return variant(x, p[1], p[3]);
+    return method_not_allowed(x, "GET, PUT");
+  }
+  if (p.size() == 1 && (p[0] == "subscriptions" || p[0] == "events" || p[0] == "notifications")) {
+    return only("GET", [&] { records(x, p[0]); });
+  }
+  if (p.size() == 3 && p[0] == "lists" && p[2] == "members")
+    return only("GET", [&] { members(x, p[1]); });
+  if (p.size() == 1 && p[0] == "requests") {
+    if (m == "GET" || m == "DELETE") return requests(x);
+    return method_not_allowed(x, "GET, DELETE");
+  }
+  error(x, 404,
+        "no control route " + x.req.method + " " + x.req.path + " (see docs/control-protocol.md)");
+}
+
+void AdminRoutes::health(Exchange& x) {
+  json capabilities = json::array();
+  for (std::string_view c : protocol::capability::kAll) capabilities.push_back(c);
+  const ServiceStats s = service_.stats();
+  answer(x, json{{"status", "ok"},
+                 {"protocol", std::string(protocol::kVersion)},
+                 {"implementation", std::string("bis-mock ") + BIS_VERSION},
+                 {"capabilities", std::move(capabilities)},
+                 {"defects", service_.defects().names()},
+                 {"state", service_.store_description()},
+                 {"counts",
+                  {{"subscriptions", s.subscriptions},
+                   {"events", s.events},
+                   {"notifications", s.notifications},
+                   {"list_members", s.members},
+                   {"pending_batches", s.pending_batches},
+                   {"requests", journal_.size()}}}});
+}
+
+void AdminRoutes::reset(Exchange& x) {
+  if (auto s = service_.reset(); !s) return error(x, 500, s.error());
+  answer(x, json{{"reset", true}});
+}
+
+void AdminRoutes::get_fixtures(Exchange& x) { answer(x, fixtures::to_json(service_.fixtures())); }
+
+void AdminRoutes::put_fixtures(Exchange& x) {
+  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+    return error(x, 413, "fixtures body too large or unreadable");
+  auto loaded = load_fixtures(x.body, "<request body>");
+  if (!loaded) return error(x, 400, loaded.error().to_string());
+  const size_t accounts = loaded->accounts.size();
+  if (auto s = service_.replace_fixtures(std::move(*loaded)); !s) return error(x, 500, s.error());
+  if (on_fixtures_changed_) on_fixtures_changed_();
+  answer(x, json{{"accounts", accounts}});
+}
+
+void AdminRoutes::flow(Exchange& x, const std::string& account) {
+  if (x.req.method == "GET") {
+    const fixtures::Fixtures f = service_.fixtures();
+    const fixtures::Account* a = f.find_account(account);
+    if (!a) return error(x, 404, "no account with key '" + account + "'");
+    return answer(x, json{{"account", account},
+                          {"flow", a->flow ? fixtures::to_json(*a->flow) : json(nullptr)}});
+  }
+  std::optional<fixtures::Flow> flow;
+  if (x.req.method == "PUT") {
+    if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+      return error(x, 413, "body too large or unreadable");
+    const json j = json::parse(x.body, nullptr, false);
+    if (j.is_discarded()) return error(x, 400, "body is not JSON: expected a flow object or null");
+    if (!j.is_null()) {
+      auto parsed = fixtures::flow_from_json(j, "flow");
+      if (!parsed) return error(x, 400, parsed.error());
+      flow = *parsed;
+    }
+  }
+  auto set = service_.set_flow(account, flow);
+  if (!set) return error(x, set.error().status, set.error().message);
+  answer(x, json{{"account", account}, {"flow", *set ? fixtures::to_json(**set) : json(nullptr)}});
+}
+
+void AdminRoutes::variant(Exchange& x, const std::string& account, const std::string& variant) {
+  if (x.req.method == "GET") {
+    const fixtures::Fixtures f = service_.fixtures();
+    const fixtures::Account* a = f.find_account(account);
+    if (!a) return error(x, 404, "no account with key '" + account + "'");
+    const fixtures::Variant* v = a->find_variant(variant);
+    if (!v) return error(x, 404, "account " + account + " has no variant '" + variant + "'");
+    return answer(x, json{{"account", account}, {"variant", variant}, {"inventory", v->inventory}});
+  }
+  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+    return error(x, 413, "body too large or unreadable");
+  const json j = json::parse(x.body, nullptr, false);
+  if (!j.is_object() || !j.contains("inventory") || !j["inventory"].is_number_integer()) {
+    return error(x, 400, "body must be {\"inventory\": <integer>}");
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "inventory")
+      return error(x, 400, "unknown key '" + it.key() + "' (expected only 'inventory')");
+  }
+  auto r = service_.set_inventory(account, variant, j["inventory"].get<int64_t>());
+  if (!r) return error(x, r.error().status, r.error().message);
+  answer(x, json{{"account", r->account},
+                 {"variant", r->variant},
+                 {"inventory", r->inventory},
+                 {"previous_inventory", r->previous_inventory},
+                 {"created", r->created},
+                 {"restocked", r->restocked},
+                 {"notified", r->notified},
+                 {"queued", r->queued}});
+}
+
+void AdminRoutes::records(Exchange& x, std::string_view what) {
+  const RecordFilter filter = record_filter(x.req);
+  if (what == "subscriptions") return answer(x, list_answer(service_.subscriptions(filter)));
+  if (what == "events") return answer(x, list_answer(service_.events(filter)));
+  answer(x, list_answer(service_.notifications(filter)));
+}
+
+void AdminRoutes::members(Exchange& x, const std::string& list) {
+  auto m = service_.members(list, param(x.req, "account"), param(x.req, "email"));
+  if (!m) return error(x, m.error().status, m.error().message);
+  answer(x, list_answer(*m));
+}
+
+void AdminRoutes::requests(Exchange& x) {
+  if (x.req.method == "DELETE") return answer(x, json{{"cleared", journal_.clear()}});
+  JournalFilter f;
+  f.path = param(x.req, "path");
+  f.method = param(x.req, "method");
+  f.account = param(x.req, "account");
+  f.email = param(x.req, "email");
+  f.variant = param(x.req, "variant");
+  if (const std::string limit = param(x.req, "limit"); !limit.empty()) {
+    char* end = nullptr;
+    const unsigned long long n = std::strtoull(limit.c_str(), &end, 10);
+    if (*end != '\0' || limit[0] == '-')
+      return error(x, 400, "limit must be a non-negative integer");
+    f.limit = static_cast<size_t>(n);
+  }
+  const Redactor redactor = journal_.redactor();
+  json items = json::array();
+  const std::vector<JournalEntry> entries = journal_.entries(f);
+  for (const JournalEntry& e : entries) items.push_back(to_json(e, redactor));
+  answer(x, json{{"count", entries.size()}, {"items", std::move(items)}});
+}
+
+}  // namespace bis::mock::http

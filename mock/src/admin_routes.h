@@ -1,0 +1,49 @@
+#pragma once
+// The control protocol (docs/control-protocol.md) under /__admin: one small handler per
+// route, JSON in and out, errors as {"error": "..."}. Access: loopback clients only, unless
+// an admin token is set, which every request must then carry.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bis/mock/journal.h"
+#include "bis/mock/server.h"
+#include "bis/mock/service.h"
+#include "http_exchange.h"
+
+namespace bis::mock::http {
+
+// True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses.
+bool is_loopback(std::string_view address);
+
+class AdminRoutes {
+ public:
+  AdminRoutes(Service& service, Journal& journal, const ServerOptions& options,
+              std::function<void()> on_fixtures_changed)
+      : service_(service),
+        journal_(journal),
+        options_(options),
+        on_fixtures_changed_(std::move(on_fixtures_changed)) {}
+
+  void handle(Exchange& x);
+
+ private:
+  bool authorized(Exchange& x) const;
+  void health(Exchange& x);
+  void reset(Exchange& x);
+  void get_fixtures(Exchange& x);
+  void put_fixtures(Exchange& x);
+  void flow(Exchange& x, const std::string& account);
+  void variant(Exchange& x, const std::string& account, const std::string& variant);
+  void records(Exchange& x, std::string_view what);
+  void members(Exchange& x, const std::string& list);
+  void requests(Exchange& x);
+
+  Service& service_;
+  Journal& journal_;
+  const ServerOptions& options_;
+  std::function<void()> on_fixtures_changed_;
+};
+
+}  // namespace bis::mock::http

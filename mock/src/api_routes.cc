@@ -1,0 +1,191 @@
+#include "api_routes.h"
+
+#include <array>
+
+#include "bis/common/form.h"
+#include "bis/common/protocol.h"
+#include "bis/common/text.h"
+#include "bis/mock/api_answers.h"
+#include "bis/mock/list_request.h"
+#include "bis/mock/printable.h"
+
+namespace bis::mock::http {
+namespace {
+
+constexpr std::string_view kReasonHeader = "X-Bis-Mock-Reason";
+constexpr std::string_view kOutcomeHeader = "X-Bis-Mock-Outcome";
+
+// "/api/v2/list/{id}/subscribe" -> id; empty if `path` is not that route.
+std::string_view list_id(std::string_view path) {
+  constexpr std::string_view prefix = "/api/v2/list/", suffix = "/subscribe";
+  if (path.size() <= prefix.size() + suffix.size() || path.substr(0, prefix.size()) != prefix ||
+      path.substr(path.size() - suffix.size()) != suffix) {
+    return {};
+  }
+  const std::string_view id =
+      path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  return id.find('/') == std::string_view::npos ? id : std::string_view();
+}
+
+// A header value a browser accepts in Access-Control-Allow-Headers: tokens, commas, spaces.
+bool is_header_list(std::string_view v) {
+  for (char c : v) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == ',' || c == ' ';
+    if (!ok) return false;
+  }
+  return !v.empty() && v.size() <= 1024;
+}
+
+}  // namespace
+
+void ApiRoutes::handle(Exchange& x) {
+  const std::string& path = x.req.path;
+  const std::string& method = x.req.method;
+  if (path == protocol::kSubscribePath || path == protocol::kOnsiteSubscribePath) {
+    if (cors()) cors_headers(x);
+    if (method == "POST") return subscribe(x);
+    if (method == "OPTIONS" && cors()) return preflight(x);
+    if (method == "OPTIONS") return not_found(x);
+    return method_not_allowed(x, cors() ? "POST, OPTIONS" : "POST");
+  }
+  if (const std::string_view list = list_id(path); !list.empty()) {
+    if (method == "POST") return list_subscribe(x, list);
+    return method_not_allowed(x, "POST");
+  }
+  not_found(x);
+}
+
+void ApiRoutes::cors_headers(Exchange& x) const {
+  // No credentials are involved, so any origin may read the answer, including the mock's
+  // reason headers.
+  x.res.set_header("Access-Control-Allow-Origin", "*");
+  x.res.set_header("Access-Control-Expose-Headers", "X-Bis-Mock-Reason, X-Bis-Mock-Outcome");
+}
+
+void ApiRoutes::preflight(Exchange& x) {
+  x.res.status = 204;
+  x.res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+  const std::string requested = x.req.get_header_value("Access-Control-Request-Headers");
+  x.res.set_header("Access-Control-Allow-Headers",
+                   is_header_list(requested) ? requested : "Content-Type");
+  x.res.set_header("Access-Control-Max-Age", "86400");
+  x.res.set_header("Vary", "Access-Control-Request-Headers");
+  x.outcome = "preflight";
+}
+
+void ApiRoutes::reject(Exchange& x, std::string reason) const {
+  x.outcome = to_string(SubscribeOutcome::kRejected);
+  x.reason = std::move(reason);
+  x.res.set_header(std::string(kOutcomeHeader), x.outcome);
+  x.res.set_header(std::string(kReasonHeader), printable(x.reason, 300));
+  set_json(x.res, kDefaultErrorStatus, rejection_body(service_.defects()));
+}
+
+void ApiRoutes::not_found(Exchange& x) const {
+  std::string message = "no route for " + printable(x.req.method) + " " + printable(x.req.path);
+  const std::array<std::string_view, 2> paths = {protocol::kSubscribePath,
+                                                 protocol::kOnsiteSubscribePath};
+  const std::string guess = closest_match(x.req.path, std::span<const std::string_view>(paths));
+  message += guess.empty()
+                 ? "; the subscribe endpoint is POST " + std::string(protocol::kSubscribePath)
+                 : " (did you mean " + guess + "?)";
+  x.outcome = "not-found";
+  x.reason = message;
+  set_json(x.res, 404, route_error_body(message));
+}
+
+void ApiRoutes::method_not_allowed(Exchange& x, std::string_view allow) const {
+  const std::string message = "method " + printable(x.req.method) + " is not allowed on " +
+                              x.req.path + "; allowed: " + std::string(allow);
+  x.outcome = "method-not-allowed";
+  x.reason = message;
+  x.res.set_header("Allow", std::string(allow));
+  set_json(x.res, 405, route_error_body(message));
+}
+
+void ApiRoutes::subscribe(Exchange& x) {
+  const std::string content_type = x.req.get_header_value("Content-Type");
+  switch (read_body(x, options_.max_body, content_type)) {
+    case BodyStatus::kTooLarge: {
+      const std::string message =
+          "body is larger than the limit of " + std::to_string(options_.max_body) + " bytes";
+      x.outcome = "too-large";
+      x.reason = message;
+      return set_json(x.res, 413, route_error_body(message));
+    }
+    case BodyStatus::kBroken:
+      return reject(x, "body could not be read (broken chunked encoding?)");
+    case BodyStatus::kOk:
+      break;
+  }
+  const std::string type = media_type(content_type);
+  Expected<form::Fields, std::string> parsed = form::Fields{};
+  if (type == "application/x-www-form-urlencoded") {
+    parsed = form::parse_urlencoded(x.body);
+  } else if (type == "multipart/form-data") {
+    const auto boundary = form::multipart_boundary(content_type);
+    if (!boundary) return reject(x, "multipart/form-data without a usable boundary");
+    parsed = form::parse_multipart(x.body, *boundary);
+  } else {
+    return reject(
+        x, "Content-Type must be application/x-www-form-urlencoded or multipart/form-data (got '" +
+               printable(content_type) + "')");
+  }
+  if (!parsed) return reject(x, "body is not valid " + type + ": " + parsed.error());
+  auto fields = subscribe_fields(*parsed);
+  if (!fields) return reject(x, fields.error());
+
+  const SubscribeAnswer answer = service_.subscribe(*fields);
+  x.outcome = to_string(answer.outcome);
+  x.reason = answer.detail;
+  if (answer.outcome == SubscribeOutcome::kRejected && !x.req.params.empty() &&
+      x.reason.find("' is missing") != std::string::npos) {
+    x.reason += " (fields in the query string are not read)";
+  }
+  x.account = answer.account;
+  x.res.set_header(std::string(kOutcomeHeader), x.outcome);
+  x.res.set_header(std::string(kReasonHeader), printable(x.reason, 300));
+  set_json(x.res, answer.status,
+           answer.success ? success_body(*fields->email, service_.defects())
+                          : rejection_body(service_.defects()));
+}
+
+void ApiRoutes::list_subscribe(Exchange& x, std::string_view list) {
+  const auto detail = [](std::string_view message) {
+    return nlohmann::json{{"detail", message}}.dump();
+  };
+  switch (read_body(x, options_.max_body)) {
+    case BodyStatus::kTooLarge: {
+      x.reason = "body is larger than the limit of " + std::to_string(options_.max_body) + " bytes";
+      x.outcome = "too-large";
+      return set_json(x.res, 413, detail(x.reason));
+    }
+    case BodyStatus::kBroken:
+      x.outcome = "rejected";
+      x.reason = "body could not be read";
+      return set_json(x.res, 400, detail(x.reason));
+    case BodyStatus::kOk:
+      break;
+  }
+  auto request = parse_list_subscribe(x.body);
+  if (!request) {
+    x.outcome = "rejected";
+    x.reason = request.error();
+    return set_json(x.res, 400, detail(x.reason));
+  }
+  std::string key = x.req.get_header_value("api-key");
+  if (key.empty() && request->api_key) key = *request->api_key;
+  if (key.empty()) {
+    x.outcome = "rejected";
+    x.reason = "no private API key (header api-key or body field api_key)";
+    return set_json(x.res, 403, detail("A private API key is required."));
+  }
+  const ListAnswer answer = service_.list_subscribe(list, key, request->profiles);
+  x.outcome = answer.status == 200 ? "list-subscribed" : "rejected";
+  x.reason = answer.detail;
+  x.account = answer.account;
+  set_json(x.res, answer.status, answer.body);
+}
+
+}  // namespace bis::mock::http

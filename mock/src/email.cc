@@ -1,0 +1,117 @@
+#include "bis/mock/email.h"
+
+namespace bis::mock {
+namespace {
+
+constexpr size_t kMaxAddress = 254;  // RFC 5321 forward-path limit minus the brackets
+constexpr size_t kMaxLocal = 64;
+constexpr size_t kMaxLabel = 63;
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
+
+// RFC 5322 atext.
+bool is_atext(char c) {
+  if (is_alnum(c)) return true;
+  switch (c) {
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<std::string> local_problem(std::string_view local) {
+  if (local.empty()) return "nothing before '@'";
+  if (local.size() > kMaxLocal) return "part before '@' is longer than 64 characters";
+  if (local.front() == '.' || local.back() == '.')
+    return "part before '@' starts or ends with a dot";
+  char prev = 0;
+  for (char c : local) {
+    if (c == '.' && prev == '.') return "two dots in a row before '@'";
+    if (c != '.' && !is_atext(c)) {
+      if (static_cast<unsigned char>(c) >= 0x80) return "non-ASCII character before '@'";
+      return std::string("character '") + (c >= 0x20 && c < 0x7F ? std::string(1, c) : "?") +
+             "' not allowed before '@'";
+    }
+    prev = c;
+  }
+  return std::nullopt;
+}
+
+// The top-level label: letters only (2 or more), or an IDN in punycode (xn--...).
+bool is_valid_tld(std::string_view tld) {
+  if (tld.size() > 4 && (tld[0] == 'x' || tld[0] == 'X') && (tld[1] == 'n' || tld[1] == 'N') &&
+      tld[2] == '-' && tld[3] == '-') {
+    return true;  // the label check already allowed only letters, digits and inner hyphens
+  }
+  if (tld.size() < 2) return false;
+  for (char c : tld) {
+    if (!is_alpha(c)) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> domain_problem(std::string_view domain, EmailRule rule) {
+  if (domain.empty()) return "nothing after '@'";
+  size_t labels = 0;
+  size_t start = 0;
+  std::string_view last;
+  while (start <= domain.size()) {
+    size_t dot = domain.find('.', start);
+    if (dot == std::string_view::npos) dot = domain.size();
+    const std::string_view label = domain.substr(start, dot - start);
+    if (label.empty()) return "empty label in the domain (leading, trailing or double dot)";
+    if (label.size() > kMaxLabel) return "a domain label is longer than 63 characters";
+    if (label.front() == '-' || label.back() == '-')
+      return "a domain label starts or ends with '-'";
+    for (char c : label) {
+      if (is_alnum(c) || c == '-') continue;
+      if (static_cast<unsigned char>(c) >= 0x80) return "non-ASCII domain (send IDNs in punycode)";
+      return std::string("character '") + (c >= 0x20 && c < 0x7F ? std::string(1, c) : "?") +
+             "' not allowed in the domain";
+    }
+    ++labels;
+    last = label;
+    start = dot + 1;
+  }
+  if (labels < 2) {
+    if (rule.require_dot_in_domain) return "domain has no dot";
+    return std::nullopt;
+  }
+  if (!is_valid_tld(last)) return "top-level domain '" + std::string(last) + "' is not valid";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> email_problem(std::string_view email, EmailRule rule) {
+  if (email.empty()) return "empty";
+  if (email.size() > kMaxAddress) return "longer than 254 characters";
+  const size_t at = email.rfind('@');
+  if (at == std::string_view::npos) return "no '@'";
+  if (email.find('@') != at) return "more than one '@'";
+  if (auto p = local_problem(email.substr(0, at))) return p;
+  return domain_problem(email.substr(at + 1), rule);
+}
+
+}  // namespace bis::mock

@@ -1,0 +1,62 @@
+#include "http_exchange.h"
+
+#include "bis/common/text.h"
+
+namespace bis::mock::http {
+
+BodyStatus read_body(Exchange& x, size_t limit) {
+  return read_body(x, limit, x.req.get_header_value("Content-Type"));
+}
+
+BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type) {
+  x.body.clear();
+  // A request with neither Content-Length nor chunked encoding has no body (RFC 9112 6.3);
+  // cpp-httplib would otherwise wait for the connection to close.
+  if (!x.reader) return BodyStatus::kOk;
+  if (!x.req.has_header("Content-Length") &&
+      !iequals(x.req.get_header_value("Transfer-Encoding"), "chunked")) {
+    return BodyStatus::kOk;
+  }
+  bool too_large = false;
+  auto receive = [&](const char* data, size_t n) {
+    if (too_large || x.body.size() + n > limit) {
+      too_large = true;
+      return true;  // keep reading to the end, dropping the bytes
+    }
+    x.body.append(data, n);
+    return true;
+  };
+  // cpp-httplib hands multipart bodies to its own lenient parser; the mock parses them
+  // strictly itself, so the reader must see a non-multipart request. The Request object is
+  // cpp-httplib's own non-const one, only passed to handlers as const.
+  bool ok;
+  if (content_type.rfind("multipart/form-data", 0) == 0) {
+    auto& req = const_cast<httplib::Request&>(x.req);
+    const std::string saved(content_type);
+    req.headers.erase("Content-Type");
+    ok = (*x.reader)(receive);
+    req.headers.emplace("Content-Type", saved);
+  } else {
+    ok = (*x.reader)(receive);
+  }
+  if (too_large) {
+    x.body.clear();
+    return BodyStatus::kTooLarge;
+  }
+  return ok ? BodyStatus::kOk : BodyStatus::kBroken;
+}
+
+std::string media_type(std::string_view content_type) {
+  const size_t semi = content_type.find(';');
+  std::string_view t = content_type.substr(0, semi);
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  return ascii_lower(t);
+}
+
+void set_json(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.set_content(std::move(body), "application/json");
+}
+
+}  // namespace bis::mock::http

@@ -1,0 +1,182 @@
+// Service's restock rules: inventory changes, the threshold, flows, batches and the outbox.
+#include <algorithm>
+
+#include "bis/mock/service.h"
+
+namespace bis::mock {
+
+// A restock is inventory going from below the threshold to at or above it.
+bool Service::is_restock(int64_t previous, int64_t inventory, int64_t threshold) const {
+  if (previous < threshold && inventory >= threshold) return true;
+  return options_.defects.has(Defect::kRestockIgnoresThreshold) && previous <= 0 &&
+         inventory > previous;
+}
+
+// Nobody is notified unless the account has a back-in-stock flow that is on.
+bool Service::flow_notifies(const fixtures::Account& account) const {
+  if (account.flow && account.flow->enabled) return true;
+  return options_.defects.has(Defect::kNotifyWithoutFlow);
+}
+
+std::vector<Service::Target> Service::active_for(std::string_view account,
+                                                 std::string_view variant) const {
+  std::vector<Target> out;
+  for (size_t i = 0; i < kShards; ++i) {
+    const State& s = shards_[i].state;
+    for (State::Ref ref : s.active_for(account, variant))
+      out.push_back(Target{i, ref, s.id_of(ref)});
+  }
+  std::sort(out.begin(), out.end(), [](const Target& a, const Target& b) { return a.id < b.id; });
+  return out;
+}
+
+Expected<size_t, std::string> Service::notify(const std::vector<Target>& targets, int64_t batch,
+                                              int64_t now) {
+  const Defects& defects = options_.defects;
+  const int copies = defects.has(Defect::kNotifyTwice) ? 2 : 1;
+  // A notified subscription is cleared, so the profile may subscribe again.
+  const bool clear = !defects.has(Defect::kNoClearAfterNotify);
+  std::vector<uint64_t> ids;
+  Changes c;
+  for (const Target& t : targets) {
+    const State& s = shards_[t.shard].state;
+    for (int k = 0; k < copies; ++k) ids.push_back(next_notification_id_.fetch_add(1));
+    if (!store_->durable()) continue;
+    const Subscription sub = s.subscription(t.ref);
+    for (int k = 0; k < copies; ++k) {
+      c.notifications.push_back(Notification{ids[ids.size() - copies + k], sub.id, sub.account,
+                                             sub.email, sub.profile, sub.variant, batch, now});
+    }
+    if (clear) c.cleared.push_back(sub.id);
+  }
+  if (auto st = commit(c); !st) return Unexpected{st.error()};
+  size_t next = 0;
+  for (const Target& t : targets) {
+    State& s = shards_[t.shard].state;
+    for (int k = 0; k < copies; ++k) s.add_notification(t.ref, ids[next++], batch, now);
+    if (clear) s.set_active(t.ref, false);
+  }
+  return targets.size();
+}
+
+Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view key,
+                                                             std::string_view variant,
+                                                             int64_t inventory) {
+  std::unique_lock catalog_lock(catalog_mu_);
+  AllShards shards(shards_.get());
+  const int64_t now = options_.clock->now_ms();
+  run_due_locked(now);
+  const fixtures::Account* account = catalog_.account(key);
+  if (!account)
+    return Unexpected{AdminError{404, "no account with key '" + std::string(key) + "'"}};
+  const fixtures::Variant* existing = catalog_.variant(*account, variant);
+
+  InventoryResult r;
+  r.account = account->key;
+  r.variant = variant;
+  r.inventory = inventory;
+  r.previous_inventory = existing ? existing->inventory : 0;
+  r.created = existing == nullptr;
+  const int64_t threshold = account->flow ? account->flow->threshold : 1;
+  r.restocked = is_restock(r.previous_inventory, inventory, threshold);
+
+  Changes c;
+  c.inventory.push_back(InventoryChange{account->key, std::string(variant), inventory});
+  if (auto s = commit(c); !s)
+    return Unexpected{AdminError{500, "state could not be saved: " + s.error()}};
+  catalog_.set_inventory(key, variant, inventory);
+  account = catalog_.account(key);  // set_inventory may have moved the variants
+  if (!r.restocked || !flow_notifies(*account)) return r;
+
+  // A new restock replaces the batches still waiting from an earlier one: their
+  // subscriptions are still active and are part of this restock's snapshot.
+  std::erase_if(pending_, [&](const PendingBatch& b) {
+    return b.account == account->key && b.variant == variant;
+  });
+  const std::vector<Target> targets = active_for(account->key, variant);
+  const size_t batch_size = account->flow && account->flow->batch_size > 0
+                                ? static_cast<size_t>(account->flow->batch_size)
+                                : std::max<size_t>(targets.size(), 1);
+  const int64_t interval_ms = account->flow ? account->flow->batch_interval_seconds * 1000 : 0;
+  const uint64_t restock = next_restock_++;
+  for (size_t start = 0, batch = 1; start < targets.size(); start += batch_size, ++batch) {
+    PendingBatch b;
+    b.account = account->key;
+    b.variant = variant;
+    b.batch = static_cast<int64_t>(batch);
+    b.due_ms = now + interval_ms * static_cast<int64_t>(batch - 1);
+    b.restock = restock;
+    b.subscriptions.assign(targets.begin() + start,
+                           targets.begin() + std::min(start + batch_size, targets.size()));
+    pending_.push_back(std::move(b));
+  }
+  std::stable_sort(
+      pending_.begin(), pending_.end(),
+      [](const PendingBatch& a, const PendingBatch& b) { return a.due_ms < b.due_ms; });
+  // The first batch (and any other already due) goes out now.
+  r.notified = run_due_locked(now);
+  for (const PendingBatch& b : pending_) {
+    if (b.restock == restock) r.queued += b.subscriptions.size();
+  }
+  return r;
+}
+
+Expected<std::optional<fixtures::Flow>, AdminError> Service::set_flow(
+    std::string_view key, std::optional<fixtures::Flow> flow) {
+  std::unique_lock catalog_lock(catalog_mu_);
+  if (!catalog_.account(key))
+    return Unexpected{AdminError{404, "no account with key '" + std::string(key) + "'"}};
+  Changes c;
+  c.flows.push_back(FlowChange{std::string(key), flow});
+  if (auto s = commit(c); !s)
+    return Unexpected{AdminError{500, "state could not be saved: " + s.error()}};
+  catalog_.set_flow(key, flow);
+  return flow;
+}
+
+size_t Service::run_due() {
+  {
+    std::shared_lock lock(catalog_mu_);
+    if (pending_.empty() || pending_.front().due_ms > options_.clock->now_ms()) return 0;
+  }
+  std::unique_lock catalog_lock(catalog_mu_);
+  AllShards shards(shards_.get());
+  return run_due_locked(options_.clock->now_ms());
+}
+
+std::optional<int64_t> Service::next_due_ms() const {
+  std::shared_lock lock(catalog_mu_);
+  if (pending_.empty()) return std::nullopt;
+  return pending_.front().due_ms;
+}
+
+size_t Service::run_due_locked(int64_t now) {
+  size_t notified = 0;
+  while (!pending_.empty() && pending_.front().due_ms <= now) {
+    PendingBatch b = std::move(pending_.front());
+    pending_.erase(pending_.begin());
+    const fixtures::Account* account = catalog_.account(b.account);
+    const fixtures::Variant* variant = account ? catalog_.variant(*account, b.variant) : nullptr;
+    const int64_t threshold = account && account->flow ? account->flow->threshold : 1;
+    // The first batch goes out with the restock. A later one only while the variant is still in
+    // stock and the flow still on; otherwise the rest of that restock is dropped (its
+    // subscriptions stay active).
+    if (b.batch > 1 && (!variant || variant->inventory < threshold || !flow_notifies(*account))) {
+      std::erase_if(pending_, [&](const PendingBatch& p) { return p.restock == b.restock; });
+      continue;
+    }
+    std::vector<Target> active;
+    for (const Target& t : b.subscriptions) {
+      if (shards_[t.shard].state.is_active(t.ref)) active.push_back(t);
+    }
+    auto sent = notify(active, b.batch, now);
+    if (!sent) {
+      pending_.insert(pending_.begin(), std::move(b));  // the store failed: retry on the next tick
+      break;
+    }
+    notified += *sent;
+  }
+  return notified;
+}
+
+}  // namespace bis::mock

@@ -1,0 +1,305 @@
+#include "bis/mock/server.h"
+
+#include <dirent.h>
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
+
+#include "admin_routes.h"
+#include "api_routes.h"
+#include "bis/common/protocol.h"
+#include "bis/mock/api_answers.h"
+#include "http_exchange.h"
+#include "thread_pool.h"
+
+namespace bis::mock {
+namespace {
+
+// cpp-httplib keeps its listening socket protected; the mock needs it for a larger backlog
+// and to find the connections to close on stop().
+class HttpServer final : public httplib::Server {
+ public:
+  int listening_socket() const { return svr_sock_; }
+};
+
+int local_port(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return -1;
+  if (addr.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  if (addr.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return -1;
+}
+
+// Wakes every connection this server accepted (sockets whose local port is ours and that
+// have a peer): a connection waiting for its next keep-alive request then sees end of input
+// and ends, so stop() does not wait for keep-alive timeouts. Answers being written still go out.
+void shut_down_connections(int port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return;
+  while (dirent* e = readdir(dir)) {
+    char* end = nullptr;
+    const long fd = std::strtol(e->d_name, &end, 10);
+    if (*end != '\0' || fd < 0 || fd == dirfd(dir)) continue;
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    if (local_port(static_cast<int>(fd)) == port &&
+        getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &len) == 0) {
+      shutdown(static_cast<int>(fd), SHUT_RD);
+    }
+  }
+  closedir(dir);
+}
+
+std::string header_text(const httplib::Headers& headers, bool skip_added) {
+  size_t size = 0;
+  for (const auto& [name, value] : headers) size += name.size() + value.size() + 4;
+  std::string out;
+  out.reserve(size);
+  for (const auto& [name, value] : headers) {
+    // cpp-httplib adds these to requests itself.
+    if (skip_added && (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+                       name == "LOCAL_PORT")) {
+      continue;
+    }
+    out.append(name).append(": ").append(value).append("\r\n");
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(Service& s, ServerOptions o, RequestLog* l)
+      : service(s),
+        options(std::move(o)),
+        log(l),
+        journal(options.journal_size),
+        api(service, options),
+        admin(service, journal, options, [this] { learn_private_keys(); }) {
+    learn_private_keys();
+  }
+
+  void learn_private_keys() {
+    std::vector<std::string> keys;
+    for (const fixtures::Account& a : service.fixtures().accounts) keys.push_back(a.private_key);
+    journal.add_private_keys(keys);
+  }
+
+  void dispatch(const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader* reader);
+  void record(http::Exchange& x, std::chrono::steady_clock::time_point start, bool journal_it);
+  void run_scheduler();
+
+  Service& service;
+  ServerOptions options;
+  RequestLog* log;
+  Journal journal;
+  http::ApiRoutes api;
+  http::AdminRoutes admin;
+  SystemClock clock;
+
+  HttpServer http;
+  std::thread listener;
+  std::atomic<bool> listener_ended{false};
+  int port = 0;
+
+  std::thread scheduler;
+  std::mutex scheduler_mu;
+  std::condition_variable scheduler_cv;
+  bool stopping = false;
+};
+
+void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader* reader) {
+  const auto start = std::chrono::steady_clock::now();
+  http::Exchange x{req, res, reader, {}, {}, {}, {}};
+  const std::string_view path = req.path;
+  const std::string_view prefix = protocol::kAdminPrefix;
+  const bool admin_route = path.substr(0, prefix.size()) == prefix &&
+                           (path.size() == prefix.size() || path[prefix.size()] == '/');
+  if (admin_route) {
+    admin.handle(x);
+  } else {
+    api.handle(x);
+  }
+  record(x, start, !admin_route);
+}
+
+// Journals (served API only) and logs one exchange, before the answer is written.
+void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_point start,
+                          bool journal_it) {
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const int64_t now = clock.now_ms();
+  const int status = x.res.status == -1 ? 200 : x.res.status;
+  if (journal_it && journal.capacity() > 0) {
+    JournalEntry e;
+    e.time_ms = now;
+    e.remote = x.req.remote_addr;
+    e.method = x.req.method;
+    e.path = x.req.path;
+    if (const size_t q = x.req.target.find('?'); q != std::string::npos)
+      e.query = x.req.target.substr(q + 1);
+    e.headers = header_text(x.req.headers, true);
+    e.body = std::move(x.body);
+    e.status = status;
+    e.response_headers = header_text(x.res.headers, false);
+    e.response_body = x.res.body;
+    e.outcome = x.outcome;
+    e.reason = x.reason;
+    e.account = x.account;
+    e.duration_ms = ms;
+    journal.add(std::move(e));
+  }
+  if (log)
+    log->request(
+        LogLine{now, x.req.remote_addr, x.req.method, x.req.path, status, ms, x.outcome, x.reason});
+}
+
+// Sends batches that come due while nobody asks (observations also send them on demand).
+void Server::Impl::run_scheduler() {
+  std::unique_lock lock(scheduler_mu);
+  while (!stopping) {
+    lock.unlock();
+    service.run_due();
+    const auto next = service.next_due_ms();
+    lock.lock();
+    auto wait = std::chrono::milliseconds(200);
+    if (next)
+      wait =
+          std::min(wait, std::chrono::milliseconds(std::max<int64_t>(1, *next - clock.now_ms())));
+    scheduler_cv.wait_for(lock, wait, [this] { return stopping; });
+  }
+}
+
+Server::Server(Service& service, ServerOptions options, RequestLog* log)
+    : impl_(std::make_unique<Impl>(service, std::move(options), log)) {}
+
+Server::~Server() { stop(); }
+
+Expected<int, std::string> Server::start() {
+  Impl& s = *impl_;
+  HttpServer& h = s.http;
+  const size_t max_threads = s.options.max_threads;
+  h.new_task_queue = [max_threads] { return new GrowingThreadPool(max_threads); };
+  h.set_tcp_nodelay(true);
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second mock bind the same port and
+  // silently share its traffic. SO_REUSEADDR alone still allows a quick restart.
+  h.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  h.set_keep_alive_max_count(100000);
+  h.set_keep_alive_timeout(s.options.keep_alive_seconds);
+  h.set_read_timeout(5);
+  h.set_write_timeout(5);
+  // Over this, cpp-httplib itself drops the body and answers 413.
+  h.set_payload_max_length(std::max(kMaxAdminBody, s.options.max_body) * 4);
+
+  auto plain = [&s](const httplib::Request& req, httplib::Response& res) {
+    s.dispatch(req, res, nullptr);
+  };
+  auto with_body = [&s](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& r) { s.dispatch(req, res, &r); };
+  h.Get(".*", plain);
+  h.Options(".*", plain);
+  h.Delete(".*", plain);
+  h.Post(".*", with_body);
+  h.Put(".*", with_body);
+  h.Patch(".*", with_body);
+  h.Delete(".*", with_body);
+  // cpp-httplib's own refusals (malformed request, URI too long, unknown method) get a JSON
+  // body too; answers the mock made already have one.
+  h.set_error_handler(httplib::Server::HandlerWithResponse(
+      [&s](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string message;
+        if (res.status == 400 && (req.method == "TRACE" || req.method == "CONNECT")) {
+          res.status = 405;
+          message = "method " + req.method + " is not allowed";
+        } else if (res.status == 413) {
+          message = "body is too large";
+        } else if (res.status == 414) {
+          message = "request target is too long";
+        } else {
+          message = "malformed HTTP request";
+        }
+        res.set_content(route_error_body(message), "application/json");
+        if (s.log)
+          s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path,
+                                 res.status, 0, "error", message});
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  // A handler that throws answers 500 with a JSON body; the connection and the mock live on.
+  h.set_exception_handler(
+      [&s](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        res.status = 500;
+        res.set_content(route_error_body("internal error: " + what), "application/json");
+        if (s.log)
+          s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path, 500, 0,
+                                 "error", what});
+      });
+
+  int port = s.options.port;
+  if (port == 0) {
+    port = h.bind_to_any_port(s.options.host);
+    if (port < 0) return Unexpected{"cannot listen on " + s.options.host + " (any port)"};
+  } else if (!h.bind_to_port(s.options.host, port)) {
+    return Unexpected{"cannot listen on " + s.options.host + ":" + std::to_string(port) + ": " +
+                      std::strerror(errno)};
+  }
+  ::listen(h.listening_socket(), 1024);
+  s.port = port;
+  s.listener_ended = false;
+  s.listener = std::thread([&s] {
+    s.http.listen_after_bind();
+    s.listener_ended = true;
+  });
+  while (!h.is_running() && !s.listener_ended) std::this_thread::yield();
+  if (!h.is_running()) {
+    s.listener.join();
+    return Unexpected{"cannot serve on " + s.options.host + ":" + std::to_string(port)};
+  }
+  s.stopping = false;
+  s.scheduler = std::thread([&s] { s.run_scheduler(); });
+  return port;
+}
+
+void Server::stop() {
+  Impl& s = *impl_;
+  if (!s.listener.joinable()) return;
+  s.http.stop();
+  shut_down_connections(s.port);
+  s.listener.join();
+  {
+    std::lock_guard lock(s.scheduler_mu);
+    s.stopping = true;
+  }
+  s.scheduler_cv.notify_all();
+  if (s.scheduler.joinable()) s.scheduler.join();
+}
+
+int Server::port() const { return impl_->port; }
+
+std::string Server::url() const {
+  const std::string& host = impl_->options.host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+}
+
+Journal& Server::journal() { return impl_->journal; }
+
+}  // namespace bis::mock

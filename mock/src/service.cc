@@ -1,0 +1,418 @@
+#include "bis/mock/service.h"
+
+#include <algorithm>
+#include <functional>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+
+#include "bis/common/text.h"
+
+namespace bis::mock {
+
+std::string_view to_string(SubscribeOutcome outcome) {
+  switch (outcome) {
+    case SubscribeOutcome::kSubscribed:
+      return "subscribed";
+    case SubscribeOutcome::kDuplicate:
+      return "duplicate";
+    case SubscribeOutcome::kUnknownVariant:
+      return "unknown-variant";
+    case SubscribeOutcome::kRejected:
+      return "rejected";
+    case SubscribeOutcome::kStoreFailed:
+      return "store-failed";
+  }
+  return "rejected";
+}
+
+std::string digest(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+Service::Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      base_digest_(digest(fixtures::to_json(base).dump())),
+      loaded_(std::move(base)),
+      catalog_(loaded_),
+      shards_(std::make_unique<Shard[]>(kShards)) {}
+
+Expected<std::unique_ptr<Service>, std::string> Service::create(fixtures::Fixtures base,
+                                                                std::unique_ptr<StateStore> store,
+                                                                ServiceOptions options) {
+  if (!options.clock) return Unexpected{std::string("Service needs a clock")};
+  auto stored = store->load();
+  if (!stored) return Unexpected{stored.error()};
+  std::unique_ptr<Service> service(
+      new Service(std::move(base), std::move(store), std::move(options)));
+  if (auto s = service->restore(std::move(*stored)); !s) return Unexpected{s.error()};
+  return service;
+}
+
+size_t Service::shard_of(std::string_view profile) {
+  return std::hash<std::string_view>{}(profile) % kShards;
+}
+
+Status Service::restore(StoredState stored) {
+  std::unique_lock catalog_lock(catalog_mu_);
+  AllShards shards(shards_.get());
+  const std::string where = store_->describe();
+  if (!stored.base_digest) {
+    if (auto s = store_->reset(base_digest_, std::nullopt); !s) return s;
+  } else if (*stored.base_digest != base_digest_) {
+    // Started with other fixtures: their catalog changes may not fit; the records stay.
+    if (auto s = store_->rebase(base_digest_); !s) return s;
+    stored.inventory.clear();
+    stored.flows.clear();
+    stored.loaded_fixtures.reset();
+    notices_.push_back(where +
+                       " was written with other fixtures: its records are kept, its inventory and "
+                       "flow changes are not");
+  }
+  if (stored.loaded_fixtures) {
+    auto parsed = fixtures::fixtures_from_json(
+        nlohmann::json::parse(*stored.loaded_fixtures, nullptr, false));
+    if (!parsed) return Unexpected{where + ": stored fixtures are invalid: " + parsed.error()};
+    loaded_ = std::move(*parsed);
+    loaded_is_base_ = false;
+  }
+  catalog_ = Catalog(loaded_);
+  for (const InventoryChange& i : stored.inventory)
+    catalog_.set_inventory(i.account, i.variant, i.inventory);
+  for (const FlowChange& f : stored.flows) catalog_.set_flow(f.account, f.flow);
+
+  std::unordered_map<uint64_t, Target> by_id;
+  uint64_t last_sub = 0, last_event = 0, last_notification = 0;
+  for (const Subscription& s : stored.subscriptions) {
+    const size_t shard = shard_of(s.profile);
+    by_id[s.id] = Target{shard, shards_[shard].state.add_subscription(s), s.id};
+    last_sub = std::max(last_sub, s.id);
+  }
+  for (const Event& e : stored.events) {
+    auto it = by_id.find(e.subscription);
+    if (it == by_id.end())
+      return Unexpected{where + ": event " + std::to_string(e.id) + " names no subscription"};
+    shards_[it->second.shard].state.add_event(it->second.ref, e.id, e.email, e.time_ms);
+    last_event = std::max(last_event, e.id);
+  }
+  for (const Notification& n : stored.notifications) {
+    auto it = by_id.find(n.subscription);
+    if (it == by_id.end()) {
+      return Unexpected{where + ": notification " + std::to_string(n.id) +
+                        " names no subscription"};
+    }
+    shards_[it->second.shard].state.add_notification(it->second.ref, n.id, n.batch, n.sent_ms);
+    last_notification = std::max(last_notification, n.id);
+  }
+  for (const ListMember& m : stored.members) shards_[shard_of(m.profile)].state.put_member(m);
+  next_subscription_id_ = last_sub + 1;
+  next_event_id_ = last_event + 1;
+  next_notification_id_ = last_notification + 1;
+  return ok_status();
+}
+
+Status Service::commit(const Changes& c) {
+  if (!store_->durable()) return ok_status();
+  std::lock_guard lock(store_mu_);
+  return store_->commit(c);
+}
+
+void Service::clear_state() {
+  for (size_t i = 0; i < kShards; ++i) shards_[i].state.clear();
+  pending_.clear();
+  next_subscription_id_ = next_event_id_ = next_notification_id_ = 1;
+}
+
+namespace {
+
+SubscribeAnswer rejected(const Rejection& r) {
+  SubscribeAnswer a;
+  a.outcome = SubscribeOutcome::kRejected;
+  a.status = r.status;
+  a.detail = r.reason;
+  a.account = r.account;
+  return a;
+}
+
+SubscribeAnswer store_failed(const std::string& why, std::string account) {
+  SubscribeAnswer a;
+  a.outcome = SubscribeOutcome::kStoreFailed;
+  a.status = 500;
+  a.detail = "state could not be saved: " + why;
+  a.account = std::move(account);
+  return a;
+}
+
+}  // namespace
+
+// A cleared subscription normally lets the profile subscribe again; `no-resubscribe-after-notify`
+// treats it as still there.
+bool Service::blocks_resubscribe(const State& state, State::Ref latest) const {
+  return state.is_active(latest) || options_.defects.has(Defect::kNoResubscribeAfterNotify);
+}
+
+SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
+  const Defects& defects = options_.defects;
+  Precheck precheck = precheck_subscribe(fields, defects);  // before any lock: it needs no state
+  const size_t shard_index = shard_of(precheck.profile);
+  std::shared_lock catalog_lock(catalog_mu_);
+  auto checked = validate_subscribe(fields, std::move(precheck), catalog_, defects);
+  if (auto* r = std::get_if<Rejection>(&checked)) return rejected(*r);
+  ValidSubscribe v = std::move(std::get<ValidSubscribe>(checked));
+  const int64_t now = options_.clock->now_ms();
+
+  const bool known = !v.variant.empty() && catalog_.variant(*v.account, v.variant) != nullptr;
+  if (!known && !(defects.has(Defect::kEventForUnknownVariant) && !v.variant.empty())) {
+    const std::string key = v.account->key;
+    const int error_status = v.account->error_status;
+    catalog_lock.unlock();
+    const std::string what =
+        "variant '" + printable(v.variant) + "' is not in account " + key + "'s catalog";
+    if (defects.has(Defect::kRejectUnknownVariant)) return rejected({error_status, what, key});
+    return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", key};
+  }
+
+  Shard& shard = shards_[shard_index];
+  std::unique_lock lock(shard.mu);
+  State::Key key = shard.state.key(v.account->key, v.profile, v.variant);
+  const State::Ref latest = shard.state.latest(key);
+  if (latest != 0 && blocks_resubscribe(shard.state, latest) &&
+      !defects.has(Defect::kDuplicateSubscription)) {
+    return duplicate_locked(shard, latest, v, now);
+  }
+
+  if (defects.has(Defect::kRacyDuplicates)) {
+    // The defect: the duplicate check above and the insert below are not atomic.
+    const std::string account_key = v.account->key;
+    lock.unlock();
+    catalog_lock.unlock();
+    std::this_thread::sleep_for(options_.race_window);
+    catalog_lock.lock();
+    lock.lock();
+    v.account = catalog_.account(account_key);
+    if (!v.account)
+      return rejected({kDefaultErrorStatus, "account " + account_key + " was removed", ""});
+    key = shard.state.key(account_key, v.profile, v.variant);  // a reset in between clears the pool
+  }
+
+  // The hot path: records go straight into the state; Changes are built only for a durable store.
+  const fixtures::Account& account = *v.account;
+  std::optional<ListMember> member;
+  if (defects.has(Defect::kSubscribeAddsToList) && !account.lists.empty()) {
+    const fixtures::List& list = account.lists.front();
+    if (!shard.state.find_member(account.key, list.id, v.profile)) {
+      member = ListMember{list.id,      account.key,        v.profile, std::string(v.email),
+                          std::nullopt, list.double_opt_in, now};
+    }
+  }
+  const uint64_t id = next_subscription_id_.fetch_add(1);
+  const uint64_t event_id = next_event_id_.fetch_add(1);
+  if (store_->durable()) {
+    Changes c;
+    c.subscriptions.push_back(
+        Subscription{id, account.key, std::string(v.email), v.profile, std::string(v.variant),
+                     std::string(v.platform),
+                     v.store ? std::optional<std::string>(*v.store) : std::nullopt, now, true});
+    c.events.push_back(Event{event_id, id, account.key, std::string(v.email), v.profile,
+                             std::string(v.variant), std::string(v.platform), now});
+    if (member) c.members.push_back(*member);
+    if (auto st = commit(c); !st) return store_failed(st.error(), account.key);
+  }
+  const State::Ref ref = shard.state.add_subscription(key, id, v.email, v.platform, v.store, now);
+  shard.state.add_event(ref, event_id, v.email, now);
+  if (member) shard.state.put_member(*member);
+  std::string account_key = account.key;
+  lock.unlock();
+  catalog_lock.unlock();
+  return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id),
+          std::move(account_key)};
+}
+
+SubscribeAnswer Service::duplicate_locked(Shard& shard, State::Ref latest, const ValidSubscribe& v,
+                                          int64_t now) {
+  const fixtures::Account& account = *v.account;
+  const uint64_t latest_id = shard.state.id_of(latest);
+  std::string detail = "duplicate of " + subscription_id(latest_id);
+  if (options_.defects.has(Defect::kDuplicateEvent)) {
+    const Subscription existing = shard.state.subscription(latest);
+    const uint64_t event_id = next_event_id_.fetch_add(1);
+    Changes c;
+    c.events.push_back(Event{event_id, latest_id, existing.account, std::string(v.email),
+                             existing.profile, existing.variant, existing.platform, now});
+    if (auto st = commit(c); !st) return store_failed(st.error(), account.key);
+    shard.state.add_event(latest, event_id, v.email, now);
+    detail += ": recorded another event";
+  } else {
+    detail += ": nothing recorded";
+  }
+  const bool success = account.duplicate_answer == fixtures::DuplicateAnswer::kSuccess;
+  return {SubscribeOutcome::kDuplicate, success, success ? 200 : account.error_status, detail,
+          account.key};
+}
+
+ListAnswer Service::list_subscribe(std::string_view list_id, std::string_view private_key,
+                                   const std::vector<ListProfile>& profiles) {
+  std::shared_lock catalog_lock(catalog_mu_);
+  const fixtures::Account* account = catalog_.account_by_private_key(private_key);
+  if (!account)
+    return {403, R"({"detail": "The private API key is invalid."})",
+            "private key is not a known account", ""};
+  const fixtures::List* list = account->find_list(list_id);
+  if (!list) {
+    return {404, R"({"detail": "List not found."})",
+            "account " + account->key + " has no list '" + printable(list_id) + "'", account->key};
+  }
+  // A double opt-in list holds new members as pending until they confirm.
+  const bool pending = list->double_opt_in && !options_.defects.has(Defect::kDoubleOptInIgnored);
+  const int64_t now = options_.clock->now_ms();
+  AllShards shards(shards_.get());  // a rare call: simplest to hold every shard it may touch
+  Changes c;
+  nlohmann::json answer = nlohmann::json::array();
+  for (const ListProfile& p : profiles) {
+    const std::string profile = p.email ? ascii_lower(*p.email) : p.phone_number.value_or("");
+    const ListMember* existing =
+        shards_[shard_of(profile)].state.find_member(account->key, list->id, profile);
+    if (!existing || (existing->pending && !pending)) {
+      c.members.push_back(ListMember{list->id, account->key, profile, p.email, p.phone_number,
+                                     pending, existing ? existing->created_ms : now});
+    }
+    if (!pending) {
+      nlohmann::json j{{"id", digest(account->key + "\n" + profile).substr(0, 10)}};
+      if (p.email) j["email"] = *p.email;
+      if (p.phone_number) j["phone_number"] = *p.phone_number;
+      answer.push_back(std::move(j));
+    }
+  }
+  if (auto st = commit(c); !st) {
+    return {500, nlohmann::json{{"detail", "state could not be saved"}}.dump(), st.error(),
+            account->key};
+  }
+  for (const ListMember& m : c.members) shards_[shard_of(m.profile)].state.put_member(m);
+  std::string detail =
+      std::to_string(profiles.size()) + (pending ? " pending on " : " subscribed to ") + list->id;
+  return {200, answer.dump(), detail, account->key};
+}
+
+fixtures::Fixtures Service::fixtures() const {
+  std::shared_lock lock(catalog_mu_);
+  return catalog_.fixtures();
+}
+
+Status Service::reset() {
+  std::unique_lock catalog_lock(catalog_mu_);
+  AllShards shards(shards_.get());
+  std::optional<std::string> loaded;
+  if (!loaded_is_base_) loaded = fixtures::to_json(loaded_).dump();
+  if (auto s = store_->reset(base_digest_, loaded); !s) return s;
+  catalog_ = Catalog(loaded_);
+  clear_state();
+  return ok_status();
+}
+
+Status Service::replace_fixtures(fixtures::Fixtures f) {
+  std::unique_lock catalog_lock(catalog_mu_);
+  AllShards shards(shards_.get());
+  if (auto s = store_->reset(base_digest_, fixtures::to_json(f).dump()); !s) return s;
+  loaded_ = std::move(f);
+  loaded_is_base_ = false;
+  catalog_ = Catalog(loaded_);
+  clear_state();
+  return ok_status();
+}
+
+namespace {
+
+// Merges per-shard record lists into the order the records were made.
+template <class T>
+void by_id(std::vector<T>& records) {
+  std::sort(records.begin(), records.end(), [](const T& a, const T& b) { return a.id < b.id; });
+}
+
+}  // namespace
+
+std::vector<Subscription> Service::subscriptions(const RecordFilter& filter) {
+  run_due();
+  std::shared_lock catalog_lock(catalog_mu_);
+  std::vector<Subscription> out;
+  for (size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    auto part = shards_[i].state.active_subscriptions(filter);
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  }
+  by_id(out);
+  return out;
+}
+
+std::vector<Event> Service::events(const RecordFilter& filter) {
+  std::shared_lock catalog_lock(catalog_mu_);
+  std::vector<Event> out;
+  for (size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    auto part = shards_[i].state.events(filter);
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  }
+  by_id(out);
+  return out;
+}
+
+std::vector<Notification> Service::notifications(const RecordFilter& filter) {
+  run_due();
+  std::shared_lock catalog_lock(catalog_mu_);
+  std::vector<Notification> out;
+  for (size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    auto part = shards_[i].state.notifications(filter);
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  }
+  by_id(out);
+  return out;
+}
+
+Expected<std::vector<ListMember>, AdminError> Service::members(std::string_view list,
+                                                               std::string_view account,
+                                                               std::string_view email) {
+  std::shared_lock catalog_lock(catalog_mu_);
+  if (!catalog_.list(list, account).second) {
+    return Unexpected{AdminError{404, "no account has a list '" + std::string(list) + "'"}};
+  }
+  std::vector<ListMember> out;
+  for (size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    auto part = shards_[i].state.members(account, list, email);
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  }
+  std::sort(out.begin(), out.end(), [](const ListMember& a, const ListMember& b) {
+    return std::tie(a.created_ms, a.profile) < std::tie(b.created_ms, b.profile);
+  });
+  return out;
+}
+
+ServiceStats Service::stats() const {
+  std::shared_lock catalog_lock(catalog_mu_);
+  ServiceStats st;
+  st.pending_batches = pending_.size();
+  for (size_t i = 0; i < kShards; ++i) {
+    std::lock_guard lock(shards_[i].mu);
+    const State& s = shards_[i].state;
+    st.subscriptions += s.active_count();
+    st.events += s.event_count();
+    st.notifications += s.notification_count();
+    st.members += s.member_count();
+    st.memory_bytes += s.memory_bytes();
+  }
+  return st;
+}
+
+}  // namespace bis::mock

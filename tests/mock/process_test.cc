@@ -1,0 +1,185 @@
+// bis-mock as a process, as the runner and app teams start it.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "child_process.h"
+
+namespace bis::mock {
+namespace {
+
+using testing::ChildProcess;
+
+const std::string kBinary = BIS_MOCK_BINARY;
+const std::regex kListening("bis-mock listening on http://127\\.0\\.0\\.1:([0-9]+)");
+
+// Starts bis-mock on a free port; returns its port (0 if it did not come up).
+int start(ChildProcess& p) {
+  const auto line = p.read_line();
+  std::smatch m;
+  if (!line || !std::regex_match(*line, m, kListening)) {
+    ADD_FAILURE() << "first stderr line: " << line.value_or("<none>");
+    return 0;
+  }
+  return std::stoi(m[1]);
+}
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("bis-mock-test-" + std::to_string(getpid()) + "-" + name))
+      .string();
+}
+
+TEST(ProcessTest, TheFirstStderrLineSaysWhereItListensThenTheBannerNamesTheKeys) {
+  ChildProcess p({kBinary, "--port", "0"});
+  const int port = start(p);
+  ASSERT_GT(port, 0);
+  std::string banner;
+  for (int i = 0; i < 12; ++i) banner += p.read_line().value_or("") + "\n";
+  EXPECT_NE(banner.find("PkShop"), std::string::npos) << banner;
+  EXPECT_NE(banner.find("pk_mock_shopify_"), std::string::npos) << banner;
+  httplib::Client c("127.0.0.1", port);
+  auto r = c.Post("/api/v1/catalog/subscribe",
+                  "a=PkShop&email=p%40example.com&variant=44221714951&platform=shopify",
+                  "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, R"({"email": "p@example.com", "success": true})");
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(), 0);
+}
+
+TEST(ProcessTest, QuietPrintsOnlyTheListeningLine) {
+  ChildProcess p({kBinary, "--port", "0", "--quiet"});
+  const int port = start(p);
+  ASSERT_GT(port, 0);
+  httplib::Client c("127.0.0.1", port);
+  ASSERT_TRUE(c.Get("/__admin/health"));
+  p.signal(SIGINT);
+  EXPECT_EQ(p.wait(), 0);
+  EXPECT_EQ(p.read_rest(), "");
+}
+
+TEST(ProcessTest, SigtermStopsPromptlyEvenWithIdleConnections) {
+  ChildProcess p({kBinary, "--port", "0", "--quiet"});
+  const int port = start(p);
+  httplib::Client c("127.0.0.1", port);
+  c.set_keep_alive(true);
+  ASSERT_TRUE(c.Get("/__admin/health"));
+  const auto t0 = std::chrono::steady_clock::now();
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(std::chrono::seconds(3)), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+}
+
+TEST(ProcessTest, ABadFixturesFileStopsWithExitCode2AndAPosition) {
+  const std::string path = temp_path("bad.yaml");
+  std::ofstream(path) << "accounts:\n  - key: Abc123\n    integration: shopfy\n";
+  ChildProcess p({kBinary, "--port", "0", "--fixtures", path});
+  EXPECT_EQ(
+      p.read_line(),
+      path +
+          ":3:18: accounts[0].integration: unknown integration 'shopfy' (did you mean 'shopify'?)");
+  EXPECT_EQ(p.wait(), 2);
+  std::filesystem::remove(path);
+}
+
+TEST(ProcessTest, AnUnknownDefectIsAUsageError) {
+  ChildProcess p({kBinary, "--port", "0", "--defect", "notify-twise"});
+  const std::string err = p.read_rest();
+  EXPECT_EQ(p.wait(), 2);
+  EXPECT_NE(err.find("unknown defect 'notify-twise' (did you mean 'notify-twice'?)"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("racy-duplicates"), std::string::npos) << err;
+}
+
+TEST(ProcessTest, BadFlagsAreUsageErrors) {
+  ChildProcess p({kBinary, "--port", "70000"});
+  EXPECT_EQ(p.wait(), 2);
+  ChildProcess q({kBinary, "--log-format", "xml"});
+  EXPECT_EQ(q.wait(), 2);
+}
+
+TEST(ProcessTest, APortInUseIsARunErrorNotAUsageError) {
+  ChildProcess first({kBinary, "--port", "0", "--quiet"});
+  const int port = start(first);
+  ASSERT_GT(port, 0);
+  ChildProcess second({kBinary, "--port", std::to_string(port)});
+  const std::string err = second.read_rest();
+  EXPECT_EQ(second.wait(), 1);
+  EXPECT_NE(err.find("cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos)
+      << err;
+}
+
+TEST(ProcessTest, AnIpv6HostIsPrintedInBrackets) {
+  ChildProcess p({kBinary, "--host", "::1", "--port", "0", "--quiet"});
+  const auto line = p.read_line();
+  ASSERT_TRUE(line);
+  if (line->find("cannot listen") != std::string::npos)
+    GTEST_SKIP() << "no IPv6 loopback here: " << *line;
+  EXPECT_TRUE(std::regex_match(*line, std::regex("bis-mock listening on http://\\[::1\\]:[0-9]+")))
+      << *line;
+}
+
+TEST(ProcessTest, HelpDocumentsEveryFlag) {
+  ChildProcess p({"/bin/sh", "-c", "exec \"$0\" --help 1>&2", kBinary});
+  const std::string help = p.read_rest();
+  EXPECT_EQ(p.wait(), 0);
+  for (const char* flag : {"--host", "--port", "--fixtures", "--state", "--defect", "--log-format",
+                           "--journal-size", "--max-body", "--admin-token", "--quiet", "--help",
+                           "--list-defects", "--print-fixtures", "--version"}) {
+    EXPECT_NE(help.find(flag), std::string::npos) << flag << " missing from:\n" << help;
+  }
+  EXPECT_NE(help.find("8080"), std::string::npos);
+  EXPECT_NE(help.find("127.0.0.1"), std::string::npos);
+}
+
+TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {
+  const std::string state = temp_path("state.db");
+  std::filesystem::remove(state);
+  std::filesystem::remove(state + "-wal");
+  {
+    ChildProcess p({kBinary, "--port", "0", "--quiet", "--state", state});
+    const int port = start(p);
+    ASSERT_GT(port, 0);
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Post("/api/v1/catalog/subscribe",
+                    "a=PkShop&email=Durable%40example.com&variant=44221714950&platform=shopify",
+                    "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+    p.signal(SIGKILL);
+    EXPECT_EQ(p.wait(), 128 + SIGKILL);
+  }
+  ChildProcess p({kBinary, "--port", "0", "--quiet", "--state", state});
+  const int port = start(p);
+  ASSERT_GT(port, 0);
+  httplib::Client c("127.0.0.1", port);
+  auto subs =
+      nlohmann::json::parse(c.Get("/__admin/subscriptions?email=durable@example.com")->body);
+  auto events = nlohmann::json::parse(c.Get("/__admin/events?email=durable@example.com")->body);
+  EXPECT_EQ(subs["count"], 1);
+  EXPECT_EQ(subs["items"][0]["email"], "Durable@example.com");
+  EXPECT_EQ(events["count"], 1);
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(), 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+}
+
+TEST(ProcessTest, AStateFileOfAnotherKindIsRefused) {
+  const std::string path = temp_path("not-state.txt");
+  std::ofstream(path)
+      << "hello, this is not a database file at all, just some text that is long enough\n";
+  ChildProcess p({kBinary, "--port", "0", "--state", path});
+  const std::string err = p.read_rest();
+  EXPECT_EQ(p.wait(), 2);
+  EXPECT_NE(err.find(path), std::string::npos) << err;
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace bis::mock

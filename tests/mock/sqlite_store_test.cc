@@ -1,0 +1,107 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bis/mock/state_store.h"
+#include "test_support.h"
+
+namespace bis::mock {
+namespace {
+
+using testing::ServiceHarness;
+using testing::shop;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("bis-mock-sqlite-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "state.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<StateStore> open() {
+    auto s = open_sqlite_store(path_);
+    EXPECT_TRUE(s) << (s ? "" : s.error());
+    return s ? std::move(*s) : make_memory_store();
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(SqliteStoreTest, ARestartResumesEverything) {
+  {
+    ServiceHarness h({}, open());
+    ASSERT_TRUE(h.subscribe(shop("a@example.com")).success);
+    ASSERT_TRUE(
+        h.subscribe({"Shop01", "B@example.com", "113", "shopify", std::string("eu")}).success);
+    h.restock("Shop01", "111", 5);
+    ASSERT_TRUE(h.service->set_flow("Big001", std::nullopt));
+    h.restock("Shop01", "created-variant", 7);
+    ASSERT_EQ(
+        h.service->list_subscribe("LDbl", "pk_shop", {{std::string("c@example.com"), std::nullopt}})
+            .status,
+        200);
+  }
+  ServiceHarness h({}, open());
+  const auto subs = h.service->subscriptions({});
+  ASSERT_EQ(subs.size(), 1u);
+  EXPECT_EQ(subs[0].id, 2u);
+  EXPECT_EQ(subs[0].email, "B@example.com");
+  EXPECT_EQ(subs[0].store, "eu");
+  EXPECT_EQ(h.events(), 2u);
+  EXPECT_EQ(h.notifications("a@example.com"), 1u);
+  EXPECT_EQ(h.service->members("LDbl", "", "")->size(), 1u);
+  const auto f = h.service->fixtures();
+  EXPECT_EQ(f.find_account("Shop01")->find_variant("111")->inventory, 5);
+  EXPECT_EQ(f.find_account("Shop01")->find_variant("created-variant")->inventory, 7);
+  EXPECT_FALSE(f.find_account("Big001")->flow);
+  // New records continue the ids; a cleared subscription may be made again.
+  EXPECT_EQ(h.subscribe(shop("a@example.com")).detail, "subscribed sub-3");
+}
+
+TEST_F(SqliteStoreTest, ResetEmptiesTheFile) {
+  {
+    ServiceHarness h({}, open());
+    ASSERT_TRUE(h.subscribe(shop("a@example.com")).success);
+    ASSERT_TRUE(h.service->reset());
+  }
+  ServiceHarness h({}, open());
+  EXPECT_EQ(h.subscriptions() + h.events(), 0u);
+}
+
+TEST_F(SqliteStoreTest, OtherFixturesKeepTheRecordsButNotTheCatalogChanges) {
+  {
+    ServiceHarness h({}, open());
+    ASSERT_TRUE(h.subscribe(shop("a@example.com")).success);
+    h.restock("Shop01", "112", 99);
+  }
+  fixtures::Fixtures other = testing::test_fixtures();
+  other.accounts.pop_back();
+  ServiceHarness h({}, open(), other);
+  EXPECT_EQ(h.subscriptions(), 1u);
+  EXPECT_EQ(h.service->fixtures().find_account("Shop01")->find_variant("112")->inventory, 5);
+  ASSERT_EQ(h.service->notices().size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, AFileThatIsNotAStateFileIsRefused) {
+  std::ofstream(path_) << "accounts: []\n";
+  auto s = open_sqlite_store(path_);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find(path_), std::string::npos) << s.error();
+}
+
+TEST_F(SqliteStoreTest, ASecondMockOnTheSameFileIsRefused) {
+  auto first = open();
+  auto second = open_sqlite_store(path_);
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().find("another bis-mock"), std::string::npos) << second.error();
+}
+
+}  // namespace
+}  // namespace bis::mock
