@@ -17,6 +17,7 @@ BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type) {
       !iequals(x.req.get_header_value("Transfer-Encoding"), "chunked")) {
     return BodyStatus::kOk;
   }
+  x.body_read = true;
   bool too_large = false;
   auto receive = [&](const char* data, size_t n) {
     if (too_large || x.body.size() + n > limit) {
@@ -44,6 +45,20 @@ BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type) {
     return BodyStatus::kTooLarge;
   }
   return ok ? BodyStatus::kOk : BodyStatus::kBroken;
+}
+
+void settle_framing(Exchange& x, size_t drain_limit) {
+  const bool chunked = x.req.has_header("Transfer-Encoding");
+  const std::string length = x.req.get_header_value("Content-Length");
+  const bool has_body = chunked || (!length.empty() && length != "0");
+  if (!has_body || x.body_read) return;
+  bool drained = false;
+  if (x.reader) {
+    size_t seen = 0;
+    // Returning false stops cpp-httplib's read, and then it closes the connection itself.
+    drained = (*x.reader)([&](const char*, size_t n) { return (seen += n) <= drain_limit; });
+  }
+  if (!drained) x.res.set_header("Connection", "close");
 }
 
 std::string media_type(std::string_view content_type) {

@@ -20,6 +20,7 @@ struct Exchange {
   std::string outcome;
   std::string reason;
   std::string account;
+  bool body_read = false;  // read_body ran: the body's bytes are off the connection
 };
 
 enum class BodyStatus { kOk, kTooLarge, kBroken };
@@ -29,6 +30,13 @@ enum class BodyStatus { kOk, kTooLarge, kBroken };
 // `content_type` is the request's Content-Type (looked up once by the caller).
 BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type);
 BodyStatus read_body(Exchange& x, size_t limit);
+
+// Keeps the connection's framing sound once the handler is done. A body nobody read (a refused
+// method, a GET or OPTIONS with a body, which cpp-httplib never reads) would be taken for the
+// next request on a keep-alive connection: it is drained when a reader exists and it is small
+// (at most `drain_limit` bytes), otherwise the answer says `Connection: close`, so the client
+// opens a fresh connection and no later request of any client is mistaken.
+void settle_framing(Exchange& x, size_t drain_limit);
 
 // The media type of a Content-Type value, lower case, without parameters.
 std::string media_type(std::string_view content_type);

@@ -55,6 +55,15 @@ void shut_down_connections(int port) {
   closedir(dir);
 }
 
+// Names the real method of a request the pre-routing handler sent down the body-reading route.
+constexpr char kRealMethodHeader[] = "X-Bis-Mock-Real-Method";
+
+bool has_body(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  const std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
+
 std::string header_text(const httplib::Headers& headers, bool skip_added) {
   size_t size = 0;
   for (const auto& [name, value] : headers) size += name.size() + value.size() + 4;
@@ -117,6 +126,12 @@ struct Server::Impl {
 void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
                             const httplib::ContentReader* reader) {
   const auto start = std::chrono::steady_clock::now();
+  if (req.has_header(kRealMethodHeader)) {
+    // cpp-httplib passes its own Request object; only its handler signature makes it const.
+    auto& r = const_cast<httplib::Request&>(req);
+    r.method = r.get_header_value(kRealMethodHeader);
+    r.headers.erase(kRealMethodHeader);
+  }
   http::Exchange x{req, res, reader, {}, {}, {}, {}};
   const std::string_view path = req.path;
   const std::string_view prefix = protocol::kAdminPrefix;
@@ -127,6 +142,7 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
   } else {
     api.handle(x);
   }
+  http::settle_framing(x, options.max_body);
   record(x, start, !admin_route);
 }
 
@@ -206,6 +222,23 @@ Expected<int, std::string> Server::start() {
   };
   auto with_body = [&s](const httplib::Request& req, httplib::Response& res,
                         const httplib::ContentReader& r) { s.dispatch(req, res, &r); };
+  // cpp-httplib reads a body only for POST, PUT, PATCH and DELETE: a GET, HEAD, OPTIONS or
+  // TRACE with a body would leave it on the connection, to be taken for the next request
+  // (request smuggling). Such a request takes the body-reading route under POST, and dispatch
+  // restores its real method before any handler sees it; settle_framing then drains the body.
+  h.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    if (req.has_header(kRealMethodHeader)) {  // only the mock itself may set it
+      const_cast<httplib::Request&>(req).headers.erase(kRealMethodHeader);
+    }
+    const std::string& m = req.method;
+    if (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || !has_body(req)) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    auto& r = const_cast<httplib::Request&>(req);
+    r.headers.emplace(kRealMethodHeader, r.method);
+    r.method = "POST";
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   h.Get(".*", plain);
   h.Options(".*", plain);
   h.Delete(".*", plain);
@@ -230,6 +263,10 @@ Expected<int, std::string> Server::start() {
           message = "malformed HTTP request";
         }
         res.set_content(route_error_body(message), "application/json");
+        // cpp-httplib refused the request before reading all of it (an over-long target, a
+        // malformed line, a body it does not read): what is left on the connection is not a
+        // request, so the client must not send another one on it.
+        res.set_header("Connection", "close");
         if (s.log)
           s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path,
                                  res.status, 0, "error", message});
