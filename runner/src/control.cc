@@ -125,6 +125,10 @@ class HttpControl : public ControlSurface {
     r.request_headers = req.headers;
     r.request_body = req.body;
     HttpResult http = client_->send(req, timeout);
+    // Every control action is idempotent (GETs, absolute PUTs, reset, clear): when a kept-alive
+    // connection turns out closed under the request, one retry on a fresh one is safe
+    // (RFC 9110 9.2.2). A timeout or a refused connection is the answer.
+    if (!http.response && http.error_kind == TransportError::kOther) http = client_->send(req, timeout);
     r.duration = http.duration;
     if (!http.response) {
       r.error = http.error;

@@ -168,6 +168,8 @@ HttpClient::Lease::~Lease() {
   if (client_) pool_->checkin(std::move(client_));
 }
 
+void HttpClient::Lease::discard() { client_.reset(); }
+
 HttpClient::Lease HttpClient::lease() { return Lease(pool_, pool_->checkout()); }
 
 HttpResult HttpClient::send(const HttpRequest& request, Duration timeout) {

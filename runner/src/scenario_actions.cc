@@ -37,8 +37,7 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
       o.error = deadline_error();
       return o;
     }
-    r = lease ? ctx_.target.api->send(*lease, req, timeout())
-              : ctx_.target.api->send(req, timeout());
+    r = ctx_.target.api->send(lease ? *lease : connection_, req, timeout());
     if (!r.response || r.response->status != 429 || attempt == kMax429Retries) break;
     const auto header = r.response->header("Retry-After");
     const auto wait = header ? parse_retry_after(*header) : std::nullopt;
@@ -170,6 +169,7 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
     }
     for (auto& t : threads) t.join();
   }
+  for (auto& c : connections) c.discard();
   for (int i = 0; i < n; ++i) {
     Outcome& o = outcomes[static_cast<size_t>(i)];
     out.exchanges.push_back(o.exchange);

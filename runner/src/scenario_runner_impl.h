@@ -53,6 +53,8 @@ class ScenarioRunner {
     tctx_.unique_counter = &ctx.unique_counter;
   }
 
+  ~ScenarioRunner() { connection_.discard(); }
+
   ScenarioResult run();
 
  private:
@@ -97,6 +99,9 @@ class ScenarioRunner {
   TemplateContext tctx_;
   json vars_ = json::object();
   std::optional<RenderError> missing_target_;
+  // The scenario's own connection for its sequential requests, discarded when it ends: what a
+  // scenario sends can leave a connection unusable, and that must show in this scenario only.
+  HttpClient::Lease connection_ = ctx_.target.api->lease();
 };
 
 }  // namespace bis::runner::detail

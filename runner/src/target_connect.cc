@@ -71,7 +71,11 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
   auto api = HttpClient::create(url, o.tls, o.connections);
   if (!api) return fail(2, "--target: " + api.error());
   t.api = std::move(*api);
-  t.control = make_http_control(t.api->with_prefix(protocol::kAdminPrefix), o.admin_token);
+  // The control surface gets connections of its own: a scenario's hostile request must not
+  // reach an observation through a connection they would otherwise share.
+  auto admin = HttpClient::create(url + std::string(protocol::kAdminPrefix), o.tls, o.connections);
+  if (!admin) return fail(2, "--target: " + admin.error());
+  t.control = make_http_control(std::shared_ptr<HttpClient>(std::move(*admin)), o.admin_token);
   t.info.base_url = url;
   t.headers = o.headers;
   t.endpoints = default_endpoints();

@@ -2,6 +2,8 @@
 // concurrency, rate limiting, keep-alive, redaction, selection and isolation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "run_fixture.h"
 #include "test_server.h"
 
@@ -299,6 +301,37 @@ TEST(RunnerComponentTest, SequentialRequestsReuseOneKeepAliveConnection) {
   EXPECT_EQ(scenario(result, "many").verdict, Verdict::kPass);
   EXPECT_EQ(scenario(result, "many").steps[0].exchanges.size(), 30u);
   EXPECT_LE(server.connections() - before, 1u);
+}
+
+TEST(RunnerComponentTest, ScenariosNeverShareAConnectionAndObservationsUseTheirOwn) {
+  // A scenario may leave its connection unusable (hostile input, a body the target left
+  // unread); that must never show in another scenario, nor in an observation.
+  TestServer server;
+  auto target = connect(server.url());
+  const size_t before = server.seen_requests().size();
+  runner::RunOptions options;
+  options.jobs = 1;
+  std::string scenarios;
+  for (const char* id : {"first", "second", "third"}) {
+    scenarios += std::string("\n  - id: ") + id + "\n    covers: [R-MUST]\n    steps:" + kSubscribe +
+                 "        repeat: 2\n      - observe: {what: subscriptions, email: \"{{ unique_email }}\"}\n";
+  }
+  auto result = run_suite(suite(scenarios), target->target, options);
+  ASSERT_TRUE(result.conformant());
+  const auto seen = server.seen_requests();
+  std::vector<int> api_ports, admin_ports;
+  for (size_t i = before; i < seen.size(); ++i) {
+    (seen[i].second.rfind("/__admin", 0) == 0 ? admin_ports : api_ports).push_back(seen[i].first);
+  }
+  ASSERT_EQ(api_ports.size(), 6u);
+  for (size_t s = 0; s < 3; ++s) {
+    EXPECT_EQ(api_ports[2 * s], api_ports[2 * s + 1]) << "a scenario keeps its connection";
+    for (size_t t = s + 1; t < 3; ++t) EXPECT_NE(api_ports[2 * s], api_ports[2 * t]) << s << " vs " << t;
+  }
+  ASSERT_FALSE(admin_ports.empty());
+  for (int p : admin_ports) {
+    EXPECT_EQ(std::count(api_ports.begin(), api_ports.end(), p), 0) << "observation on an API connection";
+  }
 }
 
 TEST(RunnerComponentTest, SecretsNeverReachTheResultTree) {

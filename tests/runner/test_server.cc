@@ -65,6 +65,11 @@ size_t TestServer::requests() const {
   return requests_;
 }
 
+std::vector<std::pair<int, std::string>> TestServer::seen_requests() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return seen_requests_;
+}
+
 std::vector<std::string> TestServer::seen_headers(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> out;
@@ -100,6 +105,7 @@ void TestServer::routes() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       ports_.insert(req.remote_port);
+      seen_requests_.emplace_back(req.remote_port, req.path);
       ++requests_;
     }
     if (req.path.rfind("/__admin", 0) == 0) {

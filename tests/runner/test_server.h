@@ -49,6 +49,8 @@ class TestServer {
   // Distinct client connections seen (remote ports), and requests served, since the start.
   size_t connections() const;
   size_t requests() const;
+  // Every request's client port and path, in arrival order.
+  std::vector<std::pair<int, std::string>> seen_requests() const;
   // The requests' header values of `name` seen on subscribe calls, in arrival order.
   std::vector<std::string> seen_headers(const std::string& name) const;
 
@@ -66,6 +68,7 @@ class TestServer {
 
   mutable std::mutex mutex_;
   std::set<int> ports_;
+  std::vector<std::pair<int, std::string>> seen_requests_;
   size_t requests_ = 0;
   int answered_429_ = 0;
   std::vector<std::pair<std::string, std::string>> seen_;  // header name (lower) -> value

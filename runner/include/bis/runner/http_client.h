@@ -3,9 +3,8 @@
 // HttpClient per base URL, shared by all workers: it keeps a small pool of keep-alive
 // connections (one per concurrent caller, at most `max_idle` kept between requests) with
 // TCP_NODELAY on, so a sequential scenario reuses one warm connection and N concurrent copies
-// open N. Clients made with with_prefix() share the pool (the API and /__admin of a mock use
-// the same connections: fewer idle ones for a server with a small thread pool). Redirects are
-// not followed; the path is sent exactly as given.
+// open N. Clients made with with_prefix() share the pool. Redirects are not followed; the path
+// is sent exactly as given.
 // Thread-safe.
 #include <chrono>
 #include <memory>
@@ -63,12 +62,15 @@ class HttpClient {
   ~HttpClient();
 
   // One connection held by one caller: N leases are N distinct connections (what concurrent
-  // copies need to really go at once). Returns to the pool when destroyed.
+  // copies need to really go at once). Returns to the pool when destroyed, unless discarded.
   class Lease {
    public:
     Lease(Lease&&) noexcept;
     Lease& operator=(Lease&&) noexcept;
     ~Lease();
+    // Closes the connection instead of returning it to the pool: what one caller sent on it
+    // (hostile input, a body the server left unread) can then never reach another caller.
+    void discard();
 
    private:
     friend class HttpClient;
