@@ -9,6 +9,10 @@ packages=(
   libsqlite3-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils curl openssl python3-yaml python3-jsonschema
 )
+# The HTML report's browser tests need Chromium (290 MB): installed when they are required.
+if [ "${BIS_BROWSER_TESTS:-0}" = 1 ]; then
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -110,7 +110,7 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 RSS_IDLE=$(rss_kb "$MEMPID")
 BIS_RUN=mem BIS_MAX_REQUESTS=$((SUBS / 2)) wrk -t2 -c32 -d600s --timeout 5s -s bench/mock/subscribe.lua \
   "http://127.0.0.1:$PORT" >/dev/null
-HELD=$(curl -s "http://127.0.0.1:$PORT/__admin/health" | jq -r '.stats.subscriptions // "unknown"')
+HELD=$(curl -s "http://127.0.0.1:$PORT/__admin/health" | jq -r '.counts.subscriptions')
 RSS_FULL=$(rss_kb "$MEMPID")
 stop
 
