@@ -44,8 +44,11 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
   out += st.bold;
   out += "Failures by requirement";
   out += st.reset;
-  out += " (" + std::to_string(groups.size()) + " requirements, " + std::to_string(total) +
-         " broken expectations)\n";
+  const auto counted = [](size_t n, const char* noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+  };
+  out += " (" + counted(groups.size(), "requirement") + ", " +
+         counted(total, "broken expectation") + ")\n";
   std::set<const void*> shown;
   for (const auto& g : groups) {
     Verdict v = Verdict::kWarn;
