@@ -135,6 +135,7 @@ void ScenarioRunner::record(StepResult& out, const CheckResult& check, int copy,
     if (!a.passed && copies > 1)
       a.message =
           "copy " + std::to_string(copy + 1) + " of " + std::to_string(copies) + ": " + a.message;
+    a.exchange = static_cast<int>(out.exchanges.size()) - 1;  // the answer just recorded
     redact(a);
     out.assertions.push_back(std::move(a));
   }

@@ -262,6 +262,29 @@ TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOn
       << sc.steps[1].assertions[0].message;
 }
 
+TEST(RunnerComponentTest, AFailureOfARepeatedStepPointsAtTheAnswerItWasCheckedOn) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: second-copy-fails
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "n{{ index }}-{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        repeat: 3
+        expect: {match: {$.email: {not: {contains: "n1-"}}}}
+)"),
+                          target->target);
+  const auto& step = scenario(result, "second-copy-fails").steps[0];
+  ASSERT_EQ(step.exchanges.size(), 2u);  // a repeat stops at its first failing copy
+  const auto failed = std::find_if(step.assertions.begin(), step.assertions.end(),
+                                   [](const runner::Assertion& a) { return !a.passed; });
+  ASSERT_NE(failed, step.assertions.end());
+  ASSERT_EQ(failed->exchange, 1);
+  EXPECT_NE(step.exchanges[1].response_body.find("n1-"), std::string::npos);
+}
+
 TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
   TestServerOptions o;
   o.answer_429 = 1;
