@@ -6,6 +6,6 @@ math(EXPR n "${hexlen} / 2")
 string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," body "${hex}")
 string(REGEX REPLACE "(('\\\\x[0-9a-f][0-9a-f]',){32})" "\\1\n" body "${body}")
 file(WRITE "${OUT}" "// Generated from ${IN}; do not edit.\n#include <string_view>\n"
-  "namespace bis::embedded {\nnamespace {\nconstexpr char kData[] = {\n${body}'\\0'};\n}\n"
+  "namespace bis::embedded {\nnamespace {\nconstexpr char ${SYMBOL}_data[] = {\n${body}'\\0'};\n}\n"
   "extern const std::string_view ${SYMBOL};\n"
-  "const std::string_view ${SYMBOL}(kData, ${n});\n}  // namespace bis::embedded\n")
+  "const std::string_view ${SYMBOL}(${SYMBOL}_data, ${n});\n}  // namespace bis::embedded\n")

@@ -10,7 +10,7 @@ namespace {
 
 using runner::Verdict;
 
-constexpr size_t kMessageLength = 300;  // code points of a failure's one-line message
+constexpr size_t kJunitMessageLength = 300;  // code points of a failure's one-line message
 
 class XmlOut {
  public:
@@ -104,7 +104,7 @@ std::string failure_text(const runner::ScenarioResult& s, const RequirementIndex
     }
   }
   if (message.empty()) message = std::string(verdict_words(s.verdict));
-  message = one_line(message, kMessageLength);
+  message = one_line(message, kJunitMessageLength);
   return text;
 }
 
@@ -149,12 +149,12 @@ void write_testcase(XmlOut& x, const runner::SuiteResult& suite, const runner::S
     const RunError e = run_error(suite, s);
     append_error_detail(text, e, "", Style::plain());
     x.open("error", 3);
-    x.attr("message", one_line(s.reason.empty() ? "could not run" : s.reason, kMessageLength));
+    x.attr("message", one_line(s.reason.empty() ? "could not run" : s.reason, kJunitMessageLength));
     x.attr("type", "error");
     x.text_and_close(text, "error");
   } else if (s.verdict == Verdict::kNotApplicable) {
     x.open("skipped", 3);
-    x.attr("message", one_line("not applicable: " + s.reason, kMessageLength));
+    x.attr("message", one_line("not applicable: " + s.reason, kJunitMessageLength));
     x.end_empty();
   }
   x.close("testcase", 2);

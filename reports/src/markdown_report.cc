@@ -12,7 +12,7 @@ using runner::Verdict;
 
 constexpr size_t kMaxFailures = 50;             // rows of the failure table; the rest are counted
 constexpr size_t kScenariosPerRequirement = 3;  // scenario names shown per matrix row
-constexpr size_t kMessageLength = 160;          // code points of a failure message
+constexpr size_t kMarkdownMessageLength = 160;          // code points of a failure message
 
 std::string_view icon(Verdict v) {
   switch (v) {
@@ -117,7 +117,7 @@ void failures(std::string& out, const runner::RunResult& result) {
       out += "| " + cell(label) + " | " + verdict_cell(f.scenario->verdict) + " " +
              cell(scenario_key(*f.suite, *f.scenario)) + " | " +
              (f.step ? cell(std::to_string(f.step->index + 1) + " " + f.step->name) : "") + " | " +
-             cell(one_line(what, kMessageLength)) + " | " +
+             cell(one_line(what, kMarkdownMessageLength)) + " | " +
              cell(f.assertion ? f.assertion->pos.to_string() : f.scenario->pos.to_string()) +
              " |\n";
     }
@@ -128,7 +128,7 @@ void failures(std::string& out, const runner::RunResult& result) {
     out += "| \xE2\x80\x94 | " + verdict_cell(Verdict::kError) + " " +
            cell(scenario_key(*e.suite, *e.scenario)) + " | " +
            (e.step ? cell(std::to_string(e.step->index + 1) + " " + e.step->name) : "") + " | " +
-           cell(one_line("could not run: " + e.scenario->reason, kMessageLength)) + " | " +
+           cell(one_line("could not run: " + e.scenario->reason, kMarkdownMessageLength)) + " | " +
            cell(e.scenario->pos.to_string()) + " |\n";
   }
   if (shown < total) {

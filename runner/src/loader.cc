@@ -73,6 +73,14 @@ bool is_variable_name(std::string_view name) {
   return true;
 }
 
+bool is_requirement_id(std::string_view id) {
+  if (id.empty()) return false;
+  for (const char c : id) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
 bool is_builtin_variable(std::string_view name) {
   for (std::string_view b : kBuiltins) {
     if (b == name) return true;

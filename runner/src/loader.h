@@ -87,5 +87,7 @@ void add_unique(std::vector<std::string>& list, std::string_view value);
 bool is_variable_name(std::string_view name);
 // Built-in variables a suite may not redefine.
 bool is_builtin_variable(std::string_view name);
+// A requirement ID as the catalogue and the suites write it: [A-Z0-9-]+.
+bool is_requirement_id(std::string_view id);
 
 }  // namespace bis::runner::load

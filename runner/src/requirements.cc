@@ -4,20 +4,9 @@
 #include <sstream>
 
 #include "bis/common/yaml.h"
+#include "loader.h"
 
 namespace bis::runner {
-
-namespace {
-
-bool is_requirement_id(std::string_view id) {
-  if (id.empty()) return false;
-  for (const char c : id) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 const Requirement* Catalogue::find(std::string_view id) const {
   auto it = index_.find(id);
@@ -89,7 +78,7 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
           r.inferred = j.get<bool>();
         }
       }
-      if (!r.id.empty() && !is_requirement_id(r.id))
+      if (!r.id.empty() && !load::is_requirement_id(r.id))
         error(n["id"], "requirement ID '" + r.id + "' must match [A-Z0-9-]+");
       if (level == "MUST") {
         r.level = Level::kMust;

@@ -12,6 +12,7 @@ namespace bis::runner {
 
 using load::add_unique;
 using load::Loader;
+using load::is_requirement_id;
 
 std::vector<std::string> Scenario::capabilities() const {
   std::vector<std::string> out;
@@ -33,14 +34,6 @@ bool is_id(std::string_view id) {
     const char c = id[i];
     const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && c == '-');
     if (!ok) return false;
-  }
-  return true;
-}
-
-bool is_requirement_id(std::string_view id) {
-  if (id.empty()) return false;
-  for (const char c : id) {
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }
   return true;
 }

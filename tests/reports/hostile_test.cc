@@ -16,7 +16,7 @@
 namespace bis::reports::testing {
 namespace {
 
-const RenderContext kContext{fixed_now()};
+const RenderContext kHostileContext{fixed_now()};
 
 // The first raw control byte (other than '\n', '\t' and those in `allowed`), or -1.
 int first_control(const std::string& s, const std::string& allowed = "") {
@@ -49,7 +49,7 @@ bool well_formed_xml(const std::string& doc, std::string& output) {
 }
 
 TEST(HostileTargetTest, JunitStaysWellFormedValidAndInert) {
-  const std::string doc = render_junit(hostile_tree(), kContext);
+  const std::string doc = render_junit(hostile_tree(), kHostileContext);
   std::string out;
   EXPECT_TRUE(well_formed_xml(doc, out)) << out;
   if (have_command("xmllint")) {
@@ -65,7 +65,7 @@ TEST(HostileTargetTest, JunitStaysWellFormedValidAndInert) {
 }
 
 TEST(HostileTargetTest, HtmlStaysWellFormedAndInert) {
-  const std::string doc = render_html(hostile_tree(), kContext);
+  const std::string doc = render_html(hostile_tree(), kHostileContext);
   std::string out;
   EXPECT_TRUE(well_formed_xml(doc, out)) << out;
   expect_no_injected_markup(doc);
@@ -78,7 +78,7 @@ TEST(HostileTargetTest, HtmlStaysWellFormedAndInert) {
 }
 
 TEST(HostileTargetTest, JsonStaysValidUtf8AndKeepsTheRawBytes) {
-  const std::string doc = render_json(hostile_tree(), kContext);
+  const std::string doc = render_json(hostile_tree(), kHostileContext);
   EXPECT_TRUE(is_valid_utf8(doc));
   EXPECT_EQ(first_control(doc), -1);
   const auto j = nlohmann::json::parse(doc);  // throws on invalid JSON or UTF-8
@@ -91,7 +91,7 @@ TEST(HostileTargetTest, MarkdownTablesStayIntactAndInert) {
   runner::RunResult tree = hostile_tree();
   // Target text reaches the Markdown through failure messages and the target's name.
   tree.target.base_url = hostile_payload();
-  const std::string md = render_markdown(tree, kContext);
+  const std::string md = render_markdown(tree, kHostileContext);
   expect_no_injected_markup(md);
   for (size_t start = 0; start < md.size();) {
     const size_t end = md.find('\n', start);

@@ -5,7 +5,7 @@
 namespace bis::runner {
 namespace {
 
-std::string errors_of(const std::string& text) {
+std::string catalogue_errors_of(const std::string& text) {
   auto c = Catalogue::load(text, "requirements.yaml");
   if (c) return "";
   std::string out;
@@ -28,7 +28,7 @@ TEST(CatalogueTest, LoadsRequirementsWithLevelsAndPositions) {
     why: "Client code treats status !== 200 as failure"
 )",
                            "requirements.yaml");
-  ASSERT_TRUE(c) << errors_of("");
+  ASSERT_TRUE(c) << catalogue_errors_of("");
   ASSERT_EQ(c->requirements().size(), 2u);
   EXPECT_EQ(c->find("BIS-STATUS-1")->level, Level::kShould);
   EXPECT_TRUE(c->find("BIS-STATUS-1")->inferred);
@@ -45,7 +45,7 @@ TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsAndInferredWithoutWhy) {
   - {id: A-4, level: MAY, text: t, source: s, inferred: true}
   - {id: A-5, level: MAY, source: s, txt: t}
 )";
-  const std::string e = errors_of(text);
+  const std::string e = catalogue_errors_of(text);
   EXPECT_NE(e.find("requirements.yaml:3:"), std::string::npos) << e;
   EXPECT_NE(e.find("duplicate requirement ID 'A-1' (first at requirements.yaml:2:5)"),
             std::string::npos)
