@@ -232,7 +232,7 @@ void step(Html& h, const runner::StepResult& st) {
       .badge(st.verdict)
       .raw(" <b>")
       .text(st.kind)
-      .raw("</b> ")
+      .raw(st.cleanup ? " (finally)</b> " : "</b> ")
       .text(st.name)
       .raw(" <span class=\"muted\">")
       .text(st.pos.to_string())

@@ -100,6 +100,7 @@ void write_step(JsonWriter& w, const runner::StepResult& step) {
   w.field("verdict", runner::to_string(step.verdict));
   w.field("error", step.error);
   w.field("attempts", step.attempts);
+  w.field("cleanup", step.cleanup);
   write_ms(w, "started_ms", step.started);
   write_ms(w, "duration_ms", step.duration);
   w.key("exchanges").begin_array();

@@ -50,7 +50,8 @@ void append_exchange(std::string& out, const runner::Exchange& x, std::string_vi
 }
 
 std::string step_line(const runner::StepResult& step) {
-  std::string s = "step " + std::to_string(step.index + 1) + " (" + step.kind + ")";
+  std::string s = "step " + std::to_string(step.index + 1) + " (" + step.kind +
+                  (step.cleanup ? ", finally)" : ")");
   if (!step.name.empty()) s += " \"" + printable(step.name, Keep::kNothing) + "\"";
   if (step.attempts > 1) s += ", " + std::to_string(step.attempts) + " attempts";
   if (!step.pos.file.empty()) s += "  " + printable(step.pos.to_string(), Keep::kNothing);

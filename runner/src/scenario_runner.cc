@@ -118,6 +118,18 @@ StepResult ScenarioRunner::run_step(const Step& step) {
   return out;
 }
 
+// The `finally` steps: every one runs, whatever happened before. Each gets at least the request
+// timeout even when the scenario's deadline has passed: putting the target back matters more
+// than the deadline, and the request timeout still bounds it.
+void ScenarioRunner::run_cleanup(ScenarioResult& result) {
+  for (const Step& step : sc_.cleanup) {
+    deadline_ = std::max(deadline_, Clock::now() + ctx_.request_timeout);
+    StepResult out = run_step(step);
+    out.cleanup = true;
+    result.steps.push_back(std::move(out));
+  }
+}
+
 bool ScenarioRunner::render_vars(ScenarioResult& result) {
   vars_["run_id"] = ctx_.run_id;
   vars_["unique_email"] = scenario_email(tctx_, "");
@@ -170,6 +182,7 @@ ScenarioResult ScenarioRunner::run() {
         break;
       }
     }
+    run_cleanup(result);
     result.verdict = scenario_verdict(result.steps);
     if (missing_target_) {
       result.verdict = Verdict::kNotApplicable;
@@ -196,9 +209,12 @@ ScenarioResult scenario_header(const Scenario& sc) {
   r.description = sc.description;
   r.tags = sc.tags;
   r.covers = sc.covers;
-  for (const Step& s : sc.steps) {
-    for (const auto& c : s.covers) {
-      if (std::find(r.covers.begin(), r.covers.end(), c) == r.covers.end()) r.covers.push_back(c);
+  for (const auto* steps : {&sc.steps, &sc.cleanup}) {
+    for (const Step& s : *steps) {
+      for (const auto& c : s.covers) {
+        if (std::find(r.covers.begin(), r.covers.end(), c) == r.covers.end())
+          r.covers.push_back(c);
+      }
     }
   }
   r.capabilities = sc.capabilities();

@@ -137,7 +137,7 @@ class SuiteLoader {
   std::optional<Scenario> scenario(const YAML::Node& node, const Suite& suite) {
     if (!l_.check_map(node,
                       {"id", "name", "description", "covers", "requires", "tags", "vars",
-                       "exclusive", "timeout", "steps"},
+                       "exclusive", "timeout", "steps", "finally"},
                       "a scenario")) {
       return std::nullopt;
     }
@@ -183,6 +183,16 @@ class SuiteLoader {
         }
       }
     }
+    if (const YAML::Node fin = Loader::get(node, "finally"); fin.IsDefined()) {
+      if (!fin.IsSequence() || fin.size() == 0) {
+        l_.error(fin, "'finally' needs a non-empty list of steps");
+      } else {
+        for (const auto& s : fin) {
+          if (auto st = step(s, sc)) sc.cleanup.push_back(std::move(*st));
+        }
+      }
+    }
+    for (size_t i = 0; i < sc.cleanup.size(); ++i) sc.cleanup[i].index = sc.steps.size() + i;
     sc.target_values = l_.take_target_values();
     return sc;
   }

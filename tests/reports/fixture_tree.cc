@@ -235,6 +235,12 @@ runner::SuiteResult lifecycle_suite() {
   f0.assertions.push_back(check("count", "", false, "0", "1", "expected 0, got 1", at(file, 68, 9),
                                 {"BIS-FLOW-1", "BIS-UNKNOWN-9"}));
   flow.steps.push_back(f0);
+  // A `finally` step still runs after the failure: it puts the flow back.
+  StepResult f1 = step(1, "control", "remove the flow again", at(file, 70), Verdict::kPass, 48.0, 4.0);
+  f1.cleanup = true;
+  f1.exchanges.push_back(
+      admin("DELETE", "/__admin/accounts/PkShop/flow", 200, R"({"account": "PkShop", "flow": null})", 3.0));
+  flow.steps.push_back(f1);
   suite.scenarios.push_back(flow);
   return suite;
 }

@@ -119,18 +119,20 @@ TEST(JsonReportTest, HoldsEveryScenarioStepAndAssertionWithVersion) {
   EXPECT_EQ(doc["summary"]["failed"], 4);  // 2 fail + 2 error
   EXPECT_EQ(doc["summary"]["skipped"], 2);
   EXPECT_EQ(doc["requirements"].size(), tree.requirements.size());
-  size_t scenarios = 0, steps = 0, assertions = 0;
+  size_t scenarios = 0, steps = 0, assertions = 0, cleanups = 0;
   for (const auto& suite : doc["suites"]) {
     for (const auto& s : suite["scenarios"]) {
       ++scenarios;
       for (const auto& st : s["steps"]) {
         ++steps;
+        cleanups += st["cleanup"].get<bool>();
         assertions += st["assertions"].size();
       }
     }
   }
   EXPECT_EQ(scenarios, 8u);
-  EXPECT_EQ(steps, 10u);
+  EXPECT_EQ(steps, 11u);
+  EXPECT_EQ(cleanups, 1u);  // the `finally` step of no-flow-no-notify
   EXPECT_EQ(assertions, 11u);
   const json& failed = doc["suites"][0]["scenarios"][1]["steps"][0]["assertions"][1];
   EXPECT_EQ(failed["path"], "$.success");

@@ -285,6 +285,90 @@ TEST(RunnerComponentTest, AFailureOfARepeatedStepPointsAtTheAnswerItWasCheckedOn
   EXPECT_NE(step.exchanges[1].response_body.find("n1-"), std::string::npos);
 }
 
+// `finally` steps run after a failure, after a step that could not run and past the deadline;
+// each runs even if an earlier one fails, and they are marked and counted in the verdict.
+TEST(RunnerComponentTest, FinallyStepsRunWhateverHappenedToTheSteps) {
+  TestServer server;
+  auto target = connect(server.url());
+  runner::RunOptions options;
+  options.request_timeout = runner::Duration(300);
+  auto result = run_suite(suite(R"(
+  - id: fails-then-cleans-up
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: remove_flow, account: "{{ target.key }}"}
+      - observe: {what: subscriptions}
+        expect: {count: 5}
+      - observe: {what: events}
+    finally:
+      - request: {method: GET, path: /slow}
+      - name: put the flow back
+        control: {action: set_flow, account: "{{ target.key }}", flow: {enabled: true}}
+  - id: out-of-time-then-cleans-up
+    covers: [R-MUST-2]
+    exclusive: true
+    timeout: 200ms
+    steps:
+      - control: {action: remove_flow, account: "{{ target.key }}"}
+      - request: {method: GET, path: /slow}
+      - observe: {what: events}
+    finally:
+      - control: {action: set_flow, account: "{{ target.key }}", flow: {enabled: true}}
+        expect: {match: {$.flow.enabled: true}}
+)"),
+                          target->target, options);
+  const auto& failed = scenario(result, "fails-then-cleans-up");
+  EXPECT_EQ(failed.verdict, Verdict::kFail);  // the failure, not the cleanup's error, decides
+  EXPECT_EQ(failed.steps_not_run, 1u);
+  ASSERT_EQ(failed.steps.size(), 4u);
+  EXPECT_FALSE(failed.steps[1].cleanup);
+  EXPECT_TRUE(failed.steps[2].cleanup);
+  EXPECT_EQ(failed.steps[2].index, 3u);  // indices continue those of `steps`
+  EXPECT_EQ(failed.steps[2].verdict, Verdict::kError);
+  EXPECT_TRUE(failed.steps[3].cleanup);
+  EXPECT_EQ(failed.steps[3].index, 4u);
+  EXPECT_EQ(failed.steps[3].name, "put the flow back");
+  EXPECT_EQ(failed.steps[3].verdict, Verdict::kPass);
+  ASSERT_EQ(failed.steps[3].exchanges.size(), 1u);
+  EXPECT_EQ(failed.steps[3].exchanges[0].status, 200);
+
+  const auto& late = scenario(result, "out-of-time-then-cleans-up");
+  EXPECT_EQ(late.verdict, Verdict::kError);
+  EXPECT_EQ(late.steps_not_run, 1u);
+  ASSERT_EQ(late.steps.size(), 3u);
+  EXPECT_TRUE(late.steps[2].cleanup);
+  EXPECT_EQ(late.steps[2].verdict, Verdict::kPass) << late.steps[2].error;
+
+  // Both scenarios put the flow back last: the target's final request is the restoring PUT.
+  const auto seen = server.seen_requests();
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().second, "/__admin/accounts/PkTest/flow");
+}
+
+// A scenario whose own steps pass but whose cleanup fails is not a pass: the target may be
+// left changed.
+TEST(RunnerComponentTest, AFailingCleanupIsReported) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: cleanup-breaks
+    covers: [R-MUST]
+    steps:
+      - observe: {what: subscriptions}
+        expect: {count: 0}
+    finally:
+      - observe: {what: events}
+        expect: {count: 3}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "cleanup-breaks");
+  EXPECT_EQ(sc.verdict, Verdict::kFail);
+  ASSERT_EQ(sc.steps.size(), 2u);
+  EXPECT_TRUE(sc.steps[1].cleanup);
+  EXPECT_EQ(sc.steps[1].verdict, Verdict::kFail);
+}
+
 TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
   TestServerOptions o;
   o.answer_429 = 1;

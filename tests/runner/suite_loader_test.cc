@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "bis/runner/scenario_runner.h"
+
 namespace bis::runner {
 namespace {
 
@@ -117,6 +119,71 @@ scenarios:
 )";
   EXPECT_NE(errors_of(text).find("s.yaml:7:24: undefined variable 'token'"), std::string::npos)
       << errors_of(text);
+}
+
+TEST(SuiteLoaderTest, FinallyStepsFollowTheStepsAndSeeTheirVariables) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    exclusive: true
+    steps:
+      - request: {path: /x, method: GET}
+        capture: {token: $.token}
+      - request: {path: /y, method: GET}
+    finally:
+      - control: {action: remove_flow}
+      - request: {path: "/undo/{{ token }}", method: DELETE}
+        covers: [R-2]
+)";
+  auto s = load_suite(text, "s.yaml");
+  ASSERT_TRUE(s) << errors_of(text);
+  const Scenario& sc = s->scenarios[0];
+  ASSERT_EQ(sc.steps.size(), 2u);
+  ASSERT_EQ(sc.cleanup.size(), 2u);
+  EXPECT_EQ(sc.cleanup[0].index, 2u);
+  EXPECT_EQ(sc.cleanup[0].kind, Step::Kind::kControl);
+  EXPECT_EQ(sc.cleanup[1].index, 3u);
+  EXPECT_EQ(sc.cleanup[1].pos.line, 12);
+  EXPECT_EQ(scenario_header(sc).covers, (std::vector<std::string>{"R-1", "R-2"}));
+}
+
+TEST(SuiteLoaderTest, FinallyMustBeAListOfValidSteps) {
+  const char* empty = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, method: GET}
+    finally: []
+)";
+  EXPECT_NE(errors_of(empty).find("s.yaml:7:14: 'finally' needs a non-empty list of steps"),
+            std::string::npos)
+      << errors_of(empty);
+  const char* shared = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, method: GET}
+    finaly:
+      - control: {action: reset}
+)";
+  EXPECT_NE(errors_of(shared).find("s.yaml:7:5: unknown key 'finaly' in a scenario (did you mean "
+                                   "'finally'?)"),
+            std::string::npos)
+      << errors_of(shared);
+  const char* not_exclusive = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, method: GET}
+    finally:
+      - control: {action: reset}
+)";
+  EXPECT_NE(errors_of(not_exclusive).find("exclusive"), std::string::npos)
+      << errors_of(not_exclusive);
 }
 
 TEST(SuiteLoaderTest, IndexExistsOnlyInRepeatedOrConcurrentSteps) {

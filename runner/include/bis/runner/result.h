@@ -68,6 +68,7 @@ struct StepResult {
   std::vector<Assertion> assertions;
   std::vector<std::string> notes;    // what the runner did on the way ("429 ...: waited 1s ...")
   int attempts = 1;                  // > 1 when `eventually` polled
+  bool cleanup = false;              // one of the scenario's `finally` steps
   Millis started{0};                 // offset from the scenario's start
   Millis duration{0};
 };
@@ -84,6 +85,7 @@ struct ScenarioResult {
   std::string reason;                 // for not_applicable and error: why
   std::vector<StepResult> steps;      // the steps that ran, in order
   size_t steps_not_run = 0;           // steps skipped because an earlier one failed or errored
+                                      // (`finally` steps always run)
   Millis started{0};                  // offset from the run's start
   Millis duration{0};
 };

@@ -156,6 +156,10 @@ struct Scenario {
   bool exclusive = false;
   std::optional<Duration> timeout;
   std::vector<Step> steps;
+  // `finally`: run after the steps whatever happened to them (a failure, an error, the
+  // deadline), each one even if another fails; they put back what the scenario changed.
+  // Their indices continue those of `steps`.
+  std::vector<Step> cleanup;
   // Every target.* path the scenario reads, directly or through a variable.
   std::vector<std::string> target_values;
 
