@@ -1,5 +1,6 @@
 #include "escape.h"
 
+#include <cctype>
 #include <cstdint>
 
 namespace bis::reports {
@@ -163,10 +164,20 @@ void append_xml(std::string& out, std::string_view s, bool newlines) {
 
 void append_markdown_cell(std::string& out, std::string_view s) {
   const auto special = [](char c) {
-    return std::string_view("&<>\\`*_[]~|").find(c) != std::string_view::npos;
+    return std::string_view("&<>\\`*_[]~|@").find(c) != std::string_view::npos;
   };
   sanitize(out, s, Keep::kNewlines, special, [](std::string& o, char c) {
     switch (c) {
+      case '@': {
+        // "@someone" in a pull-request comment or job summary notifies them; a word joiner
+        // after the @ breaks the mention and stays invisible. An @ inside a word (an email
+        // address) mentions nobody and stays as it is, so addresses can be copied.
+        const char before = o.empty() ? ' ' : o.back();
+        const bool in_word = std::isalnum(static_cast<unsigned char>(before)) ||
+                             std::string_view("_.+-").find(before) != std::string_view::npos;
+        o += in_word ? "@" : "@\xE2\x81\xA0";
+        break;
+      }
       case '&':
         o += "&amp;";
         break;

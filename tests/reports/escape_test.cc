@@ -56,6 +56,15 @@ TEST(EscapeTest, MarkdownCellStaysOneCellOnOneLine) {
             "a \\| b \\`c\\` \\*d\\* \\_e\\_ \\[f\\](g) \\~h\\~ \\\\ &lt;br&gt; &amp;<br>next");
 }
 
+// A pull-request comment or job summary must not notify anyone a target's answer names.
+TEST(EscapeTest, MarkdownCellBreaksMentionsButNotEmailAddresses) {
+  std::string out;
+  append_markdown_cell(out, "@octocat, cc @octo-org/security (bis.x+1@example.com, a_@b)");
+  EXPECT_EQ(out,
+            "@\xE2\x81\xA0octocat, cc @\xE2\x81\xA0octo-org/security (bis.x+1@example.com, "
+            "a\\_@b)");
+}
+
 TEST(EscapeTest, Base64MatchesRfc4648Vectors) {
   EXPECT_EQ(base64(""), "");
   EXPECT_EQ(base64("f"), "Zg==");

@@ -91,8 +91,10 @@ TEST(HostileTargetTest, MarkdownTablesStayIntactAndInert) {
   runner::RunResult tree = hostile_tree();
   // Target text reaches the Markdown through failure messages and the target's name.
   tree.target.base_url = hostile_payload();
+  tree.target.implementation = "@octo-org/security";
   const std::string md = render_markdown(tree, kHostileContext);
   expect_no_injected_markup(md);
+  EXPECT_EQ(md.find("@octo-org"), std::string::npos);  // nobody gets notified
   for (size_t start = 0; start < md.size();) {
     const size_t end = md.find('\n', start);
     const std::string line = md.substr(start, end - start);
