@@ -169,12 +169,12 @@ void append_markdown_cell(std::string& out, std::string_view s) {
   sanitize(out, s, Keep::kNewlines, special, [](std::string& o, char c) {
     switch (c) {
       case '@': {
-        // "@someone" in a pull-request comment or job summary notifies them; a word joiner
-        // after the @ breaks the mention and stays invisible. An @ inside a word (an email
-        // address) mentions nobody and stays as it is, so addresses can be copied.
+        // "@someone" in a pull-request comment or job summary notifies them: GitHub takes an
+        // @ after any non-word character for a mention. A word joiner after the @ breaks it and
+        // stays invisible. An @ right after a letter, digit or _ (an email address) mentions
+        // nobody and stays as it is, so addresses can be copied.
         const char before = o.empty() ? ' ' : o.back();
-        const bool in_word = std::isalnum(static_cast<unsigned char>(before)) ||
-                             std::string_view("_.+-").find(before) != std::string_view::npos;
+        const bool in_word = std::isalnum(static_cast<unsigned char>(before)) || before == '_';
         o += in_word ? "@" : "@\xE2\x81\xA0";
         break;
       }

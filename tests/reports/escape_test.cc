@@ -59,10 +59,11 @@ TEST(EscapeTest, MarkdownCellStaysOneCellOnOneLine) {
 // A pull-request comment or job summary must not notify anyone a target's answer names.
 TEST(EscapeTest, MarkdownCellBreaksMentionsButNotEmailAddresses) {
   std::string out;
-  append_markdown_cell(out, "@octocat, cc @octo-org/security (bis.x+1@example.com, a_@b)");
+  append_markdown_cell(out,
+                       "@octocat, cc @octo-org/security (bis.x+1@example.com, a_@b) -@x +@y .@z");
   EXPECT_EQ(out,
             "@\xE2\x81\xA0octocat, cc @\xE2\x81\xA0octo-org/security (bis.x+1@example.com, "
-            "a\\_@b)");
+            "a\\_@b) -@\xE2\x81\xA0x +@\xE2\x81\xA0y .@\xE2\x81\xA0z");
 }
 
 TEST(EscapeTest, Base64MatchesRfc4648Vectors) {
