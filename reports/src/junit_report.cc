@@ -133,7 +133,8 @@ void write_testcase(XmlOut& x, const runner::SuiteResult& suite, const runner::S
 
   if (s.verdict == Verdict::kFail || s.verdict == Verdict::kWarn) {
     std::string message;
-    const std::string text = failure_text(s, reqs, message);
+    std::string text = failure_text(s, reqs, message);
+    if (!s.reason.empty()) text += "\n" + s.reason + "\n";  // a `finally` step that did not pass
     if (counts_as_failure(s.verdict, strict)) {
       x.open("failure", 3);
       x.attr("message", message);

@@ -127,8 +127,15 @@ void failures(std::string& out, const runner::RunResult& result) {
     ++shown;
     out += "| \xE2\x80\x94 | " + verdict_cell(Verdict::kError) + " " +
            cell(scenario_key(*e.suite, *e.scenario)) + " | " +
-           (e.step ? cell(std::to_string(e.step->index + 1) + " " + e.step->name) : "") + " | " +
-           cell(one_line("could not run: " + e.scenario->reason, kMarkdownMessageLength)) + " | " +
+           (e.step ? cell(std::to_string(e.step->index + 1) + " " + e.step->name +
+                          (e.step->cleanup ? " (finally)" : ""))
+                   : "") +
+           " | " +
+           cell(one_line(e.scenario->verdict == Verdict::kError
+                             ? "could not run: " + e.scenario->reason
+                             : e.scenario->reason,
+                         kMarkdownMessageLength)) +
+           " | " +
            cell(e.scenario->pos.to_string()) + " |\n";
   }
   if (shown < total) {

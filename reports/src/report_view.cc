@@ -1,5 +1,6 @@
 #include "report_view.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -69,7 +70,15 @@ std::vector<RunError> run_errors(const runner::RunResult& result) {
   std::vector<RunError> out;
   for (const auto& suite : result.suites) {
     for (const auto& scenario : suite.scenarios) {
-      if (scenario.verdict == Verdict::kError) out.push_back(run_error(suite, scenario));
+      // A failing scenario whose `finally` step could not put the target back is listed too.
+      const bool cleanup_error =
+          std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const auto& st) {
+            return st.cleanup && st.verdict == Verdict::kError;
+          });
+      if (scenario.verdict == Verdict::kError ||
+          (cleanup_error && scenario.verdict != Verdict::kNotApplicable)) {
+        out.push_back(run_error(suite, scenario));
+      }
     }
   }
   return out;

@@ -121,13 +121,32 @@ StepResult ScenarioRunner::run_step(const Step& step) {
 // The `finally` steps: every one runs, whatever happened before. Each gets at least the request
 // timeout even when the scenario's deadline has passed: putting the target back matters more
 // than the deadline, and the request timeout still bounds it.
-void ScenarioRunner::run_cleanup(ScenarioResult& result) {
+// A cleanup checks no requirement: an expectation of it that does not hold means the target
+// could not be put back, an error (the assertions stay, for the details, but break nothing).
+// Returns what went wrong first, empty if every cleanup step passed.
+std::string ScenarioRunner::run_cleanup(ScenarioResult& result) {
+  std::string problem;
   for (const Step& step : sc_.cleanup) {
     deadline_ = std::max(deadline_, Clock::now() + ctx_.request_timeout);
     StepResult out = run_step(step);
     out.cleanup = true;
+    if (out.verdict == Verdict::kFail || out.verdict == Verdict::kWarn) {
+      for (Assertion& a : out.assertions) {
+        a.requirements.clear();
+        if (!a.passed && out.error.empty()) {
+          out.error = redactor_.text("did not hold: " + a.subject +
+                                     (a.path.empty() ? "" : " at " + a.path) + ": " + a.message);
+        }
+      }
+      out.verdict = Verdict::kError;
+    }
+    if (out.verdict == Verdict::kError && problem.empty()) {
+      problem = "finally step " + std::to_string(out.index + 1) + " (" + out.name +
+                "): " + out.error + "; the target may be left changed";
+    }
     result.steps.push_back(std::move(out));
   }
+  return problem;
 }
 
 bool ScenarioRunner::render_vars(ScenarioResult& result) {
@@ -182,18 +201,23 @@ ScenarioResult ScenarioRunner::run() {
         break;
       }
     }
-    run_cleanup(result);
+    const std::string cleanup_problem = run_cleanup(result);
     result.verdict = scenario_verdict(result.steps);
     if (missing_target_) {
       result.verdict = Verdict::kNotApplicable;
       result.reason = missing_target_->message;
     } else if (result.verdict == Verdict::kError) {
       for (const auto& s : result.steps) {
-        if (!s.error.empty()) {
+        if (!s.error.empty() && !s.cleanup) {
           result.reason = "step " + std::to_string(s.index + 1) + " (" + s.name + "): " + s.error;
           break;
         }
       }
+    }
+    // A failed cleanup shows whatever the verdict: a failing scenario's report must still say
+    // that the target was not put back.
+    if (!cleanup_problem.empty() && result.verdict != Verdict::kNotApplicable) {
+      result.reason += (result.reason.empty() ? "" : "; ") + cleanup_problem;
     }
   }
   result.duration = Clock::now() - start_;
@@ -209,12 +233,9 @@ ScenarioResult scenario_header(const Scenario& sc) {
   r.description = sc.description;
   r.tags = sc.tags;
   r.covers = sc.covers;
-  for (const auto* steps : {&sc.steps, &sc.cleanup}) {
-    for (const Step& s : *steps) {
-      for (const auto& c : s.covers) {
-        if (std::find(r.covers.begin(), r.covers.end(), c) == r.covers.end())
-          r.covers.push_back(c);
-      }
+  for (const Step& s : sc.steps) {  // `finally` steps cover nothing (the loader enforces it)
+    for (const auto& c : s.covers) {
+      if (std::find(r.covers.begin(), r.covers.end(), c) == r.covers.end()) r.covers.push_back(c);
     }
   }
   r.capabilities = sc.capabilities();

@@ -79,7 +79,7 @@ class ScenarioRunner {
   };
 
   bool render_vars(ScenarioResult& result);
-  void run_cleanup(ScenarioResult& result);
+  std::string run_cleanup(ScenarioResult& result);
   StepResult run_step(const Step& step);
   Attempt poll(const Step& step, StepResult& out);
   void watch(const Step& step, StepResult& out, Attempt& a);

@@ -188,6 +188,10 @@ class SuiteLoader {
         l_.error(fin, "'finally' needs a non-empty list of steps");
       } else {
         for (const auto& s : fin) {
+          if (const YAML::Node c = Loader::get(s, "covers"); c.IsDefined()) {
+            l_.error(c, "a finally step covers no requirement: it puts the target back (check "
+                        "requirements in 'steps')");
+          }
           if (auto st = step(s, sc)) sc.cleanup.push_back(std::move(*st));
         }
       }

@@ -49,7 +49,16 @@ std::vector<RequirementResult> requirement_results(const Catalogue& catalogue,
           if (!a.passed) broken.insert(a.requirements.begin(), a.requirements.end());
         }
       }
-      const bool incomplete = s.verdict == Verdict::kError || s.steps_not_run > 0;
+      // An error in a `finally` step leaves the scenario's checks complete (it is reported on
+      // the scenario, which makes the run non-conformant, but breaks no requirement).
+      const bool main_error = std::any_of(s.steps.begin(), s.steps.end(), [](const StepResult& st) {
+        return !st.cleanup && st.verdict == Verdict::kError;
+      });
+      const bool cleanup_error = std::any_of(s.steps.begin(), s.steps.end(), [](const StepResult& st) {
+        return st.cleanup && st.verdict == Verdict::kError;
+      });
+      const bool incomplete = s.steps_not_run > 0 || main_error ||
+                              (s.verdict == Verdict::kError && !cleanup_error);
       for (const std::string& id : s.covers) {
         Tally& t = tally[id];
         t.scenarios.push_back(suite.id + "/" + s.id);

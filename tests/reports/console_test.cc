@@ -106,6 +106,26 @@ TEST(ConsoleTest, ErrorsAndNotApplicableAreListedWithTheirReasons) {
   EXPECT_NE(out.find("1  the target defines no target.accounts.magento_two"), std::string::npos);
 }
 
+TEST(ConsoleTest, AFailedCleanupOfAFailingScenarioIsListedWithItsReason) {
+  runner::RunResult tree = fixture_tree();
+  for (auto& suite : tree.suites) {
+    for (auto& sc : suite.scenarios) {
+      if (sc.id != "no-flow-no-notify") continue;
+      sc.steps.back().verdict = runner::Verdict::kError;
+      sc.steps.back().error = "the control surface refused remove_flow: 503";
+      sc.reason = "finally step 2 (remove the flow again): the control surface refused "
+                  "remove_flow: 503; the target may be left changed";
+    }
+  }
+  const std::string out = console_output(plain(), tree);
+  const size_t errors = out.find("Could not run (3)");
+  ASSERT_NE(errors, std::string::npos) << out;
+  EXPECT_NE(out.find("why: finally step 2 (remove the flow again)", errors), std::string::npos);
+  EXPECT_NE(out.find("step 2 (control, finally) \"remove the flow again\"", errors),
+            std::string::npos)
+      << out;
+}
+
 TEST(ConsoleTest, TerminalRedrawsOneProgressLineAndKeepsFailures) {
   ReportOptions o = plain();
   o.terminal = true;

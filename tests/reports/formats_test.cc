@@ -231,6 +231,36 @@ TEST(MarkdownReportTest, LongRunsListOnlyTheFirstFailures) {
   EXPECT_LT(md.size(), 60000u);  // fits a pull-request comment (65536 characters)
 }
 
+// A failing scenario whose `finally` step could not put the target back: every format says so,
+// not only the ones that list every step.
+TEST(CleanupReportTest, AFailedCleanupAfterAFailureShowsInEveryFormat) {
+  runner::RunResult tree = fixture_tree();
+  runner::ScenarioResult* flow = nullptr;
+  for (auto& suite : tree.suites) {
+    for (auto& sc : suite.scenarios) {
+      if (sc.id == "no-flow-no-notify") flow = &sc;
+    }
+  }
+  ASSERT_NE(flow, nullptr);
+  ASSERT_TRUE(flow->steps.back().cleanup);
+  flow->steps.back().verdict = runner::Verdict::kError;
+  flow->steps.back().error = "the control surface refused remove_flow: 503";
+  flow->reason =
+      "finally step 2 (remove the flow again): the control surface refused remove_flow: 503; "
+      "the target may be left changed";
+  const std::string junit = render_junit(tree, kContext);
+  EXPECT_NE(junit.find("finally step 2 (remove the flow again)"), std::string::npos);
+  if (have_command("xmllint")) {
+    const auto r = xmllint(junit, "", source("tests/reports/data/junit.xsd"));
+    EXPECT_EQ(r.status, 0) << r.output;
+  }
+  const std::string md = render_markdown(tree, kContext);
+  EXPECT_NE(md.find("2 remove the flow again (finally) | finally step 2"), std::string::npos)
+      << md;
+  const std::string html = render_html(tree, kContext);
+  EXPECT_NE(html.find("the target may be left changed"), std::string::npos);
+}
+
 TEST(EmptyRunTest, EveryFormatStaysValidWithNoScenarioAndNoCatalogue) {
   runner::RunResult empty;
   empty.run_id = "r-empty";

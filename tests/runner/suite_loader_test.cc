@@ -134,7 +134,6 @@ scenarios:
     finally:
       - control: {action: remove_flow}
       - request: {path: "/undo/{{ token }}", method: DELETE}
-        covers: [R-2]
 )";
   auto s = load_suite(text, "s.yaml");
   ASSERT_TRUE(s) << errors_of(text);
@@ -145,7 +144,7 @@ scenarios:
   EXPECT_EQ(sc.cleanup[0].kind, Step::Kind::kControl);
   EXPECT_EQ(sc.cleanup[1].index, 3u);
   EXPECT_EQ(sc.cleanup[1].pos.line, 12);
-  EXPECT_EQ(scenario_header(sc).covers, (std::vector<std::string>{"R-1", "R-2"}));
+  EXPECT_EQ(scenario_header(sc).covers, (std::vector<std::string>{"R-1"}));
 }
 
 TEST(SuiteLoaderTest, FinallyMustBeAListOfValidSteps) {
@@ -173,6 +172,19 @@ scenarios:
                                    "'finally'?)"),
             std::string::npos)
       << errors_of(shared);
+  const char* covering = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - request: {path: /x, method: GET}
+    finally:
+      - request: {path: /y, method: GET}
+        covers: [R-2]
+)";
+  EXPECT_NE(errors_of(covering).find("s.yaml:9:17: a finally step covers no requirement"),
+            std::string::npos)
+      << errors_of(covering);
   const char* not_exclusive = R"(suite: s
 scenarios:
   - id: a
