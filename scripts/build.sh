@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-if [ ! -f build/CMakeCache.txt ]; then
+# Configure on the first build, and again when the presets changed (their cache variables,
+# such as the compiler flags, only apply at configure time).
+if [ ! -f build/CMakeCache.txt ] || [ CMakePresets.json -nt build/CMakeCache.txt ]; then
   cmake --preset default >/dev/null
 fi
 cmake --build --preset default "$@"
