@@ -108,9 +108,16 @@ start memory "$MOCK" --port 0 --quiet
 MEMPID=$PID
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 RSS_IDLE=$(rss_kb "$MEMPID")
+# wrk's threads stop after their share, but its main thread sleeps out -d: interrupt it once the
+# mock holds them all (the 600 s are only a bound).
 BIS_RUN=mem BIS_MAX_REQUESTS=$((SUBS / 2)) wrk -t2 -c32 -d600s --timeout 5s -s bench/mock/subscribe.lua \
-  "http://127.0.0.1:$PORT" >/dev/null
-HELD=$(curl -s "http://127.0.0.1:$PORT/__admin/health" | jq -r '.counts.subscriptions')
+  "http://127.0.0.1:$PORT" >/dev/null &
+WRKPID=$!
+held() { curl -s "http://127.0.0.1:$PORT/__admin/health" | jq -r '.counts.subscriptions'; }
+while kill -0 "$WRKPID" 2>/dev/null && [ "$(held)" -lt "$SUBS" ]; do sleep 1; done
+kill -INT "$WRKPID" 2>/dev/null || true
+wait "$WRKPID" || true
+HELD=$(held)
 RSS_FULL=$(rss_kb "$MEMPID")
 stop
 
