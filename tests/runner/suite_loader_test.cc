@@ -148,54 +148,25 @@ scenarios:
 }
 
 TEST(SuiteLoaderTest, FinallyMustBeAListOfValidSteps) {
-  const char* empty = R"(suite: s
+  const std::string scenario = R"(suite: s
 scenarios:
   - id: a
     covers: [R-1]
     steps:
       - request: {path: /x, method: GET}
-    finally: []
 )";
-  EXPECT_NE(errors_of(empty).find("s.yaml:7:14: 'finally' needs a non-empty list of steps"),
-            std::string::npos)
-      << errors_of(empty);
-  const char* shared = R"(suite: s
-scenarios:
-  - id: a
-    covers: [R-1]
-    steps:
-      - request: {path: /x, method: GET}
-    finaly:
-      - control: {action: reset}
-)";
-  EXPECT_NE(errors_of(shared).find("s.yaml:7:5: unknown key 'finaly' in a scenario (did you mean "
-                                   "'finally'?)"),
-            std::string::npos)
-      << errors_of(shared);
-  const char* covering = R"(suite: s
-scenarios:
-  - id: a
-    covers: [R-1]
-    steps:
-      - request: {path: /x, method: GET}
-    finally:
-      - request: {path: /y, method: GET}
-        covers: [R-2]
-)";
-  EXPECT_NE(errors_of(covering).find("s.yaml:9:17: a finally step covers no requirement"),
-            std::string::npos)
-      << errors_of(covering);
-  const char* not_exclusive = R"(suite: s
-scenarios:
-  - id: a
-    covers: [R-1]
-    steps:
-      - request: {path: /x, method: GET}
-    finally:
-      - control: {action: reset}
-)";
-  EXPECT_NE(errors_of(not_exclusive).find("exclusive"), std::string::npos)
-      << errors_of(not_exclusive);
+  const std::pair<const char*, const char*> cases[] = {
+      {"    finally: []\n", "s.yaml:7:14: 'finally' needs a non-empty list of steps"},
+      {"    finaly:\n      - control: {action: reset}\n",
+       "s.yaml:7:5: unknown key 'finaly' in a scenario (did you mean 'finally'?)"},
+      {"    finally:\n      - request: {path: /y, method: GET}\n        covers: [R-2]\n",
+       "s.yaml:9:17: a finally step covers no requirement"},
+      {"    finally:\n      - control: {action: reset}\n", "exclusive"},
+  };
+  for (const auto& [finally, error] : cases) {
+    const std::string text = scenario + finally;
+    EXPECT_NE(errors_of(text).find(error), std::string::npos) << text << errors_of(text);
+  }
 }
 
 TEST(SuiteLoaderTest, IndexExistsOnlyInRepeatedOrConcurrentSteps) {
