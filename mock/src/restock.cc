@@ -49,6 +49,8 @@ Expected<size_t, std::string> Service::notify(const std::vector<Target>& targets
     }
     if (clear) c.cleared.push_back(sub.id);
   }
+  // The queue without this batch, in the same transaction: a restart sends what is left.
+  if (store_->durable()) c.pending = pending_records();
   if (auto st = commit(c); !st) return Unexpected{st.error()};
   size_t next = 0;
   for (const Target& t : targets) {
@@ -90,10 +92,11 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
 
   // A new restock replaces the batches still waiting from an earlier one: their
   // subscriptions are still active and are part of this restock's snapshot.
-  std::erase_if(pending_, [&](const PendingBatch& b) {
+  const size_t replaced = std::erase_if(pending_, [&](const PendingBatch& b) {
     return b.account == account->key && b.variant == variant;
   });
   const std::vector<Target> targets = active_for(account->key, variant);
+  if (targets.empty() && replaced > 0) save_pending();  // otherwise the first batch saves it
   const size_t batch_size = account->flow && account->flow->batch_size > 0
                                 ? static_cast<size_t>(account->flow->batch_size)
                                 : std::max<size_t>(targets.size(), 1);
@@ -163,6 +166,7 @@ size_t Service::run_due_locked(int64_t now) {
     // subscriptions stay active).
     if (b.batch > 1 && (!variant || variant->inventory < threshold || !flow_notifies(*account))) {
       std::erase_if(pending_, [&](const PendingBatch& p) { return p.restock == b.restock; });
+      save_pending();
       continue;
     }
     std::vector<Target> active;
@@ -177,6 +181,27 @@ size_t Service::run_due_locked(int64_t now) {
     notified += *sent;
   }
   return notified;
+}
+
+std::vector<PendingBatchRecord> Service::pending_records() const {
+  std::vector<PendingBatchRecord> out;
+  out.reserve(pending_.size());
+  for (const PendingBatch& b : pending_) {
+    PendingBatchRecord r{b.restock, b.batch, b.account, b.variant, b.due_ms, {}};
+    r.subscriptions.reserve(b.subscriptions.size());
+    for (const Target& t : b.subscriptions) r.subscriptions.push_back(t.id);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void Service::save_pending() {
+  if (!store_->durable()) return;
+  Changes c;
+  c.pending = pending_records();
+  // Best effort: a stale queue on disk is re-checked after a restart (a later batch goes out
+  // only while the variant is in stock and the flow on, and only to active subscriptions).
+  (void)commit(c);
 }
 
 }  // namespace bis::mock

@@ -113,6 +113,20 @@ Status Service::restore(StoredState stored) {
     last_notification = std::max(last_notification, n.id);
   }
   for (const ListMember& m : stored.members) shards_[shard_of(m.profile)].state.put_member(m);
+  // Batches that were waiting go out when due (at once if their time passed while stopped).
+  for (PendingBatchRecord& r : stored.pending) {
+    PendingBatch b{std::move(r.account), std::move(r.variant), r.due_ms, r.batch, r.restock, {}};
+    for (uint64_t id : r.subscriptions) {
+      auto it = by_id.find(id);
+      if (it == by_id.end())
+        return Unexpected{where + ": a waiting batch names no subscription " + std::to_string(id)};
+      b.subscriptions.push_back(it->second);
+    }
+    next_restock_ = std::max(next_restock_, r.restock + 1);
+    pending_.push_back(std::move(b));
+  }
+  std::stable_sort(pending_.begin(), pending_.end(),
+                   [](const PendingBatch& a, const PendingBatch& b) { return a.due_ms < b.due_ms; });
   next_subscription_id_ = last_sub + 1;
   next_event_id_ = last_event + 1;
   next_notification_id_ = last_notification + 1;

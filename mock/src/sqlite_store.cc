@@ -5,6 +5,8 @@
 // the last transactions. The file is locked exclusively while the mock runs.
 #include <sqlite3.h>
 
+#include <charconv>
+#include <string_view>
 #include <utility>
 
 #include "bis/mock/state_store.h"
@@ -37,7 +39,35 @@ CREATE TABLE IF NOT EXISTS inventory(
   seq INTEGER PRIMARY KEY, account TEXT NOT NULL, variant TEXT NOT NULL, inventory INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS flows(
   seq INTEGER PRIMARY KEY, account TEXT NOT NULL, flow TEXT);
+CREATE TABLE IF NOT EXISTS pending_batches(
+  restock INTEGER NOT NULL, batch INTEGER NOT NULL, account TEXT NOT NULL,
+  variant TEXT NOT NULL, due_ms INTEGER NOT NULL, subscriptions TEXT NOT NULL,
+  PRIMARY KEY(restock, batch));
 )sql";
+
+// Subscription ids of a waiting batch, stored as "1,2,3".
+std::string join_ids(const std::vector<uint64_t>& ids) {
+  std::string out;
+  for (uint64_t id : ids) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(id);
+  }
+  return out;
+}
+
+std::optional<std::vector<uint64_t>> split_ids(std::string_view text) {
+  std::vector<uint64_t> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view part = text.substr(0, comma);
+    uint64_t id = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
+    if (ec != std::errc() || end != part.data() + part.size()) return std::nullopt;
+    out.push_back(id);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return out;
+}
 
 class Stmt {
  public:
@@ -90,7 +120,7 @@ class SqliteStore final : public StateStore {
   explicit SqliteStore(std::string path) : path_(std::move(path)) {}
   ~SqliteStore() override {
     for (Stmt* s : {&insert_sub_, &insert_event_, &insert_ntf_, &clear_sub_, &put_member_,
-                    &insert_inventory_, &insert_flow_}) {
+                    &insert_inventory_, &insert_flow_, &clear_pending_, &insert_pending_}) {
       sqlite3_finalize(s->get());
       *s->out() = nullptr;
     }
@@ -207,6 +237,26 @@ class SqliteStore final : public StateStore {
       }
       st.flows.push_back(std::move(fc));
     }
+    Stmt pb;
+    if (!prepare(pb,
+                 "SELECT restock, batch, account, variant, due_ms, subscriptions "
+                 "FROM pending_batches ORDER BY due_ms, restock, batch")) {
+      return Unexpected{error("read pending batches")};
+    }
+    while (sqlite3_step(pb.get()) == SQLITE_ROW) {
+      PendingBatchRecord b;
+      b.restock = static_cast<uint64_t>(sqlite3_column_int64(pb.get(), 0));
+      b.batch = sqlite3_column_int64(pb.get(), 1);
+      b.account = column_text(pb.get(), 2);
+      b.variant = column_text(pb.get(), 3);
+      b.due_ms = sqlite3_column_int64(pb.get(), 4);
+      auto ids = split_ids(column_text(pb.get(), 5));
+      if (!ids)
+        return Unexpected{path_ + ": stored batch " + std::to_string(b.batch) + " of restock " +
+                          std::to_string(b.restock) + " has invalid subscription ids"};
+      b.subscriptions = std::move(*ids);
+      st.pending.push_back(std::move(b));
+    }
     st.base_digest = meta("base_digest");
     st.loaded_fixtures = meta("loaded_fixtures");
     return st;
@@ -271,6 +321,18 @@ class SqliteStore final : public StateStore {
       if (f.flow) json = fixtures::to_json(*f.flow).dump();
       ok = ok && insert_flow_.text(1, f.account).text(2, json).run() == SQLITE_DONE;
     }
+    if (c.pending) {
+      ok = ok && clear_pending_.run() == SQLITE_DONE;
+      for (const PendingBatchRecord& b : *c.pending) {
+        ok = ok && insert_pending_.integer(1, static_cast<int64_t>(b.restock))
+                           .integer(2, b.batch)
+                           .text(3, b.account)
+                           .text(4, b.variant)
+                           .integer(5, b.due_ms)
+                           .text(6, join_ids(b.subscriptions))
+                           .run() == SQLITE_DONE;
+      }
+    }
     if (!ok) {
       std::string why = error("write");
       exec("ROLLBACK");
@@ -284,7 +346,8 @@ class SqliteStore final : public StateStore {
     if (auto s = exec("BEGIN"); !s) return s;
     const char* clear =
         "DELETE FROM subscriptions; DELETE FROM events; DELETE FROM notifications; "
-        "DELETE FROM list_members; DELETE FROM inventory; DELETE FROM flows;";
+        "DELETE FROM list_members; DELETE FROM inventory; DELETE FROM flows; "
+        "DELETE FROM pending_batches;";
     Status s = exec(clear);
     if (s) s = set_meta("base_digest", base_digest);
     if (s)
@@ -396,6 +459,10 @@ class SqliteStore final : public StateStore {
         {&insert_inventory_,
          "INSERT INTO inventory(account, variant, inventory) VALUES(?1, ?2, ?3)"},
         {&insert_flow_, "INSERT INTO flows(account, flow) VALUES(?1, ?2)"},
+        {&clear_pending_, "DELETE FROM pending_batches"},
+        {&insert_pending_,
+         "INSERT INTO pending_batches(restock, batch, account, variant, due_ms, subscriptions) "
+         "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
     };
     for (const auto& [stmt, sql] : all) {
       if (!prepare(*stmt, sql)) return fail("prepare statements");
@@ -406,7 +473,7 @@ class SqliteStore final : public StateStore {
   std::string path_;
   sqlite3* db_ = nullptr;
   Stmt insert_sub_, insert_event_, insert_ntf_, clear_sub_, put_member_, insert_inventory_,
-      insert_flow_;
+      insert_flow_, clear_pending_, insert_pending_;
 };
 
 }  // namespace

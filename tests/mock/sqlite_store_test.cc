@@ -65,6 +65,64 @@ TEST_F(SqliteStoreTest, ARestartResumesEverything) {
   EXPECT_EQ(h.subscribe(shop("a@example.com")).detail, "subscribed sub-3");
 }
 
+// Batches waiting at a stop go out after the restart when due, and only once: the queue is
+// saved with each batch's notifications, in one transaction.
+TEST_F(SqliteStoreTest, WaitingBatchesGoOutAfterARestartOnlyOnce) {
+  int64_t restocked_at = 0;
+  {
+    ServiceHarness h({}, open());  // Mag002: batches of 2 every 60 s
+    for (const char* e :
+         {"a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"}) {
+      ASSERT_TRUE(h.subscribe({"Mag002", e, "331", "magento_two"}).success);
+    }
+    restocked_at = h.clock.now_ms();
+    const InventoryResult r = h.restock("Mag002", "331", 10);
+    ASSERT_EQ(r.notified, 2u);
+    ASSERT_EQ(r.queued, 3u);
+    h.clock.advance_ms(60'000);
+    ASSERT_EQ(h.service->run_due(), 2u);  // the second batch, before the stop
+  }
+  {
+    ServiceHarness h({}, open());
+    h.clock.set_ms(restocked_at + 60'000);
+    EXPECT_EQ(h.notifications(), 4u);
+    EXPECT_EQ(h.service->next_due_ms(), restocked_at + 120'000);
+    EXPECT_EQ(h.subscriptions(), 1u);  // e@ still waits
+    h.clock.set_ms(restocked_at + 120'000);
+    EXPECT_EQ(h.service->run_due(), 1u);
+    const auto sent = h.service->notifications({});
+    ASSERT_EQ(sent.size(), 5u);
+    EXPECT_EQ(sent[4].email, "e@example.com");
+    EXPECT_EQ(sent[4].batch, 3);
+    EXPECT_FALSE(h.service->next_due_ms());
+  }
+  ServiceHarness h({}, open());
+  h.clock.set_ms(restocked_at + 600'000);
+  EXPECT_EQ(h.notifications(), 5u);
+  EXPECT_FALSE(h.service->next_due_ms());
+}
+
+// A restock whose later batches were dropped (out of stock again) leaves nothing waiting on disk.
+TEST_F(SqliteStoreTest, DroppedBatchesAreNotResumed) {
+  int64_t restocked_at = 0;
+  {
+    ServiceHarness h({}, open());
+    for (const char* e : {"a@example.com", "b@example.com", "c@example.com"}) {
+      ASSERT_TRUE(h.subscribe({"Mag002", e, "331", "magento_two"}).success);
+    }
+    restocked_at = h.clock.now_ms();
+    ASSERT_EQ(h.restock("Mag002", "331", 10).queued, 1u);
+    h.restock("Mag002", "331", 0);
+    h.clock.advance_ms(60'000);
+    ASSERT_EQ(h.service->run_due(), 0u);  // dropped: out of stock
+  }
+  ServiceHarness h({}, open());
+  h.clock.set_ms(restocked_at + 60'000);
+  EXPECT_FALSE(h.service->next_due_ms());  // before anything runs what is due
+  EXPECT_EQ(h.notifications(), 2u);
+  EXPECT_EQ(h.subscriptions(), 1u);  // c@ stays active for the next restock
+}
+
 TEST_F(SqliteStoreTest, ResetEmptiesTheFile) {
   {
     ServiceHarness h({}, open());

@@ -191,6 +191,10 @@ class Service {
   Expected<size_t, std::string> notify(const std::vector<Target>& targets, int64_t batch,
                                        int64_t now);
   size_t run_due_locked(int64_t now);
+  // The batches waiting, as the store keeps them (they survive a restart with --state).
+  std::vector<PendingBatchRecord> pending_records() const;
+  // Saves the waiting batches alone, when they changed without a notification.
+  void save_pending();
 
   ServiceOptions options_;
   std::unique_ptr<StateStore> store_;

@@ -35,6 +35,16 @@ struct FlowChange {
   std::optional<fixtures::Flow> flow;
 };
 
+// A batch of a restock still waiting to go out (a flow with a batch size and an interval).
+struct PendingBatchRecord {
+  uint64_t restock = 0;  // batches of one restock share it
+  int64_t batch = 0;     // 1-based
+  std::string account;
+  std::string variant;
+  int64_t due_ms = 0;                   // Unix epoch milliseconds
+  std::vector<uint64_t> subscriptions;  // ids, in notification order
+};
+
 // What one answer changed.
 struct Changes {
   std::vector<Subscription> subscriptions;  // new
@@ -44,6 +54,8 @@ struct Changes {
   std::vector<ListMember> members;          // new or replaced
   std::vector<InventoryChange> inventory;
   std::vector<FlowChange> flows;
+  // Set when the batches waiting changed: all of them now (replaces what the store had).
+  std::optional<std::vector<PendingBatchRecord>> pending;
 };
 
 // Everything a store holds, in id order.
@@ -54,6 +66,7 @@ struct StoredState {
   std::vector<ListMember> members;
   std::vector<InventoryChange> inventory;  // to apply over the fixtures, in order
   std::vector<FlowChange> flows;
+  std::vector<PendingBatchRecord> pending;  // by due time
   // Digest of the fixtures the mock was started with when the store was last reset, and the
   // fixtures JSON installed since by PUT /__admin/fixtures (if any).
   std::optional<std::string> base_digest;
