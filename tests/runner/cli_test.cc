@@ -64,24 +64,31 @@ bool process_gone(pid_t pid) {
   return state == "Z";
 }
 
-bool wait_gone(pid_t pid) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!process_gone(pid)) {
+// Polls `done` every 10 ms until it holds or `limit` passes; says whether it held.
+template <class Done>
+bool poll_until(Done done, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
 }
 
+bool wait_gone(pid_t pid) {
+  return poll_until([pid] { return process_gone(pid); }, std::chrono::seconds(10));
+}
+
+// The pid the fake mock writes once it listens (0 if it never does).
 pid_t read_pid(const std::string& file) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  for (;;) {
-    std::ifstream in(file);
-    pid_t pid = 0;
-    if (in >> pid && pid > 0) return pid;
-    if (std::chrono::steady_clock::now() > deadline) return 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  pid_t pid = 0;
+  poll_until(
+      [&] {
+        std::ifstream in(file);
+        return static_cast<bool>(in >> pid) && pid > 0;
+      },
+      std::chrono::seconds(20));
+  return pid > 0 ? pid : 0;
 }
 
 TEST(CliTest, ConformantTargetExitsZeroAndEndsWithTheSummaryLine) {
@@ -207,11 +214,7 @@ TEST(CliTest, InterruptingBisConformStopsTheMock) {
   const pid_t mock = read_pid(pid_file);
   ASSERT_GT(mock, 0);
   kill((*child)->pid(), SIGINT);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while ((*child)->running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  EXPECT_FALSE((*child)->running());
+  EXPECT_TRUE(poll_until([&] { return !(*child)->running(); }, std::chrono::seconds(10)));
   EXPECT_TRUE(wait_gone(mock));
 }
 

@@ -51,6 +51,11 @@ TestServer::TestServer(TestServerOptions options)
 }
 
 TestServer::~TestServer() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();  // handlers waiting (/slow, a racy check) return now
   server_->stop();
   thread_.join();
 }
@@ -164,10 +169,13 @@ void TestServer::routes() {
         std::unique_lock<std::mutex> lock(mutex_);
         bool duplicate = exists();
         if (options_.racy_duplicates) {
-          // The race the suites must catch: the check and the insert are not atomic.
-          lock.unlock();
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-          lock.lock();
+          // The race the suites must catch: the check and the insert are not atomic. The first
+          // check waits (the lock released) for a second one; later ones find it there. Bounded,
+          // so a lone call is only late.
+          ++racy_checks_;
+          changed_.notify_all();
+          changed_.wait_for(lock, std::chrono::seconds(5),
+                            [this] { return racy_checks_ >= 2 || stopping_; });
         }
         const bool known = inventory_.count(variant) > 0;
         if (!duplicate && known) {
@@ -191,8 +199,10 @@ void TestServer::routes() {
     res.set_header("X-Custom", "hello");
     res.set_content("plain words here", "text/plain");
   });
-  server_->Get("/slow", [](const httplib::Request&, httplib::Response& res) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Answers after 1.5 s (the lateness is what the tests use), or at once when the server stops.
+  server_->Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait_for(lock, std::chrono::milliseconds(1500), [this] { return stopping_; });
     res.set_content("late", "text/plain");
   });
   server_->Post("/echo", [](const httplib::Request& req, httplib::Response& res) {

@@ -5,6 +5,7 @@
 // Thread-safe; stops and joins in the destructor.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,8 +27,9 @@ struct TestServerOptions {
                                            "events",    "notifications"};
   std::chrono::milliseconds event_delay{0};  // events become visible this long after the subscribe
   bool drop_events = false;                  // never record events (eventually times out)
-  bool racy_duplicates =
-      false;                    // check-then-insert with a gap: duplicates slip through under races
+  // Check-then-insert with a gap: the first subscribe call waits after its check until a
+  // second one has checked too, so concurrent duplicates always slip through (no timing).
+  bool racy_duplicates = false;
   int answer_429 = 0;           // the first N subscribe calls answer 429 with Retry-After
   std::string admin_token;      // required on /__admin when set
   bool broken_control = false;  // every admin route but health and fixtures answers 500
@@ -79,6 +81,9 @@ class TestServer {
   std::vector<Record> subscriptions_, events_, notifications_;
   std::map<std::string, long long> inventory_;
   bool flow_ = true;
+  std::condition_variable changed_;  // a racy check arrived, or the server is stopping
+  int racy_checks_ = 0;
+  bool stopping_ = false;
 };
 
 }  // namespace bis::testing
