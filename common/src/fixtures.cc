@@ -45,8 +45,7 @@ std::string check_object(const json& j, const std::string& path, std::initialize
     if (known) continue;
     std::string msg = path + ": unknown key '" + it.key() + "'";
     std::vector<std::string_view> c(allowed.begin(), allowed.end());
-    const std::string guess = closest_match(it.key(), std::span<const std::string_view>(c));
-    if (!guess.empty()) msg += " (did you mean '" + guess + "'?)";
+    msg += did_you_mean(it.key(), std::span<const std::string_view>(c));
     return msg;
   }
   return "";
@@ -216,8 +215,7 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j) {
     auto parsed = integration_from_string(integration);
     if (!parsed) {
       std::string msg = path + ".integration: unknown integration '" + integration + "'";
-      const std::string guess = closest_match(integration, integration_names());
-      if (!guess.empty()) msg += " (did you mean '" + guess + "'?)";
+      msg += did_you_mean(integration, integration_names());
       return Unexpected{msg};
     }
     a.integration = *parsed;

@@ -61,15 +61,27 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 namespace {
+std::string suggestion(const std::string& guess) {
+  return guess.empty() ? std::string() : " (did you mean '" + guess + "'?)";
+}
+}  // namespace
 
-// Length of the well-formed UTF-8 sequence at s[i], or 0 if it is malformed.
-size_t utf8_sequence_length(std::string_view s, size_t i) {
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  return suggestion(closest_match(word, candidates));
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  return suggestion(closest_match(word, candidates));
+}
+
+size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
   size_t len;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  } else if (c >= 0xC2 && c <= 0xDF) {
     len = 2, cp = c & 0x1F;
   } else if (c >= 0xE0 && c <= 0xEF) {
     len = 3, cp = c & 0x0F;
@@ -85,16 +97,15 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
     cp = (cp << 6) | (cc & 0x3F);
   }
   if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;  // overlong
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                             // surrogate
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                            // surrogate
   if (cp > 0x10FFFF) return 0;
   return len;
 }
 
-}  // namespace
-
 bool is_valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    const size_t len = utf8_sequence_length(s, i);
+    uint32_t cp;
+    const size_t len = decode_utf8(s, i, cp);
     if (len == 0) return false;
     i += len;
   }
@@ -107,7 +118,8 @@ void append_json_string(std::string& out, std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const size_t len = utf8_sequence_length(s, i);
+      uint32_t cp;
+      const size_t len = decode_utf8(s, i, cp);
       if (len == 0) {
         out += "\xEF\xBF\xBD";
         ++i;

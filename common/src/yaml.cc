@@ -50,8 +50,7 @@ std::optional<SourceError> check_keys(const YAML::Node& node,
     if (known) continue;
     std::string message = "unknown key '" + key + "' in " + std::string(context);
     std::vector<std::string_view> candidates(allowed.begin(), allowed.end());
-    const std::string suggestion = closest_match(key, std::span<const std::string_view>(candidates));
-    if (!suggestion.empty()) message += " (did you mean '" + suggestion + "'?)";
+    message += did_you_mean(key, std::span<const std::string_view>(candidates));
     return error_at(it->first, file, std::move(message));
   }
   return std::nullopt;

@@ -82,8 +82,7 @@ Expected<Defects, std::string> Defects::parse(const std::vector<std::string>& na
     std::vector<std::string_view> known;
     for (const DefectInfo& d : kDefects) known.push_back(d.name);
     std::string msg = "unknown defect '" + name + "'";
-    const std::string guess = closest_match(name, std::span<const std::string_view>(known));
-    if (!guess.empty()) msg += " (did you mean '" + guess + "'?)";
+    msg += did_you_mean(name, std::span<const std::string_view>(known));
     msg += "; known defects:";
     for (std::string_view k : known) msg += "\n  " + std::string(k);
     return Unexpected{msg};

@@ -15,26 +15,6 @@ using runner::Verdict;
 
 constexpr size_t kKeysPerReason = 3;  // scenario names shown per not-applicable reason
 
-void count(runner::Counts& c, Verdict v) {
-  switch (v) {
-    case Verdict::kPass:
-      ++c.pass;
-      break;
-    case Verdict::kFail:
-      ++c.fail;
-      break;
-    case Verdict::kWarn:
-      ++c.warn;
-      break;
-    case Verdict::kNotApplicable:
-      ++c.not_applicable;
-      break;
-    case Verdict::kError:
-      ++c.error;
-      break;
-  }
-}
-
 void failures_section(std::string& out, const runner::RunResult& result, const Style& st) {
   const auto groups = failures_by_requirement(result);
   if (groups.empty()) return;
@@ -213,7 +193,7 @@ void ConsoleReporter::clear_progress() {
 
 void ConsoleReporter::scenario_finished(const runner::SuiteResult& suite,
                                         const runner::ScenarioResult& scenario) {
-  count(seen_, scenario.verdict);
+  seen_.add(scenario.verdict);
   if (!config_.progress) return;
   const Style st = config_.color ? Style::ansi() : Style::plain();
   const Redactor& redact = tree_->redactor();

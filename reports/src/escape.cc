@@ -3,39 +3,12 @@
 #include <cctype>
 #include <cstdint>
 
+#include "bis/common/text.h"
+
 namespace bis::reports {
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
-
-// Decodes the well-formed UTF-8 sequence at s[i]; returns its length (0 if malformed).
-size_t decode(std::string_view s, size_t i, uint32_t& cp) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t len;
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  } else if (c >= 0xC2 && c <= 0xDF) {
-    len = 2, cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3, cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4, cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const unsigned char cc = byte(i + k);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return 0;  // overlong
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                            // surrogate
-  if (cp > 0x10FFFF) return 0;
-  return len;
-}
 
 bool hidden_code_point(uint32_t cp) {
   return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
@@ -91,7 +64,7 @@ void sanitize(std::string& out, std::string_view s, Keep keep, Special special, 
       ++i;
     } else {
       uint32_t cp = 0;
-      const size_t len = decode(s, i, cp);
+      const size_t len = decode_utf8(s, i, cp);
       if (len == 0) {
         append_byte_escape(out, c);
         ++i;
@@ -123,21 +96,32 @@ std::string printable(std::string_view s, Keep keep) {
   return out;
 }
 
+namespace {
+// & < > as entities (XML, HTML and GitHub Markdown alike); false for any other character.
+bool append_entity(std::string& o, char c) {
+  switch (c) {
+    case '&':
+      o += "&amp;";
+      return true;
+    case '<':
+      o += "&lt;";
+      return true;
+    case '>':
+      o += "&gt;";
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
 void append_xml(std::string& out, std::string_view s, bool newlines) {
   const auto special = [](char c) {
     return c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
   };
   sanitize(out, s, Keep::kNewlines, special, [newlines](std::string& o, char c) {
+    if (append_entity(o, c)) return;
     switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
       case '"':
         o += "&quot;";
         break;
@@ -167,6 +151,7 @@ void append_markdown_cell(std::string& out, std::string_view s) {
     return std::string_view("&<>\\`*_[]~|@").find(c) != std::string_view::npos;
   };
   sanitize(out, s, Keep::kNewlines, special, [](std::string& o, char c) {
+    if (append_entity(o, c)) return;
     switch (c) {
       case '@': {
         // "@someone" in a pull-request comment or job summary notifies them: GitHub takes an
@@ -178,15 +163,6 @@ void append_markdown_cell(std::string& out, std::string_view s) {
         o += in_word ? "@" : "@\xE2\x81\xA0";
         break;
       }
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
       case '\n':
         o += "<br>";
         break;

@@ -104,26 +104,7 @@ std::unordered_map<std::string, runner::Counts> coverage(const runner::RunResult
   std::unordered_map<std::string, runner::Counts> out;
   for (const auto& suite : result.suites) {
     for (const auto& scenario : suite.scenarios) {
-      for (const auto& id : scenario.covers) {
-        runner::Counts& c = out[id];
-        switch (scenario.verdict) {
-          case Verdict::kPass:
-            ++c.pass;
-            break;
-          case Verdict::kFail:
-            ++c.fail;
-            break;
-          case Verdict::kWarn:
-            ++c.warn;
-            break;
-          case Verdict::kNotApplicable:
-            ++c.not_applicable;
-            break;
-          case Verdict::kError:
-            ++c.error;
-            break;
-        }
-      }
+      for (const auto& id : scenario.covers) out[id].add(scenario.verdict);
     }
   }
   return out;

@@ -273,8 +273,7 @@ void Loader::check_variables(const YAML::Node& node, const std::vector<std::stri
     if (root == "target") {
       if (!known_target_path(path)) {
         std::string m = "unknown target value '" + path + "'";
-        const std::string guess = closest_match(path, target_value_paths());
-        if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+        m += did_you_mean(path, target_value_paths());
         error(node, m);
         continue;
       }
@@ -292,9 +291,7 @@ void Loader::check_variables(const YAML::Node& node, const std::vector<std::stri
     }
     if (!defined_.count(root)) {
       std::string m = "undefined variable '" + root + "'";
-      const std::string guess =
-          closest_match(root, std::vector<std::string>(defined_.begin(), defined_.end()));
-      if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+      m += did_you_mean(root, std::vector<std::string>(defined_.begin(), defined_.end()));
       error(node, m);
       continue;
     }

@@ -22,29 +22,27 @@ std::string_view to_string(Level level) {
   return "MUST";
 }
 
-namespace {
-void count(Counts& c, Verdict v) {
+void Counts::add(Verdict v) {
   switch (v) {
-    case Verdict::kPass: ++c.pass; break;
-    case Verdict::kFail: ++c.fail; break;
-    case Verdict::kWarn: ++c.warn; break;
-    case Verdict::kNotApplicable: ++c.not_applicable; break;
-    case Verdict::kError: ++c.error; break;
+    case Verdict::kPass: ++pass; break;
+    case Verdict::kFail: ++fail; break;
+    case Verdict::kWarn: ++warn; break;
+    case Verdict::kNotApplicable: ++not_applicable; break;
+    case Verdict::kError: ++error; break;
   }
 }
-}  // namespace
 
 Counts RunResult::scenario_counts() const {
   Counts c;
   for (const auto& suite : suites) {
-    for (const auto& scenario : suite.scenarios) count(c, scenario.verdict);
+    for (const auto& scenario : suite.scenarios) c.add(scenario.verdict);
   }
   return c;
 }
 
 Counts RunResult::requirement_counts() const {
   Counts c;
-  for (const auto& r : requirements) count(c, r.verdict);
+  for (const auto& r : requirements) c.add(r.verdict);
   return c;
 }
 

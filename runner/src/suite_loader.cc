@@ -94,12 +94,9 @@ class SuiteLoader {
   std::vector<std::string> capabilities(const YAML::Node& node) {
     std::vector<std::string> out;
     for (const auto& c : l_.string_list(node, "requires")) {
-      bool known = false;
-      for (auto k : protocol::capability::kAll) known = known || k == c;
-      if (!known) {
+      if (!protocol::capability::known(c)) {
         std::string m = "unknown capability '" + c + "'";
-        const std::string guess = closest_match(c, protocol::capability::kAll);
-        if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+        m += did_you_mean(c, protocol::capability::kAll);
         l_.error(node, m);
         continue;
       }

@@ -174,8 +174,7 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
         const std::string name = it->first.Scalar();
         if (std::find(names.begin(), names.end(), name) == names.end()) {
           std::string m = "unknown account name '" + name + "'";
-          const std::string guess = closest_match(name, names);
-          if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+          m += did_you_mean(name, names);
           l.error(it->first, m);
           continue;
         }
@@ -230,8 +229,7 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
             if (std::find(actions.begin(), actions.end(), action) == actions.end() ||
                 action == "fixtures") {
               std::string m = "unknown control action '" + action + "'";
-              const std::string guess = closest_match(action, actions);
-              if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+              m += did_you_mean(action, actions);
               l.error(it->first, m);
               continue;
             }
@@ -247,12 +245,9 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
       if (!n.IsSequence()) l.error(n, "capabilities must be a list");
       for (const auto& item : n) {
         const std::string c = item.IsScalar() ? item.Scalar() : "";
-        bool known = false;
-        for (auto k : protocol::capability::kAll) known = known || k == c;
-        if (!known) {
+        if (!protocol::capability::known(c)) {
           std::string m = "unknown capability '" + c + "'";
-          const std::string guess = closest_match(c, protocol::capability::kAll);
-          if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+          m += did_you_mean(c, protocol::capability::kAll);
           l.error(item, m);
         }
         caps.push_back(c);

@@ -123,8 +123,7 @@ class Parser {
     }
     if (!fn) {
       std::string m = "unknown function '" + name + "'";
-      const std::string guess = closest_match(name, template_functions());
-      if (!guess.empty()) m += " (did you mean '" + guess + "'?)";
+      m += did_you_mean(name, template_functions());
       return fail(m);
     }
     ++i_;  // '('

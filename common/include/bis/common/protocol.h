@@ -1,6 +1,7 @@
 #pragma once
 // The control protocol shared by every target (docs/control-protocol.md): route paths,
 // capability names and the metric name. The mock serves it; the runner speaks it over HTTP.
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -39,6 +40,9 @@ inline constexpr std::array<std::string_view, 15> kAll = {
     kSubscribe, kOnsiteEndpoint, kMultipart,    kListApi, kCors,
     kReset,     kFixtures,       kInventory,    kCatalog, kFlow,
     kSubscriptions, kEvents,     kNotifications, kListMembers, kRequests};
+inline bool known(std::string_view name) {
+  return std::find(kAll.begin(), kAll.end(), name) != kAll.end();
+}
 }  // namespace capability
 
 }  // namespace bis::protocol

@@ -124,6 +124,7 @@ struct TargetInfo {
 struct Counts {
   size_t pass = 0, fail = 0, warn = 0, not_applicable = 0, error = 0;
   size_t total() const { return pass + fail + warn + not_applicable + error; }
+  void add(Verdict v);  // one more of that verdict
 };
 
 struct RunResult {
