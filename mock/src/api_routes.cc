@@ -115,7 +115,8 @@ void ApiRoutes::subscribe(Exchange& x) {
       return set_json(x.res, 413, route_error_body(message));
     }
     case BodyStatus::kBroken:
-      return reject(x, "body could not be read (broken chunked encoding?)");
+      return reject(x, "body could not be read (broken chunked encoding, or a "
+                       "Transfer-Encoding other than chunked)");
     case BodyStatus::kOk:
       break;
   }
@@ -139,9 +140,17 @@ void ApiRoutes::subscribe(Exchange& x) {
   const SubscribeAnswer answer = service_.subscribe(*fields);
   x.outcome = to_string(answer.outcome);
   x.reason = answer.detail;
-  if (answer.outcome == SubscribeOutcome::kRejected && !x.req.params.empty() &&
-      x.reason.find("' is missing") != std::string::npos) {
-    x.reason += " (fields in the query string are not read)";
+  if (answer.outcome == SubscribeOutcome::kRejected) {
+    // A field left out of the body but put in the query string: say why it did not count.
+    const std::pair<const char*, const std::optional<std::string_view>&> required[] = {
+        {"a", fields->a}, {"email", fields->email}, {"variant", fields->variant},
+        {"platform", fields->platform}};
+    for (const auto& [name, value] : required) {
+      if (!value && x.req.has_param(name)) {
+        x.reason += " (fields in the query string are not read)";
+        break;
+      }
+    }
   }
   x.account = answer.account;
   x.res.set_header(std::string(kOutcomeHeader), x.outcome);

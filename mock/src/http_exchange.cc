@@ -4,19 +4,30 @@
 
 namespace bis::mock::http {
 
+bool has_body(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  const std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
+
+namespace {
+// cpp-httplib reads a body by its Content-Length or as plain chunked; with any other
+// Transfer-Encoding it would wait for the connection to close.
+bool readable(const httplib::Request& req) {
+  return !req.has_header("Transfer-Encoding") ||
+         iequals(req.get_header_value("Transfer-Encoding"), "chunked");
+}
+}  // namespace
+
 BodyStatus read_body(Exchange& x, size_t limit) {
   return read_body(x, limit, x.req.get_header_value("Content-Type"));
 }
 
 BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type) {
   x.body.clear();
-  // A request with neither Content-Length nor chunked encoding has no body (RFC 9112 6.3);
-  // cpp-httplib would otherwise wait for the connection to close.
-  if (!x.reader) return BodyStatus::kOk;
-  if (!x.req.has_header("Content-Length") &&
-      !iequals(x.req.get_header_value("Transfer-Encoding"), "chunked")) {
-    return BodyStatus::kOk;
-  }
+  // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 6.3).
+  if (!x.reader || !has_body(x.req)) return BodyStatus::kOk;
+  if (!readable(x.req)) return BodyStatus::kBroken;
   x.body_read = true;
   bool too_large = false;
   auto receive = [&](const char* data, size_t n) {
@@ -48,12 +59,9 @@ BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type) {
 }
 
 void settle_framing(Exchange& x, size_t drain_limit) {
-  const bool chunked = x.req.has_header("Transfer-Encoding");
-  const std::string length = x.req.get_header_value("Content-Length");
-  const bool has_body = chunked || (!length.empty() && length != "0");
-  if (!has_body || x.body_read) return;
+  if (!has_body(x.req) || x.body_read) return;
   bool drained = false;
-  if (x.reader) {
+  if (x.reader && readable(x.req)) {
     size_t seen = 0;
     // Returning false stops cpp-httplib's read, and then it closes the connection itself.
     drained = (*x.reader)([&](const char*, size_t n) { return (seen += n) <= drain_limit; });

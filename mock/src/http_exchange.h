@@ -25,8 +25,13 @@ struct Exchange {
 
 enum class BodyStatus { kOk, kTooLarge, kBroken };
 
+// The request announces a body: any Transfer-Encoding, or a Content-Length other than 0.
+bool has_body(const httplib::Request& req);
+
 // Reads the request body into x.body, keeping at most `limit` bytes. A larger body is read
-// to its end and dropped (so the connection stays usable) and gives kTooLarge.
+// to its end and dropped (so the connection stays usable) and gives kTooLarge. A body framed
+// in a way cpp-httplib cannot read (a Transfer-Encoding other than plain chunked) gives
+// kBroken, unread: settle_framing then closes the connection.
 // `content_type` is the request's Content-Type (looked up once by the caller).
 BodyStatus read_body(Exchange& x, size_t limit, std::string_view content_type);
 BodyStatus read_body(Exchange& x, size_t limit);

@@ -1,19 +1,11 @@
 #include "bis/mock/records.h"
 
 #include "bis/common/protocol.h"
-#include "bis/common/text.h"
 #include "bis/mock/clock.h"
 
 namespace bis::mock {
 
 using nlohmann::json;
-
-bool matches(const RecordFilter& f, std::string_view account, std::string_view email,
-             std::string_view variant) {
-  return (f.account.empty() || f.account == account) &&
-         (f.variant.empty() || f.variant == variant) &&
-         (f.email.empty() || iequals(f.email, email));
-}
 
 std::string subscription_id(uint64_t id) { return "sub-" + std::to_string(id); }
 std::string event_id(uint64_t id) { return "evt-" + std::to_string(id); }

@@ -49,11 +49,6 @@ void RequestLog::write_locked() {
   buffer_.clear();
 }
 
-void RequestLog::flush() {
-  std::lock_guard lock(mu_);
-  if (started_) write_locked();
-}
-
 void RequestLog::append(const std::string& line) {
   std::lock_guard lock(mu_);
   buffer_ += line;

@@ -58,12 +58,6 @@ void shut_down_connections(int port) {
 // Names the real method of a request the pre-routing handler sent down the body-reading route.
 constexpr char kRealMethodHeader[] = "X-Bis-Mock-Real-Method";
 
-bool has_body(const httplib::Request& req) {
-  if (req.has_header("Transfer-Encoding")) return true;
-  const std::string length = req.get_header_value("Content-Length");
-  return !length.empty() && length != "0";
-}
-
 std::string header_text(const httplib::Headers& headers, bool skip_added) {
   size_t size = 0;
   for (const auto& [name, value] : headers) size += name.size() + value.size() + 4;
@@ -231,7 +225,7 @@ Expected<int, std::string> Server::start() {
       const_cast<httplib::Request&>(req).headers.erase(kRealMethodHeader);
     }
     const std::string& m = req.method;
-    if (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || !has_body(req)) {
+    if (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || !http::has_body(req)) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     auto& r = const_cast<httplib::Request&>(req);
@@ -337,6 +331,5 @@ std::string Server::url() const {
   return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
 }
 
-Journal& Server::journal() { return impl_->journal; }
 
 }  // namespace bis::mock

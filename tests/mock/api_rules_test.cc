@@ -88,6 +88,19 @@ TEST(ApiRulesTest, Rule03EveryRejectionAnswersTheDocumentedErrorBody) {
     expect_documented_error(r);
     EXPECT_EQ(r->get_header_value("X-Bis-Mock-Reason"), reason);
   }
+  // A field given in the query string instead of the body: the reason says why it is missing
+  // (and only then: an unrelated query parameter changes nothing).
+  auto c = m.client();
+  auto queried = c->Post(std::string(kSubscribe) + "?email=a%40example.com",
+                         "a=Shop01&variant=111&platform=shopify",
+                         "application/x-www-form-urlencoded");
+  expect_documented_error(queried);
+  EXPECT_EQ(queried->get_header_value("X-Bis-Mock-Reason"),
+            "field 'email' is missing (fields in the query string are not read)");
+  auto tagged = c->Post(std::string(kSubscribe) + "?utm_source=app",
+                        "a=Shop01&variant=111&platform=shopify",
+                        "application/x-www-form-urlencoded");
+  EXPECT_EQ(tagged->get_header_value("X-Bis-Mock-Reason"), "field 'email' is missing");
   // The status is a per-account setting (Big001 answers rejections with 200).
   expect_documented_error(m.post_form(form("Big001", "test@klaviyo", "221", "bigcommerce")), 200);
   EXPECT_EQ(m.count("subscriptions") + m.count("events"), 0u);
@@ -252,6 +265,21 @@ TEST(ApiRulesTest, Rule10CorsPreflightAndHeaders) {
   EXPECT_EQ(rejected->get_header_value("Access-Control-Allow-Origin"), "*");
   EXPECT_NE(rejected->get_header_value("Access-Control-Expose-Headers").find("X-Bis-Mock-Reason"),
             std::string::npos);
+}
+
+// The default body limit is 64 KiB: a body of exactly 65,536 bytes is served, one more is 413.
+TEST(ApiRulesTest, Rule11TheDefaultBodyLimitIs64KiB) {
+  MockServer m;
+  const std::string fields = form("Shop01", "big@example.com", "111", "shopify") + "&pad=";
+  const std::string at_limit = fields + std::string(65536 - fields.size(), 'x');
+  ASSERT_EQ(at_limit.size(), 65536u);
+  auto served = m.post_form(at_limit);
+  ASSERT_TRUE(served);
+  EXPECT_EQ(served->status, 200) << served->body;
+  auto over = m.post_form(at_limit + "x");
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 413) << over->body;
+  EXPECT_EQ(m.count("subscriptions", "email=big@example.com"), 1u);
 }
 
 TEST(ApiRulesTest, Rule11EverythingElseGetsAClearJsonErrorAndChangesNothing) {

@@ -230,6 +230,26 @@ TEST(ServerTest, ABodyNobodyReadsIsNeverTakenForTheNextRequest) {
   EXPECT_EQ(m.count("subscriptions", "email=smuggled@example.com"), 0u);
 }
 
+// A Transfer-Encoding cpp-httplib cannot read is refused as a body that could not be read
+// (not taken for an empty form), and the connection closes rather than being read as a stream.
+TEST(ServerTest, ABodyInAnUnreadableTransferEncodingIsRefusedAndClosesTheConnection) {
+  MockServer m;
+  const std::string body = form("Shop01", "gzipped@example.com", "111", "shopify");
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  RawConnection c(m.port);
+  c.send("POST /api/v1/catalog/subscribe HTTP/1.1\r\nHost: x\r\n"
+         "Content-Type: application/x-www-form-urlencoded\r\n"
+         "Transfer-Encoding: gzip, chunked\r\n\r\n" +
+         std::string(size) + "\r\n" + body + "\r\n0\r\n\r\n");
+  const std::string answer = c.answer();
+  ASSERT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("There was something wrong with your request"), std::string::npos);
+  EXPECT_NE(answer.find("X-Bis-Mock-Reason: body could not be read"), std::string::npos) << answer;
+  EXPECT_EQ(m.count("subscriptions", "email=gzipped@example.com"), 0u);
+}
+
 TEST(ServerTest, ARequestTheParserRefusesClosesTheConnection) {
   MockServer m;
   RawConnection c(m.port);

@@ -60,9 +60,6 @@ struct RecordFilter {
   std::string variant;
 };
 
-bool matches(const RecordFilter& f, std::string_view account, std::string_view email,
-             std::string_view variant);
-
 std::string subscription_id(uint64_t id);  // "sub-17"
 std::string event_id(uint64_t id);         // "evt-17"
 std::string notification_id(uint64_t id);  // "ntf-3"

@@ -37,10 +37,7 @@ class RequestLog {
   // A free-form line (notices); JSON format wraps it as {"message": ...}. Written at once,
   // after what is buffered.
   void message(std::string_view text);
-  // Writes what is buffered now.
-  void flush();
   LogFormat format() const { return format_; }
-  bool quiet() const { return quiet_; }
 
  private:
   void append(const std::string& line);

@@ -50,7 +50,6 @@ class Server {
   int port() const;
   // http://HOST:PORT (IPv6 hosts in brackets).
   std::string url() const;
-  Journal& journal();
 
  private:
   struct Impl;
