@@ -14,9 +14,7 @@ namespace bis::yaml {
 Expected<YAML::Node, SourceError> parse(std::string_view text, std::string_view file) {
   try {
     return YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    return Unexpected{SourceError{SourcePos{std::string(file), e.mark.line + 1, e.mark.column + 1}, e.msg}};
-  } catch (const YAML::Exception& e) {
+  } catch (const YAML::Exception& e) {  // ParserException included
     return Unexpected{SourceError{SourcePos{std::string(file), e.mark.line + 1, e.mark.column + 1}, e.msg}};
   }
 }

@@ -117,7 +117,6 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
                  limiter ? &*limiter : nullptr,
                  start};
   std::atomic<bool> stop{false};
-  std::string stop_reason;
 
   auto execute = [&](const Job& job) {
     const Suite& suite = suites[job.source];

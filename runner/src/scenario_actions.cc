@@ -188,6 +188,4 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
   }
 }
 
-// Acts once, then again every interval while `eventually` allows and expect does not hold.
-
 }  // namespace bis::runner::detail

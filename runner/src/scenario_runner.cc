@@ -54,6 +54,7 @@ void ScenarioRunner::watch(const Step& step, StepResult& out, Attempt& a) {
     std::this_thread::sleep_for(every);
     a.outcome = act(step);
     ++out.attempts;
+    out.notes.insert(out.notes.end(), a.outcome.notes.begin(), a.outcome.notes.end());
     if (!a.ran()) return;
     a.check = check_expectation(*step.expect, a.outcome.answer, scope(), requirements(step));
     if (!a.check.passed()) {
