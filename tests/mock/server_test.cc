@@ -135,7 +135,7 @@ TEST(ServerTest, DefectRacyDuplicatesIsCaughtByConcurrentRequests) {
   EXPECT_TRUE(raced);
 }
 
-TEST(ServerTest, AdminAccessNeedsLoopbackOrTheToken) {
+TEST(ServerTest, IsLoopbackKnowsEveryLoopbackSpellingAndNothingElse) {
   EXPECT_TRUE(http::is_loopback("127.0.0.1"));
   EXPECT_TRUE(http::is_loopback("127.10.0.3"));
   EXPECT_TRUE(http::is_loopback("::1"));

@@ -93,4 +93,15 @@ bool have_command(const std::string& name) {
   return run_command("command -v " + name + " >/dev/null").status == 0;
 }
 
+CommandResult xmllint(const std::string& doc, const std::string& flags, const std::string& xsd) {
+  if (!have_command("xmllint"))
+    return {127, "xmllint is not installed (libxml2-utils; scripts/deps.sh installs it)"};
+  TempDir dir;
+  const std::string path = dir.path("doc.xml");
+  write_file(path, doc);
+  std::string cmd = "xmllint --noout --nonet " + flags;
+  if (!xsd.empty()) cmd += " --schema '" + xsd + "'";
+  return run_command(cmd + " '" + path + "'");
+}
+
 }  // namespace bis::reports::testing

@@ -41,4 +41,10 @@ struct CommandResult {
 CommandResult run_command(const std::string& command);
 bool have_command(const std::string& name);
 
+// xmllint's verdict on `doc` (--noout --nonet plus `flags`), validated against `xsd` if given,
+// else only parsed. Without xmllint the status is 127 with a message: scripts/deps.sh installs
+// it, so its absence fails the test instead of skipping the check.
+CommandResult xmllint(const std::string& doc, const std::string& flags = "",
+                      const std::string& xsd = "");
+
 }  // namespace bis::reports::testing

@@ -218,6 +218,31 @@ TEST(CliTest, InterruptingBisConformStopsTheMock) {
   EXPECT_TRUE(wait_gone(mock));
 }
 
+// --max-rps reaches the run: 6 requests at 10 per second are spaced 100 ms apart.
+TEST(CliTest, MaxRpsSpacesTheRequests) {
+  TestServer server;
+  Cli cli;
+  cli.dir.write("suites/paced.yaml", R"(suite: paced
+scenarios:
+  - id: six
+    covers: [R-MUST]
+    steps:
+      - request: {method: GET, path: /text}
+        repeat: 6
+        expect: {status: 200}
+)");
+  const auto timed = [&](const std::string& extra) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = cli.run("-t " + server.url() + " --no-progress " + extra + " suites/paced.yaml");
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - start);
+  };
+  const auto paced = timed("--max-rps 10");
+  EXPECT_GE(paced.count(), 500);  // five gaps of 100 ms at least
+  EXPECT_GT(paced, timed(""));
+}
+
 TEST(CliTest, ListShowsTheSelectionWithoutRunning) {
   Cli cli;
   cli.dir.write("suites/cli.yaml", kPassing);

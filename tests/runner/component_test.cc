@@ -397,6 +397,12 @@ TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
   EXPECT_EQ(sc.verdict, Verdict::kPass);
   ASSERT_EQ(sc.steps[0].notes.size(), 1u);
   EXPECT_EQ(sc.steps[0].notes[0], "429 Too Many Requests: waited 1s (Retry-After) and retried");
+  // It really waited, and sent the call exactly twice.
+  EXPECT_GE(sc.steps[0].duration.count(), 1000);
+  const auto seen = server.seen_requests();
+  EXPECT_EQ(std::count_if(seen.begin(), seen.end(),
+                          [](const auto& r) { return r.second == "/api/v1/catalog/subscribe"; }),
+            2);
 }
 
 TEST(RunnerComponentTest, SequentialRequestsReuseOneKeepAliveConnection) {
@@ -500,6 +506,8 @@ TEST(RunnerComponentTest, FiltersSelectScenariosAndFailFastStopsTheRest) {
   by_tag.tags = {"b"};
   auto tagged = run_suite(s, target->target, {}, by_tag);
   ASSERT_EQ(tagged.suites[0].scenarios.size(), 2u);
+  EXPECT_EQ(tagged.suites[0].scenarios[0].id, "second");
+  EXPECT_EQ(tagged.suites[0].scenarios[1].id, "third");
   runner::Selection by_req;
   by_req.requirements = {"R-MUST*"};
   by_req.scenarios = {"comp/s*"};
@@ -514,6 +522,7 @@ TEST(RunnerComponentTest, FiltersSelectScenariosAndFailFastStopsTheRest) {
   EXPECT_EQ(scenario(stopped, "first").verdict, Verdict::kFail);
   EXPECT_EQ(scenario(stopped, "second").verdict, Verdict::kNotApplicable);
   EXPECT_EQ(scenario(stopped, "second").reason, "not run: --fail-fast stopped the run");
+  EXPECT_EQ(scenario(stopped, "third").verdict, Verdict::kNotApplicable);
 }
 
 TEST(RunnerComponentTest, VerdictsDoNotDependOnOrderParallelismOrSubset) {
