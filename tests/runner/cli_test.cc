@@ -45,8 +45,9 @@ scenarios:
 struct Cli {
   TempDir dir;
   Cli() { dir.write("suites/requirements.yaml", kCatalogue); }
-  runner::CommandResult run(const std::string& args, const std::string& cwd = "") {
-    return runner::run_shell(std::string(BIS_CONFORM_EXE) + " " + args, {}, "",
+  runner::CommandResult run(const std::string& args, const std::string& cwd = "",
+                            const std::vector<std::pair<std::string, std::string>>& env = {}) {
+    return runner::run_shell(std::string(BIS_CONFORM_EXE) + " " + args, env, "",
                              runner::Duration(60000), cwd.empty() ? dir.path() : cwd);
   }
 };
@@ -241,6 +242,49 @@ scenarios:
   const auto paced = timed("--max-rps 10");
   EXPECT_GE(paced.count(), 500);  // five gaps of 100 ms at least
   EXPECT_GT(paced, timed(""));
+}
+
+// A secret of the target profile, taken from the environment, never reaches any output of the
+// real binary: not the console, not a report file, even when the target echoes it back in an
+// answer that a failure shows.
+TEST(CliTest, AProfileSecretAppearsInNoOutputAndNoReport) {
+  TestServer server;
+  Cli cli;
+  const std::string secret = "pk_cli_secret_0123456789abcdef";
+  cli.dir.write("target.yaml", "base_url: " + server.url() + R"(
+account: {key: PkTest, platform: shopify, private_key: {env: BIS_CLI_SECRET}}
+capabilities: [subscribe]
+)");
+  cli.dir.write("suites/echo.yaml", R"(suite: echo
+scenarios:
+  - id: echoed
+    covers: [R-MUST]
+    steps:
+      - request:
+          method: POST
+          path: /echo
+          headers: {api-key: "{{ target.private_key }}", X-Note: "key {{ target.private_key }}"}
+          form: {api_key: "{{ target.private_key }}", note: "{{ target.private_key }}"}
+        expect: {status: 201}
+)");
+  const std::string reports = " --report console --report junit:r.xml --report json:r.json"
+                              " --report html:r.html --report markdown:r.md";
+  auto r = cli.run("-t target.yaml suites/echo.yaml" + reports, "", {{"BIS_CLI_SECRET", secret}});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // it ran, and the echo failed as expected
+  EXPECT_NE(r.out.find("/echo"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
+  for (const char* file : {"r.xml", "r.json", "r.html", "r.md"}) {
+    std::ifstream in(cli.dir.path() + "/" + file);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(text.empty()) << file;
+    EXPECT_EQ(text.find(secret), std::string::npos) << file;
+  }
+  // The echo did carry it: the secret was there to leak.
+  std::ifstream json_report(cli.dir.path() + "/r.json");
+  const std::string json_text((std::istreambuf_iterator<char>(json_report)),
+                              std::istreambuf_iterator<char>());
+  EXPECT_NE(json_text.find("\\\"x-note\\\""), std::string::npos);
 }
 
 TEST(CliTest, ListShowsTheSelectionWithoutRunning) {
