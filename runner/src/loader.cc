@@ -187,6 +187,7 @@ std::vector<std::string> Loader::string_list(const YAML::Node& node, std::string
 std::optional<Text> Loader::text(const YAML::Node& node, std::string_view what) {
   auto s = scalar(node, what);
   if (!s) return std::nullopt;
+  std::shared_ptr<const Template> parsed;
   if (is_templated(*s)) {
     auto t = Template::parse(*s);
     if (!t) {
@@ -194,8 +195,9 @@ std::optional<Text> Loader::text(const YAML::Node& node, std::string_view what) 
       return std::nullopt;
     }
     check_variables(node, t->variables());
+    parsed = std::make_shared<const Template>(std::move(*t));
   }
-  return Text{*s, pos(node)};
+  return Text{*s, pos(node), std::move(parsed)};
 }
 
 std::optional<Value> Loader::value(const YAML::Node& node, std::vector<std::string>* target_paths) {

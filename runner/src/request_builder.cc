@@ -11,7 +11,9 @@ namespace bis::runner {
 
 namespace {
 
+// Renders with the template parsed at load; a Text built elsewhere is parsed here.
 Expected<std::string, RenderError> render(const Text& t, const Scope& scope) {
+  if (t.parsed) return t.parsed->render_string(scope.vars, scope.ctx);
   if (!is_templated(t.text)) return t.text;
   auto parsed = Template::parse(t.text);
   if (!parsed) return Unexpected{RenderError{RenderError::Kind::kBadCall, "", parsed.error()}};
@@ -134,12 +136,7 @@ Expected<ControlCall, RenderError> build_control_call(const Step& step, const Ta
   const Scope& s = scope;
   auto text = [&](const std::optional<Text>& t) -> std::string {
     if (!t || failed) return "";
-    auto v = Template::parse(t->text);
-    if (!v) {
-      failed = RenderError{RenderError::Kind::kBadCall, "", v.error()};
-      return "";
-    }
-    auto r = v->render_string(s.vars, s.ctx);
+    auto r = render(*t, s);
     if (!r) {
       failed = r.error();
       return "";

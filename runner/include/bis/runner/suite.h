@@ -25,10 +25,12 @@ struct Value {
   SourcePos pos;
 };
 
-// A string written in the suite (scalars keep their text exactly: `007` stays "007").
+// A string written in the suite (scalars keep their text exactly: `007` stays "007"), with
+// its template parsed once at load (null when the text has no `{{`).
 struct Text {
   std::string text;
   SourcePos pos;
+  std::shared_ptr<const Template> parsed;
 };
 
 struct NamedText {
