@@ -27,10 +27,9 @@ void Answer::set_json(nlohmann::json value) {
 }
 
 std::optional<std::string> Answer::header(std::string_view name) const {
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, name)) return v;
-  }
-  return std::nullopt;
+  const auto it = find_header(headers, name);
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
 }
 
 bool CheckResult::passed() const {

@@ -7,10 +7,9 @@
 namespace bis::runner {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, name)) return v;
-  }
-  return std::nullopt;
+  const auto it = find_header(headers, name);
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
 }
 
 std::string UrlParts::origin() const { return scheme + "://" + host + ":" + std::to_string(port); }

@@ -21,20 +21,15 @@ Expected<std::string, RenderError> render(const Text& t, const Scope& scope) {
 }
 
 void set_header(std::vector<Header>& headers, const std::string& name, const std::string& value) {
-  for (auto& [k, v] : headers) {
-    if (iequals(k, name)) {
-      v = value;
-      return;
-    }
+  if (auto it = find_header(headers, name); it != headers.end()) {
+    it->second = value;
+  } else {
+    headers.emplace_back(name, value);
   }
-  headers.emplace_back(name, value);
 }
 
 bool has_header(const std::vector<Header>& headers, std::string_view name) {
-  for (const auto& [k, v] : headers) {
-    if (iequals(k, name)) return true;
-  }
-  return false;
+  return find_header(headers, name) != headers.end();
 }
 
 std::string boundary_for(const form::Fields& fields) {

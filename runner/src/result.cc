@@ -1,6 +1,21 @@
 #include "bis/runner/result.h"
 
+#include <algorithm>
+
+#include "bis/common/text.h"
+
 namespace bis::runner {
+
+std::vector<Header>::const_iterator find_header(const std::vector<Header>& headers,
+                                               std::string_view name) {
+  return std::find_if(headers.begin(), headers.end(),
+                      [name](const Header& h) { return iequals(h.first, name); });
+}
+
+std::vector<Header>::iterator find_header(std::vector<Header>& headers, std::string_view name) {
+  return std::find_if(headers.begin(), headers.end(),
+                      [name](const Header& h) { return iequals(h.first, name); });
+}
 
 std::string_view to_string(Verdict verdict) {
   switch (verdict) {

@@ -24,6 +24,10 @@ enum class Level { kMust, kShould, kMay };
 std::string_view to_string(Level level);
 
 using Header = std::pair<std::string, std::string>;
+// The first header named `name` (compared case-insensitively, as HTTP does), or end().
+std::vector<Header>::const_iterator find_header(const std::vector<Header>& headers,
+                                               std::string_view name);
+std::vector<Header>::iterator find_header(std::vector<Header>& headers, std::string_view name);
 using Millis = std::chrono::duration<double, std::milli>;
 
 // One HTTP request and its answer (or why there was none).
