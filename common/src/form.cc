@@ -139,6 +139,14 @@ std::string encode_urlencoded(const Fields& fields) {
   return out;
 }
 
+std::string media_type(std::string_view content_type) {
+  const size_t semi = content_type.find(';');
+  std::string_view t = content_type.substr(0, semi);
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  return ascii_lower(t);
+}
+
 std::optional<std::string> multipart_boundary(std::string_view content_type) {
   auto params = split_params(content_type);
   if (params.empty() || !iequals(params[0], "multipart/form-data")) return std::nullopt;

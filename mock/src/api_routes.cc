@@ -12,8 +12,14 @@
 namespace bis::mock::http {
 namespace {
 
-constexpr std::string_view kReasonHeader = "X-Bis-Mock-Reason";
-constexpr std::string_view kOutcomeHeader = "X-Bis-Mock-Outcome";
+constexpr char kReasonHeader[] = "X-Bis-Mock-Reason";
+constexpr char kOutcomeHeader[] = "X-Bis-Mock-Outcome";
+
+// The mock's account of a subscribe answer (docs/mock.md), for developers and the journal.
+void set_outcome_headers(const Exchange& x) {
+  x.res.set_header(kOutcomeHeader, x.outcome);
+  x.res.set_header(kReasonHeader, printable(x.reason, 300));
+}
 
 // "/api/v2/list/{id}/subscribe" -> id; empty if `path` is not that route.
 std::string_view list_id(std::string_view path) {
@@ -77,8 +83,7 @@ void ApiRoutes::preflight(Exchange& x) {
 void ApiRoutes::reject(Exchange& x, std::string reason) const {
   x.outcome = to_string(SubscribeOutcome::kRejected);
   x.reason = std::move(reason);
-  x.res.set_header(std::string(kOutcomeHeader), x.outcome);
-  x.res.set_header(std::string(kReasonHeader), printable(x.reason, 300));
+  set_outcome_headers(x);
   set_json(x.res, kDefaultErrorStatus, rejection_body(service_.defects()));
 }
 
@@ -120,7 +125,7 @@ void ApiRoutes::subscribe(Exchange& x) {
     case BodyStatus::kOk:
       break;
   }
-  const std::string type = media_type(content_type);
+  const std::string type = form::media_type(content_type);
   Expected<form::Fields, std::string> parsed = form::Fields{};
   if (type == "application/x-www-form-urlencoded") {
     parsed = form::parse_urlencoded(x.body);
@@ -153,8 +158,7 @@ void ApiRoutes::subscribe(Exchange& x) {
     }
   }
   x.account = answer.account;
-  x.res.set_header(std::string(kOutcomeHeader), x.outcome);
-  x.res.set_header(std::string(kReasonHeader), printable(x.reason, 300));
+  set_outcome_headers(x);
   set_json(x.res, answer.status,
            answer.success ? success_body(*fields->email, service_.defects())
                           : rejection_body(service_.defects()));

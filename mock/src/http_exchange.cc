@@ -69,14 +69,6 @@ void settle_framing(Exchange& x, size_t drain_limit) {
   if (!drained) x.res.set_header("Connection", "close");
 }
 
-std::string media_type(std::string_view content_type) {
-  const size_t semi = content_type.find(';');
-  std::string_view t = content_type.substr(0, semi);
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-  return ascii_lower(t);
-}
-
 void set_json(httplib::Response& res, int status, std::string body) {
   res.status = status;
   res.set_content(std::move(body), "application/json");

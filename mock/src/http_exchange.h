@@ -43,9 +43,6 @@ BodyStatus read_body(Exchange& x, size_t limit);
 // opens a fresh connection and no later request of any client is mistaken.
 void settle_framing(Exchange& x, size_t drain_limit);
 
-// The media type of a Content-Type value, lower case, without parameters.
-std::string media_type(std::string_view content_type);
-
 void set_json(httplib::Response& res, int status, std::string body);
 
 }  // namespace bis::mock::http

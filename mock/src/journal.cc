@@ -102,7 +102,9 @@ nlohmann::json headers_json(const HeaderList& headers) {
 std::optional<HeaderList> form_fields(const JournalEntry& e) {
   const std::string content_type = header(header_lines(e.headers), "Content-Type");
   Expected<form::Fields, std::string> parsed = form::Fields{};
-  if (ascii_lower(content_type).rfind("application/x-www-form-urlencoded", 0) == 0) {
+  // The route's rule (api_routes.cc): the media type exactly, so the journal shows the fields
+  // the route read, and none of a body it refused.
+  if (form::media_type(content_type) == "application/x-www-form-urlencoded") {
     parsed = form::parse_urlencoded(e.body);
   } else if (auto boundary = form::multipart_boundary(content_type)) {
     parsed = form::parse_multipart(e.body, *boundary);

@@ -78,6 +78,18 @@ TEST(JournalTest, FiltersByPathAndFormFields) {
   EXPECT_EQ(newest[1].path, "/elsewhere");
 }
 
+// The journal reads form fields by the same Content-Type rule as the route: the media type
+// exactly (any case, any parameters), so it never shows fields of a body the route refused.
+TEST(JournalTest, FormFieldsFollowTheRoutesContentTypeRule) {
+  const std::string body = "a=PkShop&email=a%40x.io";
+  const auto fields =
+      form_fields(entry("/p", body, "Content-Type: Application/X-WWW-Form-Urlencoded; charset=utf-8\r\n"));
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(fields->size(), 2u);
+  EXPECT_FALSE(form_fields(entry("/p", body, "Content-Type: application/x-www-form-urlencodedX\r\n")));
+  EXPECT_FALSE(form_fields(entry("/p", body, "Content-Type: text/plain\r\n")));
+}
+
 TEST(JournalTest, PrivateKeysAreRedactedWhereverTheyAppear) {
   Journal j(10);
   j.add_private_keys({"pk_secret_1234567890"});

@@ -33,6 +33,9 @@ Expected<std::string, std::string> percent_decode(std::string_view s, bool plus_
 std::string url_encode(std::string_view s);
 std::string encode_urlencoded(const Fields& fields);
 
+// The media type of a Content-Type value, lower case, without parameters.
+std::string media_type(std::string_view content_type);
+
 // The boundary parameter of a multipart/form-data Content-Type, unquoted; nullopt if the
 // content type is not multipart/form-data or has no usable boundary.
 std::optional<std::string> multipart_boundary(std::string_view content_type);
