@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "child_process.h"
 
@@ -165,6 +167,62 @@ TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {
   EXPECT_EQ(subs["count"], 1);
   EXPECT_EQ(subs["items"][0]["email"], "Durable@example.com");
   EXPECT_EQ(events["count"], 1);
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(), 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+}
+
+// Killed between the batches of a restock, the mock keeps the inventory and flow changes and
+// sends the waiting batch after the restart, once.
+TEST(ProcessTest, KillNineBetweenBatchesLosesNeitherTheCatalogNorTheWaitingBatch) {
+  const std::string state = temp_path("batches.db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+  const auto json_of = [](const httplib::Result& r) {
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    return r ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
+  };
+  {
+    ChildProcess p({kBinary, "--port", "0", "--quiet", "--state", state});
+    const int port = start(p);
+    ASSERT_GT(port, 0);
+    httplib::Client c("127.0.0.1", port);
+    json_of(c.Put("/__admin/accounts/PkShop/flow",
+                  R"({"enabled": true, "threshold": 1, "batch_size": 1, "batch_interval_seconds": 1})",
+                  "application/json"));
+    json_of(c.Put("/__admin/accounts/PkShop/variants/kill-v", R"({"inventory": 0})",
+                  "application/json"));
+    for (const char* email : {"first%40example.com", "second%40example.com"}) {
+      auto r = c.Post("/api/v1/catalog/subscribe",
+                      std::string("a=PkShop&variant=kill-v&platform=shopify&email=") + email,
+                      "application/x-www-form-urlencoded");
+      ASSERT_TRUE(r && r->status == 200);
+    }
+    const auto restock = json_of(c.Put("/__admin/accounts/PkShop/variants/kill-v",
+                                       R"({"inventory": 10})", "application/json"));
+    ASSERT_EQ(restock["notified"], 1);
+    ASSERT_EQ(restock["queued"], 1);
+    p.signal(SIGKILL);
+    EXPECT_EQ(p.wait(), 128 + SIGKILL);
+  }
+  ChildProcess p({kBinary, "--port", "0", "--quiet", "--state", state});
+  const int port = start(p);
+  ASSERT_GT(port, 0);
+  httplib::Client c("127.0.0.1", port);
+  EXPECT_EQ(json_of(c.Get("/__admin/accounts/PkShop/variants/kill-v"))["inventory"], 10);
+  EXPECT_EQ(json_of(c.Get("/__admin/accounts/PkShop/flow"))["flow"]["batch_size"], 1);
+  // The second batch was due a second after the restock: wait for it (bounded).
+  nlohmann::json sent;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    sent = json_of(c.Get("/__admin/notifications?variant=kill-v"));
+    if (sent["count"] == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(sent["count"], 2) << sent.dump();
+  EXPECT_EQ(sent["items"][0]["batch"], 1);
+  EXPECT_EQ(sent["items"][1]["batch"], 2);
+  EXPECT_EQ(json_of(c.Get("/__admin/subscriptions?variant=kill-v"))["count"], 0);
+  EXPECT_EQ(json_of(c.Get("/__admin/health"))["counts"]["pending_batches"], 0);
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(), 0);
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
