@@ -122,8 +122,9 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
 
 void print_defects() {
   for (const DefectInfo& d : all_defects()) {
-    std::printf("%-32s %s (breaks: %s)\n", std::string(d.name).c_str(),
-                std::string(d.effect).c_str(), std::string(d.family).c_str());
+    std::printf("%-32s %s (breaks: %s; operator: %s)\n", std::string(d.name).c_str(),
+                std::string(d.effect).c_str(), std::string(d.family).c_str(),
+                std::string(to_string(d.op)).c_str());
   }
 }
 

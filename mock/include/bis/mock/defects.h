@@ -15,40 +15,70 @@
 
 namespace bis::mock {
 
-enum class Defect : uint8_t {
+// Defects are grouped by where their rule lives; each group's catalogue rows are in its own
+// file (defects_request.cc, defects_state.cc, defects_wire.cc), in the order of this enum.
+enum class Defect : uint16_t {
+  // --- request rules: fields, key, email, platform, integration, answers (defects_request.cc)
   kAcceptEmailWithoutDot,
   kEmailCaseSensitive,
   kAcceptShortKey,
   kAcceptLongKey,
+  kIgnorePlatformMismatch,
+  kAcceptUnsupportedIntegration,
+  kAcceptMissingVariant,
+  kErrorBodyShape,
+  kSuccessWithoutEmail,
+  kSuccessStringTrue,
+  kEmailEchoNormalized,
+  // (new request-rule defects go here)
+
+  // --- state rules: variants, events, duplicates, restock, clearing, lists (defects_state.cc)
   kRejectUnknownVariant,
   kEventForUnknownVariant,
   kDuplicateEvent,
   kDuplicateSubscription,
   kRacyDuplicates,
-  kErrorBodyShape,
-  kSuccessWithoutEmail,
-  kSuccessStringTrue,
-  kEmailEchoNormalized,
   kNoClearAfterNotify,
   kNotifyTwice,
   kNotifyWithoutFlow,
   kNoResubscribeAfterNotify,
   kRestockIgnoresThreshold,
   kSubscribeAddsToList,
-  kIgnorePlatformMismatch,
-  kAcceptUnsupportedIntegration,
-  kAcceptMissingVariant,
   kDoubleOptInIgnored,
+  // (new state-rule defects go here)
+
+  // --- wire rules: endpoints, methods, bodies, CORS, robustness (defects_wire.cc)
   kNoCors,
+  // (new wire-rule defects go here)
+
   kCount,
 };
+
+// The mutation operator a defect applies (docs/defects.md, "Operators").
+enum class Operator : uint8_t {
+  kBoundary,       // off by one at a limit: lengths, thresholds, counts
+  kNormalization,  // case, whitespace, Unicode forms, percent-encoding: wrong part, or none
+  kIdentity,       // the key of a rule too wide or too narrow (per email, across accounts, prefix)
+  kPartial,        // first only, last only, all instead of one, one instead of all
+  kTime,           // a rule that expires or starts late, a batch that never comes
+  kOrdering,       // record then refuse, answer before the write
+  kIsolation,      // between accounts, lists and variants
+  kAnswerShape,    // status, headers, JSON types, key order, extra keys
+};
+std::string_view to_string(Operator op);
 
 struct DefectInfo {
   Defect defect;
   std::string_view name;    // the exact command-line name
   std::string_view family;  // the requirement family it breaks
+  Operator op;              // the mutation operator it applies
   std::string_view effect;  // what the mock does wrong
 };
+
+// The rows of each group, in enum order (one file per group).
+std::span<const DefectInfo> request_defects();
+std::span<const DefectInfo> state_defects();
+std::span<const DefectInfo> wire_defects();
 
 // Every defect, in declaration order.
 std::span<const DefectInfo> all_defects();
