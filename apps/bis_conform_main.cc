@@ -133,6 +133,7 @@ int requirements(const Options& o) {
                      {"text", r.text},
                      {"source", r.source},
                      {"inferred", r.inferred},
+                     {"level_reason", r.level_reason},
                      {"scenarios", list}});
       continue;
     }

@@ -47,7 +47,7 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
         error(n, "a requirement must be a map");
         continue;
       }
-      if (auto e = yaml::check_keys(n, {"id", "level", "text", "source", "inferred", "why"}, file,
+      if (auto e = yaml::check_keys(n, {"id", "level", "text", "source", "inferred", "level_reason", "why"}, file,
                                     "a requirement")) {
         errors.push_back(*e);
       }
@@ -70,6 +70,7 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
       r.text = str("text", true);
       r.source = str("source", true);
       r.why = str("why", false);
+      r.level_reason = str("level_reason", false);
       if (const YAML::Node inf = n["inferred"]; inf.IsDefined()) {
         const auto j = yaml::to_json(inf);
         if (!j.is_boolean()) {
@@ -90,7 +91,15 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
         error(n["level"], "level must be MUST, SHOULD or MAY, got '" + level + "'");
       }
       if (r.inferred && r.why.empty())
-        error(n, "an inferred requirement needs 'why' (why its level is what it is)");
+        error(n, "an inferred requirement needs 'why' (how the sentence is read as a rule)");
+      if (r.inferred && r.level_reason.empty())
+        error(n, "an inferred requirement needs 'level_reason' (why its level is what it is)");
+      // Only what the API document or api-notes.md states can make a target non-conformant.
+      if (r.inferred && r.level == Level::kMust) {
+        error(n["level"],
+              "an inferred requirement cannot be MUST: only what the documents state can make a "
+              "target non-conformant; make it SHOULD (it warns, and fails under --strict)");
+      }
       if (r.id.empty()) continue;
       if (c.index_.count(r.id)) {
         error(n["id"], "duplicate requirement ID '" + r.id + "' (first at " +

@@ -31,9 +31,13 @@ ProcessResult conform(std::vector<std::string> args) {
   return run_process(args, kSourceDir);
 }
 
-ProcessResult run_against_mock(const std::string& report, const std::vector<std::string>& mock_args) {
+// `strict`: warnings fail the run too, so a defect that breaks only SHOULD requirements (an
+// inferred rule: it warns) still makes the run non-conformant.
+ProcessResult run_against_mock(const std::string& report, const std::vector<std::string>& mock_args,
+                               bool strict = false) {
   std::vector<std::string> args = {"run", "--no-progress", "--mock-exe", BIS_MOCK_EXE, "--report",
                                    "json:" + report};
+  if (strict) args.push_back("--strict");
   for (const auto& a : mock_args) args.push_back("--mock-arg=" + a);
   return conform(args);
 }
@@ -175,7 +179,7 @@ class DefectIsCaught : public ::testing::TestWithParam<Defect> {};
 TEST_P(DefectIsCaught, ByAFailingScenarioCitingTheRequirementItBreaks) {
   const Defect& defect = GetParam();
   const std::string report = kOutDir + "/kill-" + defect.name + ".json";
-  const ProcessResult r = run_against_mock(report, {"--defect=" + defect.name});
+  const ProcessResult r = run_against_mock(report, {"--defect=" + defect.name}, /*strict=*/true);
   ASSERT_EQ(r.exit_code, 1) << "the suites did not catch --defect " << defect.name << "\n" << r.out << r.err;
   const json j = read_json(report);
   for (const std::string& id : defect.requirements) {

@@ -25,6 +25,7 @@ TEST(CatalogueTest, LoadsRequirementsWithLevelsAndPositions) {
     text: "200 on success"
     source: api-notes.md
     inferred: true
+    level_reason: "status codes are not documented"
     why: "Client code treats status !== 200 as failure"
 )",
                            "requirements.yaml");
@@ -32,11 +33,12 @@ TEST(CatalogueTest, LoadsRequirementsWithLevelsAndPositions) {
   ASSERT_EQ(c->requirements().size(), 2u);
   EXPECT_EQ(c->find("BIS-STATUS-1")->level, Level::kShould);
   EXPECT_TRUE(c->find("BIS-STATUS-1")->inferred);
+  EXPECT_EQ(c->find("BIS-STATUS-1")->level_reason, "status codes are not documented");
   EXPECT_EQ(c->find("BIS-EMAIL-1")->pos.line, 2);
   EXPECT_EQ(c->find("NOPE"), nullptr);
 }
 
-TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsAndInferredWithoutWhy) {
+TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsInferredWithoutReasonsAndInferredMusts) {
   const std::string text = R"(requirements:
   - {id: A-1, level: MUST, text: t, source: s}
   - {id: A-1, level: MUST, text: t, source: s}
@@ -44,6 +46,8 @@ TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsAndInferredWithoutWhy) {
   - {id: A-3, level: MUSt, text: t, source: s}
   - {id: A-4, level: MAY, text: t, source: s, inferred: true}
   - {id: A-5, level: MAY, source: s, txt: t}
+  - {id: A-6, level: MUST, text: t, source: s, inferred: true, why: w, level_reason: r}
+  - {id: A-7, level: SHOULD, text: t, source: s, inferred: true, why: w}
 )";
   const std::string e = catalogue_errors_of(text);
   EXPECT_NE(e.find("requirements.yaml:3:"), std::string::npos) << e;
@@ -53,6 +57,12 @@ TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsAndInferredWithoutWhy) {
   EXPECT_NE(e.find("requirement ID 'a-2' must match"), std::string::npos) << e;
   EXPECT_NE(e.find("level must be MUST, SHOULD or MAY, got 'MUSt'"), std::string::npos) << e;
   EXPECT_NE(e.find("an inferred requirement needs 'why'"), std::string::npos) << e;
+  EXPECT_NE(e.find("requirements.yaml:8:22: an inferred requirement cannot be MUST"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("requirements.yaml:9:5: an inferred requirement needs 'level_reason'"),
+            std::string::npos)
+      << e;
   EXPECT_NE(e.find("unknown key 'txt' in a requirement (did you mean 'text'?)"), std::string::npos)
       << e;
 }

@@ -18,7 +18,7 @@ namespace bis::testing {
 inline constexpr const char* kCatalogue = R"(requirements:
   - {id: R-MUST, level: MUST, text: "a must", source: test}
   - {id: R-MUST-2, level: MUST, text: "another must", source: test}
-  - {id: R-SHOULD, level: SHOULD, text: "a should", source: test, inferred: true, why: test}
+  - {id: R-SHOULD, level: SHOULD, text: "a should", source: test, inferred: true, why: test, level_reason: test}
 )";
 
 class TempDir {

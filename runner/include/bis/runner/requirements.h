@@ -2,7 +2,9 @@
 // The requirement catalogue (suites/requirements.yaml): one entry per normative sentence of
 // the API documents, with its level and where it is quoted from. Loaded with positions and
 // validated: IDs match [A-Z0-9-]+ and are unique, levels are MUST/SHOULD/MAY, `text` and
-// `source` are present, `why` is present when `inferred: true`.
+// `source` are present, `why` and `level_reason` are present when `inferred: true`, and an
+// inferred requirement is not a MUST (only what the documents state can make a target
+// non-conformant).
 // Immutable once loaded; safe to read from many threads.
 #include <map>
 #include <string>
@@ -22,6 +24,7 @@ struct Requirement {
   std::string source;
   bool inferred = false;
   std::string why;
+  std::string level_reason;  // why the level is what it is (inferred or not from the base document)
   SourcePos pos;
 };
 
