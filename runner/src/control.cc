@@ -92,10 +92,14 @@ class HttpControl : public ControlSurface {
     } else if (a == "reset") {
       req.method = "POST";
       req.target = "/reset";
-    } else if (a == "set_inventory") {
-      req.method = "PUT";
+    } else if (a == "get_inventory" || a == "set_inventory") {
+      if (a == "set_inventory") {
+        req.method = "PUT";
+        req.body = json{{"inventory", call.inventory.value_or(0)}}.dump();
+      }
       req.target = "/accounts/" + account + "/variants/" + encode_segment(call.variant);
-      req.body = json{{"inventory", call.inventory.value_or(0)}}.dump();
+    } else if (a == "get_flow") {
+      req.target = "/accounts/" + account + "/flow";
     } else if (a == "set_flow" || a == "remove_flow") {
       req.method = "PUT";
       req.target = "/accounts/" + account + "/flow";
@@ -231,8 +235,9 @@ json ControlCall::args() const {
 
 const std::vector<std::string>& control_actions() {
   static const std::vector<std::string> names = {
-      "health",         "fixtures",      "reset",  "set_inventory", "set_flow",     "remove_flow",
-      "clear_requests", "subscriptions", "events", "notifications", "list_members", "requests"};
+      "health",        "fixtures", "reset",         "get_inventory", "set_inventory",
+      "get_flow",      "set_flow", "remove_flow",   "clear_requests", "subscriptions",
+      "events",        "notifications", "list_members", "requests"};
   return names;
 }
 

@@ -167,14 +167,19 @@ Expected<ControlCall, RenderError> build_control_call(const Step& step, const Ta
     call.inventory = number(c.inventory);
     if (c.flow && !failed) {
       auto f = render_json(c.flow->json, s.vars, s.ctx);
-      if (f) {
-        call.flow = *f;
-      } else {
+      if (!f) {
         failed = f.error();
+      } else if (f->is_null()) {
+        // What a get_flow read when the account had no flow: putting it back removes it.
+        call.action = "remove_flow";
+      } else if (!f->is_object()) {
+        failed = RenderError{RenderError::Kind::kBadCall, "",
+                             "flow must be an object or null, got " + render_value(&*f)};
+      } else {
+        call.flow = *f;
       }
     }
-    const bool needs_account =
-        c.action == "set_inventory" || c.action == "set_flow" || c.action == "remove_flow";
+    const bool needs_account = c.action != "reset" && c.action != "clear_requests";
     if (needs_account && !c.account) {
       const nlohmann::json* key = target.value("target.key");
       if (key) {

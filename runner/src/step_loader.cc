@@ -116,12 +116,14 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
     c.action = scalar(a, "action").value_or("");
     args = node;
   }
-  static const std::vector<std::string> kActions = {"reset", "set_inventory", "set_flow",
-                                                    "remove_flow", "clear_requests"};
+  static const std::vector<std::string> kActions = {
+      "reset",   "get_inventory", "set_inventory", "get_flow",
+      "set_flow", "remove_flow",  "clear_requests"};
   if (std::find(kActions.begin(), kActions.end(), c.action) == kActions.end()) {
     std::string m = "unknown control action '" + c.action + "'";
     const std::string guess = closest_match(c.action, kActions);
-    m += guess.empty() ? " (known: reset, set_inventory, set_flow, remove_flow, clear_requests)"
+    m += guess.empty() ? " (known: reset, get_inventory, set_inventory, get_flow, set_flow, "
+                         "remove_flow, clear_requests)"
                        : " (did you mean '" + guess + "'?)";
     error(node, m);
     return false;
@@ -136,7 +138,10 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
       }
     }
   };
-  const bool shared = c.action != "set_inventory";
+  // Reads and a variant's inventory touch only what the scenario names; the rest changes
+  // state every scenario shares.
+  const bool shared = c.action == "reset" || c.action == "clear_requests" ||
+                      c.action == "set_flow" || c.action == "remove_flow";
   if (shared && !sc.exclusive) {
     error(node, "control action " + c.action +
                     " changes state other scenarios share: the scenario must be 'exclusive: true'");
@@ -147,32 +152,47 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
   } else if (c.action == "clear_requests") {
     allow({});
     add_unique(sc.implied, protocol::capability::kRequests);
-  } else if (c.action == "set_inventory") {
-    allow({"account", "variant", "inventory"});
+  } else if (c.action == "set_inventory" || c.action == "get_inventory") {
+    const bool set = c.action == "set_inventory";
+    if (set) {
+      allow({"account", "variant", "inventory"});
+    } else {
+      allow({"account", "variant"});
+    }
     add_unique(sc.implied, protocol::capability::kInventory);
     const YAML::Node v = get(args, "variant");
     const YAML::Node i = get(args, "inventory");
-    if (!v.IsDefined() || !i.IsDefined()) {
-      error(node, "set_inventory needs 'variant' and 'inventory'");
+    if (!v.IsDefined() || (set && !i.IsDefined())) {
+      error(node, set ? "set_inventory needs 'variant' and 'inventory'"
+                      : "get_inventory needs 'variant'");
       return false;
     }
     c.variant = text(v, "variant");
-    c.inventory = value(i);
-    if (c.inventory && !c.inventory->json.is_number_integer() && !c.inventory->json.is_string()) {
-      error(i, "inventory must be an integer");
+    if (set) {
+      c.inventory = value(i);
+      if (c.inventory && !c.inventory->json.is_number_integer() &&
+          !c.inventory->json.is_string()) {
+        error(i, "inventory must be an integer");
+      }
     }
   } else {
     allow(c.action == "set_flow" ? std::initializer_list<std::string_view>{"account", "flow"}
                                  : std::initializer_list<std::string_view>{"account"});
     add_unique(sc.implied, protocol::capability::kFlow);
+    // The settings as a map, or one template giving what a get_flow captured (its null: no
+    // flow, which set_flow then removes).
     if (const YAML::Node f = get(args, "flow"); f.IsDefined()) {
-      if (check_map(f, {"enabled", "threshold", "batch_size", "batch_interval_seconds"}, "flow"))
+      if (f.IsScalar() && is_templated(f.Scalar())) {
         c.flow = value(f);
+      } else if (check_map(f, {"enabled", "threshold", "batch_size", "batch_interval_seconds"},
+                           "flow")) {
+        c.flow = value(f);
+      }
     }
   }
   if (const YAML::Node a = get(args, "account"); a.IsDefined()) {
     c.account = text(a, "account");
-  } else if (c.action == "set_inventory" || c.action == "set_flow" || c.action == "remove_flow") {
+  } else if (c.action != "reset" && c.action != "clear_requests") {
     use_target_value("target.key");  // the default account
   }
   if (st.name.empty()) st.name = "control " + c.action;

@@ -311,5 +311,56 @@ scenarios:
   EXPECT_EQ(s->scenarios[0].implied, (std::vector<std::string>{"inventory"}));
 }
 
+// The reads a scenario makes before changing something, and the write-back of what they read.
+TEST(SuiteLoaderTest, ReadsCaptureWhatFinallyPutsBack) {
+  const char* text = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    exclusive: true
+    steps:
+      - control: {action: get_flow}
+        capture: {old_flow: $.flow}
+      - control: {action: get_inventory, account: "{{ target.accounts.no_flow.key }}", variant: "9"}
+        capture: {old_inventory: $.inventory}
+      - control: {action: set_flow, flow: {threshold: 5}}
+    finally:
+      - control: {action: set_flow, flow: "{{ old_flow }}"}
+      - control: {action: set_inventory, variant: "9", inventory: "{{ old_inventory }}"}
+)";
+  auto s = load_suite(text, "s.yaml");
+  ASSERT_TRUE(s) << errors_of(text);
+  const Scenario& sc = s->scenarios[0];
+  EXPECT_EQ(sc.steps[0].control.action, "get_flow");
+  EXPECT_EQ(sc.steps[1].control.action, "get_inventory");
+  EXPECT_EQ(sc.cleanup[0].control.flow->json, "{{ old_flow }}");
+  EXPECT_EQ(sc.implied, (std::vector<std::string>{"flow", "inventory"}));
+  // Reads change nothing: a scenario that only reads need not be exclusive.
+  EXPECT_EQ(errors_of(R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - control: {action: get_flow}
+      - control: {action: get_inventory, variant: "1"}
+)"),
+            "");
+  const std::string bad = errors_of(R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - control: {action: get_inventory}
+      - control: {action: get_flow, flow: {threshold: 1}}
+      - control: {action: get_flwo}
+)");
+  EXPECT_NE(bad.find("s.yaml:6:18: get_inventory needs 'variant'"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("'flow' does not apply to control action get_flow"), std::string::npos)
+      << bad;
+  EXPECT_NE(bad.find("unknown control action 'get_flwo' (did you mean 'get_flow'?)"),
+            std::string::npos)
+      << bad;
+}
+
 }  // namespace
 }  // namespace bis::runner

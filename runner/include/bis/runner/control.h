@@ -17,7 +17,9 @@
 namespace bis::runner {
 
 struct ControlCall {
-  // Actions: health, fixtures, reset, set_inventory, set_flow, remove_flow, clear_requests.
+  // Actions: health, fixtures, reset, get_inventory, set_inventory, get_flow, set_flow,
+  // remove_flow, clear_requests (the get_ ones read what a scenario will change, so that its
+  // `finally` can put back exactly that).
   // Observations: subscriptions, events, notifications, list_members, requests.
   std::string action;
   std::string account, variant, email, list, path;
