@@ -24,10 +24,11 @@ const std::vector<std::string>& target_value_paths() {
                                   "target.variants.in_stock",
                                   "target.variants.out_of_stock",
                                   "target.variants.unknown",
+                                  "target.variants.restockable",
                                   "target.lists.double_opt_in",
                                   "target.lists.single_opt_in"};
     for (const auto& name : target_account_names()) {
-      for (const char* field : {"key", "platform", "private_key"}) {
+      for (const char* field : {"key", "platform", "private_key", "restockable"}) {
         p.push_back("target.accounts." + name + "." + field);
       }
     }
@@ -50,7 +51,16 @@ std::string root_of(const std::string& path) {
 
 // A target path is valid when it is one of target_value_paths() or a prefix of one
 // (`target.variants` reads the whole object).
-bool known_target_path(const std::string& path) {
+bool known_target_path(std::string path) {
+  // A list of variants is read one element at a time: restockable[2].
+  if (const size_t open = path.find('['); open != std::string::npos) {
+    const std::string_view list = ".restockable";
+    const bool indexed = path.back() == ']' && open >= list.size() &&
+                         path.compare(open - list.size(), list.size(), list) == 0 &&
+                         path.find_first_not_of("0123456789", open + 1) == path.size() - 1;
+    if (!indexed) return false;
+    path.resize(open);
+  }
   for (const auto& p : target_value_paths()) {
     if (p == path ||
         (p.size() > path.size() && p.compare(0, path.size(), path) == 0 && p[path.size()] == '.')) {

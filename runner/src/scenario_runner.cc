@@ -244,12 +244,44 @@ ScenarioResult scenario_header(const Scenario& sc) {
   return r;
 }
 
+namespace {
+
+// "needs 5 out-of-stock variants on the primary account, the target lists 2" for a missing
+// element of a restockable list, so that a target's owner knows what to add; "" otherwise.
+std::string too_few_variants(const std::string& path, const Target& target) {
+  const size_t open = path.find(".restockable[");
+  if (open == std::string::npos) return "";
+  const std::string list = path.substr(0, open + 12);
+  const long long needed = std::stoll(path.substr(open + 13)) + 1;
+  const nlohmann::json* have = target.value(list);
+  const size_t listed = have && have->is_array() ? have->size() : 0;
+  std::string where = "the primary account";
+  if (const std::string prefix = "target.accounts."; list.rfind(prefix, 0) == 0)
+    where = "account " + list.substr(prefix.size(), list.size() - prefix.size() - 12);
+  return "needs " + std::to_string(needed) + " out-of-stock variants on " + where + " (" + list +
+         "), the target lists " + std::to_string(listed);
+}
+
+}  // namespace
+
 std::string not_applicable_reason(const Scenario& sc, const Target& target) {
   for (const auto& c : sc.capabilities()) {
     if (!target.has_capability(c)) return "the target lacks capability '" + c + "'";
   }
+  // A profile's shell hooks may offer a capability without every action of it (get_flow
+  // beside set_flow): a scenario that needs the missing one cannot run there.
+  for (const auto* steps : {&sc.steps, &sc.cleanup}) {
+    for (const Step& st : *steps) {
+      if (st.kind == Step::Kind::kControl && target.control &&
+          !target.control->supports(st.control.action)) {
+        return "the target has no command for control action " + st.control.action;
+      }
+    }
+  }
   for (const auto& path : sc.target_values) {
-    if (!target.value(path)) return "the target does not define '" + path + "'";
+    if (target.value(path)) continue;
+    if (auto reason = too_few_variants(path, target); !reason.empty()) return reason;
+    return "the target does not define '" + path + "'";
   }
   return "";
 }

@@ -22,14 +22,27 @@ const json* Target::value(std::string_view dotted_path) const {
   std::string_view rest = dotted_path;
   if (rest.substr(0, 7) == "target.") rest.remove_prefix(7);
   const json* cur = &values;
-  while (!rest.empty()) {
-    const size_t dot = rest.find('.');
-    const std::string key(rest.substr(0, dot));
+  while (!rest.empty() && cur) {
+    if (rest.front() == '[') {  // an element: restockable[2]
+      const size_t close = rest.find(']');
+      if (close == std::string_view::npos || !cur->is_array()) return nullptr;
+      size_t index = 0;
+      for (const char c : rest.substr(1, close - 1)) {
+        if (c < '0' || c > '9') return nullptr;
+        index = index * 10 + static_cast<size_t>(c - '0');
+      }
+      cur = index < cur->size() ? &(*cur)[index] : nullptr;
+      rest.remove_prefix(close + 1);
+      if (!rest.empty() && rest.front() == '.') rest.remove_prefix(1);
+      continue;
+    }
+    const size_t end = rest.find_first_of(".[");
+    const std::string key(rest.substr(0, end));
     if (!cur->is_object()) return nullptr;
     auto it = cur->find(key);
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-    rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    cur = it == cur->end() ? nullptr : &*it;
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    if (!rest.empty() && rest.front() == '.') rest.remove_prefix(1);
   }
   return cur;
 }
@@ -37,6 +50,18 @@ const json* Target::value(std::string_view dotted_path) const {
 namespace {
 
 bool has_enabled_flow(const fixtures::Account& a) { return a.flow && a.flow->enabled; }
+
+int64_t threshold_of(const fixtures::Account& a) { return a.flow ? a.flow->threshold : 1; }
+
+// Variants of the account below its threshold that a scenario may restock, in fixture order;
+// `taken` (the out_of_stock variant other scenarios subscribe to) is left out.
+json restockable(const fixtures::Account& a, const json& taken) {
+  json ids = json::array();
+  for (const auto& v : a.variants) {
+    if (v.inventory < threshold_of(a) && json(v.id) != taken) ids.push_back(v.id);
+  }
+  return ids;
+}
 
 json account_values(const fixtures::Account& a) {
   json j{{"key", a.key}};
@@ -58,11 +83,14 @@ std::string unknown_variant(const fixtures::Fixtures& f, std::string_view seed) 
 
 }  // namespace
 
-json values_from_fixtures(const fixtures::Fixtures& f, std::string_view seed) {
+json values_from_fixtures(const fixtures::Fixtures& f, std::string_view seed,
+                          std::string_view primary_key) {
   json values = json::object();
   const fixtures::Account* primary = nullptr;
   for (const auto& a : f.accounts) {
-    if (a.supports_back_in_stock() && has_enabled_flow(a)) {
+    const bool chosen = primary_key.empty() ? a.supports_back_in_stock() && has_enabled_flow(a)
+                                            : a.key == primary_key;
+    if (chosen) {
       primary = &a;
       break;
     }
@@ -71,9 +99,10 @@ json values_from_fixtures(const fixtures::Fixtures& f, std::string_view seed) {
   if (primary) {
     values.update(account_values(*primary));
     for (const auto& v : primary->variants) {
-      const char* slot = v.inventory >= primary->flow->threshold ? "in_stock" : "out_of_stock";
+      const char* slot = v.inventory >= threshold_of(*primary) ? "in_stock" : "out_of_stock";
       if (!variants.contains(slot)) variants[slot] = v.id;
     }
+    variants["restockable"] = restockable(*primary, variants.value("out_of_stock", json()));
     json lists = json::object();
     for (const auto& l : primary->lists) {
       const char* slot = l.double_opt_in ? "double_opt_in" : "single_opt_in";
@@ -86,12 +115,40 @@ json values_from_fixtures(const fixtures::Fixtures& f, std::string_view seed) {
   for (const auto& a : f.accounts) {
     std::string name(fixtures::to_string(a.integration));
     if (a.integration == fixtures::Integration::kNone) name = "unsupported";
-    if (!accounts.contains(name)) accounts[name] = account_values(a);
+    // An account's restockable variants leave out those the primary account's scenarios use.
+    json entry = account_values(a);
+    entry["restockable"] = &a == primary ? variants["restockable"] : restockable(a, json());
+    if (!accounts.contains(name)) accounts[name] = entry;
     if (a.supports_back_in_stock() && !has_enabled_flow(a) && !accounts.contains("no_flow")) {
-      accounts["no_flow"] = account_values(a);
+      accounts["no_flow"] = entry;
     }
   }
   values["accounts"] = accounts;
+  return values;
+}
+
+json merge_profile_values(const json& profile, const fixtures::Fixtures& f, std::string_view seed) {
+  json values = values_from_fixtures(f, seed, profile.value("key", ""));
+  for (auto it = profile.begin(); it != profile.end(); ++it) {
+    if (it.key() == "variants") {
+      for (auto v = it->begin(); v != it->end(); ++v) values["variants"][v.key()] = *v;
+    } else if (it.key() == "accounts") {
+      for (auto a = it->begin(); a != it->end(); ++a) {
+        // The profile's entry wins whole (its key may name another account); its restockable
+        // variants come from the fixtures of that account unless it lists them.
+        json entry = *a;
+        if (!entry.contains("restockable") && entry.contains("key")) {
+          for (const auto& account : f.accounts) {
+            if (json(account.key) == entry["key"])
+              entry["restockable"] = restockable(account, json());
+          }
+        }
+        values["accounts"][a.key()] = entry;
+      }
+    } else {
+      values[it.key()] = *it;
+    }
+  }
   return values;
 }
 

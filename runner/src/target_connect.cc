@@ -191,6 +191,18 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
   }
   if (auto e = check_control_covers(t.capabilities, p); !e.empty())
     return fail(2, o.target + ": " + e);
+  // A control surface that lists its fixtures gives what the profile does not: the
+  // out-of-stock variants a catalog-less target's restock scenarios use, above all.
+  if (h && t.has_capability(protocol::capability::kFixtures)) {
+    ControlCall call;
+    call.action = "fixtures";
+    ControlResult r = t.control->call(call, o.timeout);
+    if (!r.error.empty()) return fail(2, p.control_url + ": cannot read the fixtures: " + r.error);
+    auto fixtures = fixtures::fixtures_from_json(*r.answer);
+    if (!fixtures) return fail(2, p.control_url + ": GET /fixtures: " + fixtures.error());
+    t.values = merge_profile_values(p.values, *fixtures, o.run_id);
+    for (const auto& a : fixtures->accounts) t.redactor.add_secret(a.private_key);
+  }
   if (h) {
     t.info.implementation = h->value("implementation", "");
     t.info.protocol_version = h->value("protocol", "");

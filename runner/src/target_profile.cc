@@ -72,13 +72,38 @@ class ProfileLoader {
     }
   }
 
-  json account(const YAML::Node& n, const std::string& what) {
+  // A list of variant IDs (out-of-stock ones a catalog-less target's scenarios restock).
+  void set_list(json& obj, const char* key, const YAML::Node& map, const std::string& what) {
+    const YAML::Node n = map[key];
+    if (!n.IsDefined() || n.IsNull()) return;
+    if (!n.IsSequence()) {
+      error(n, what + " must be a list of variant IDs");
+      return;
+    }
+    json ids = json::array();
+    for (const auto& item : n) {
+      if (auto v = item.IsScalar() ? str(item, what) : std::nullopt) {
+        ids.push_back(*v);
+      } else {
+        error(item, what + ": a variant ID must be a string");
+      }
+    }
+    obj[key] = ids;
+  }
+
+  // The primary account's restockable variants are variants.restockable.
+  json account(const YAML::Node& n, const std::string& what, bool primary = false) {
     json a = json::object();
-    keys(n, {"key", "platform", "private_key"}, what);
+    if (primary) {
+      keys(n, {"key", "platform", "private_key"}, what);
+    } else {
+      keys(n, {"key", "platform", "private_key", "restockable"}, what);
+    }
     if (!n.IsMap()) return a;
     set(a, "key", n, what + ".key");
     set(a, "platform", n, what + ".platform");
     set(a, "private_key", n, what + ".private_key");
+    set_list(a, "restockable", n, what + ".restockable");
     if (a.contains("platform")) {
       const std::string p = a["platform"];
       bool known = false;
@@ -159,12 +184,13 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
     if (const YAML::Node n = root["email_domain"]; n.IsDefined())
       p.email_domain = l.str(n, "email_domain").value_or(p.email_domain);
     if (const YAML::Node n = root["account"]; n.IsDefined())
-      p.values.update(l.account(n, "account"));
+      p.values.update(l.account(n, "account", true));
     if (const YAML::Node n = root["variants"]; n.IsDefined()) {
-      l.keys(n, {"in_stock", "out_of_stock", "unknown"}, "variants");
+      l.keys(n, {"in_stock", "out_of_stock", "unknown", "restockable"}, "variants");
       json v = json::object();
       for (const char* k : {"in_stock", "out_of_stock", "unknown"})
         l.set(v, k, n, std::string("variants.") + k);
+      l.set_list(v, "restockable", n, "variants.restockable");
       p.values["variants"] = v;
     }
     if (const YAML::Node n = root["accounts"]; n.IsDefined() && n.IsMap()) {

@@ -60,6 +60,43 @@ TEST(TargetValuesTest, NoPrimaryAccountLeavesItsValuesOut) {
   EXPECT_NE(t.value("target.accounts.unsupported.key"), nullptr);
 }
 
+// A target that cannot create variants restocks the out-of-stock ones its fixtures list: each
+// account's below its threshold, without the primary's out_of_stock (other suites subscribe to
+// it), in fixture order, one element at a time.
+TEST(TargetValuesTest, RestockableVariantsAreTheOtherOutOfStockOnes) {
+  fixtures::Fixtures f = sample();
+  f.accounts[2].variants.push_back(fixtures::Variant{"4", 2, ""});
+  f.accounts[1].variants.push_back(fixtures::Variant{"9", 0, ""});
+  const json v = values_from_fixtures(f, "seed");
+  EXPECT_EQ(v["variants"]["restockable"], json::parse(R"(["3", "4"])"));  // "1" is out_of_stock
+  EXPECT_EQ(v["accounts"]["no_flow"]["restockable"], json::parse(R"(["9"])"));
+  EXPECT_EQ(v["accounts"]["bigcommerce"]["restockable"], json::array());
+  Target t;
+  t.values = v;
+  ASSERT_NE(t.value("target.variants.restockable[1]"), nullptr);
+  EXPECT_EQ(*t.value("target.variants.restockable[1]"), "4");
+  EXPECT_EQ(t.value("target.variants.restockable[2]"), nullptr);
+  EXPECT_EQ(*t.value("target.accounts.no_flow.restockable[0]"), "9");
+  EXPECT_EQ(t.value("target.key[0]"), nullptr);
+}
+
+// A profile's own values win (an account entry whole); the fixtures its control surface lists
+// give the rest, with the profile's account as the primary one.
+TEST(TargetValuesTest, AProfileIsCompletedFromTheFixturesOfItsControlSurface) {
+  const json profile = json::parse(R"({"key": "PkBig1", "variants": {"in_stock": "77"},
+    "accounts": {"no_flow": {"key": "PkShop"}, "unsupported": {"key": "X", "restockable": ["5"]}}})");
+  fixtures::Fixtures f = sample();
+  f.accounts[3].variants = {fixtures::Variant{"70", 0, ""}, fixtures::Variant{"71", 0, ""}};
+  const json v = merge_profile_values(profile, f, "seed");
+  EXPECT_EQ(v["key"], "PkBig1");
+  EXPECT_EQ(v["platform"], "bigcommerce");
+  EXPECT_EQ(v["variants"]["in_stock"], "77");
+  EXPECT_EQ(v["variants"]["out_of_stock"], "70");
+  EXPECT_EQ(v["variants"]["restockable"], json::parse(R"(["71"])"));
+  EXPECT_EQ(v["accounts"]["no_flow"], json::parse(R"({"key": "PkShop", "restockable": ["1", "3"]})"));
+  EXPECT_EQ(v["accounts"]["unsupported"], json::parse(R"({"key": "X", "restockable": ["5"]})"));
+}
+
 TEST(UrlTest, SplitsOriginAndPrefix) {
   auto u = parse_url("https://staging.example.com/bis/");
   ASSERT_TRUE(u);

@@ -44,17 +44,27 @@ struct Target {
   Redactor redactor;
 
   bool has_capability(std::string_view name) const;
-  // The value at a dotted path under `target` ("target.variants.in_stock"), or nullptr.
+  // The value at a path under `target` ("target.variants.in_stock",
+  // "target.variants.restockable[2]"), or nullptr.
   const nlohmann::json* value(std::string_view dotted_path) const;
 };
 
 // The `target` values of a mock-like target, from its fixtures (docs/suite-format.md):
-// the primary account is the first that supports back in stock and has an enabled flow;
-// in_stock is one of its variants at or above the flow threshold, out_of_stock one below;
-// unknown an ID no account's catalog holds (derived from `seed`); accounts.NAME the first
-// account per integration, `unsupported` (no integration), `no_flow` (supported, without an
-// enabled flow); lists by opt-in from the primary account. Values the fixtures cannot
-// provide are left out (scenarios needing them are not applicable).
-nlohmann::json values_from_fixtures(const fixtures::Fixtures& fixtures, std::string_view seed);
+// the primary account is the first that supports back in stock and has an enabled flow (or
+// the account `primary_key` names); in_stock is one of its variants at or above the flow
+// threshold, out_of_stock one below, restockable every other one below (for scenarios that
+// restock a variant of their own on a target that cannot create one); unknown an ID no
+// account's catalog holds (derived from `seed`); accounts.NAME the first account per
+// integration, `unsupported` (no integration), `no_flow` (supported, without an enabled
+// flow), each with its restockable variants; lists by opt-in from the primary account.
+// Values the fixtures cannot provide are left out (scenarios needing them are not applicable).
+nlohmann::json values_from_fixtures(const fixtures::Fixtures& fixtures, std::string_view seed,
+                                    std::string_view primary_key = "");
+
+// A target profile's values completed from the fixtures its control surface lists: what the
+// profile gives wins (an account entry whole), the rest is derived as for a URL target with
+// the profile's account as the primary one.
+nlohmann::json merge_profile_values(const nlohmann::json& profile,
+                                    const fixtures::Fixtures& fixtures, std::string_view seed);
 
 }  // namespace bis::runner
