@@ -1,0 +1,246 @@
+// End-to-end: a target that cannot create variants, with flows that are not the mock's
+// defaults. bis-conform drives a bis-mock started here (port 0, fixtures of this test: the
+// primary account with threshold 3 and batching, the no-flow account with a disabled flow of
+// its own, out-of-stock variants some of which hold stock below the threshold) through a
+// target profile whose capabilities leave out `catalog` and `reset`. A full run must run the
+// restock scenarios on the variants the fixtures list, and leave `GET /__admin/fixtures`
+// exactly as it found it: every scenario puts back what it read, not the mock's defaults.
+// Also run against the asynchronous-recording variation once the mock offers it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "../mock/child_process.h"
+#include "process_runner.h"
+
+namespace bis::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kSourceDir = BIS_SOURCE_DIR;
+
+// Non-default settings everywhere the restock suite writes: a threshold of 3 and batches on
+// the primary account, a disabled flow (threshold 2) on the account without a live one, and
+// restockable variants at 0 and at stock below the threshold.
+constexpr const char* kFixtures = R"(accounts:
+  - key: StShop
+    private_key: pk_staging_shop_00000000000000000001
+    integration: shopify
+    flow: {enabled: true, threshold: 3, batch_size: 10, batch_interval_seconds: 60}
+    variants:
+      - {id: "8100", inventory: 7}
+      - {id: "8101", inventory: 0}
+      - {id: "8102", inventory: 2}
+      - {id: "8103", inventory: 0}
+      - {id: "8104", inventory: 1}
+      - {id: "8105", inventory: 0}
+      - {id: "8106", inventory: 0}
+    lists:
+      - {id: StDbl, name: News, opt_in: double}
+      - {id: StSgl, name: VIP, opt_in: single}
+  - key: StBigC
+    integration: bigcommerce
+    flow: {enabled: true, threshold: 1, batch_size: 0, batch_interval_seconds: 0}
+    variants: [{id: "77", inventory: 12}]
+  - key: StMag2
+    integration: magento_two
+    flow: {}
+    variants: [{id: "1002", inventory: 8}]
+  - key: StCust
+    integration: custom_catalog
+    flow: {}
+    variants: [{id: SKU-1, inventory: 4}]
+  - key: StNoIn
+    integration: custom_catalog_without_inventory
+    variants: [{id: SKU-2, inventory: 0}]
+  - key: StNone
+    integration: none
+  - key: StOff1
+    integration: shopify
+    flow: {enabled: false, threshold: 2, batch_size: 3, batch_interval_seconds: 30}
+    variants:
+      - {id: "9100", inventory: 1}
+      - {id: "9101", inventory: 0}
+      - {id: "9102", inventory: 5}
+)";
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("bis-catalogless-" + std::to_string(getpid()) + "-" +
+                                         std::to_string(counter_++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+    return (path_ / name).string();
+  }
+  std::string path(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+  static inline int counter_ = 0;
+};
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return json::parse(buf.str(), nullptr, false);
+}
+
+// The fixtures as the control protocol lists them now (curl: the test links no HTTP client).
+json fixtures_of(const std::string& url) {
+  ProcessResult r =
+      run_process({"/usr/bin/curl", "-sf", url + "/__admin/fixtures"}, kSourceDir,
+                  std::chrono::seconds(10));
+  return r.exit_code == 0 ? json::parse(r.out, nullptr, false) : json("curl failed: " + r.err);
+}
+
+struct Mock {
+  std::unique_ptr<mock::testing::ChildProcess> process;
+  std::string url;
+  std::string said;  // what it wrote instead of announcing itself
+};
+
+Mock start_mock(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {BIS_MOCK_EXE, "--port", "0", "--quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  Mock m;
+  m.process = std::make_unique<mock::testing::ChildProcess>(args);
+  constexpr std::string_view kListening = "bis-mock listening on ";
+  auto line = m.process->read_line();
+  if (line && line->rfind(kListening, 0) == 0) {
+    m.url = line->substr(kListening.size());
+    m.url.resize(std::min(m.url.size(), m.url.find_first_of(" \t\r")));
+  } else {
+    m.said = line.value_or("") + "\n" + m.process->read_rest(std::chrono::seconds(2));
+  }
+  return m;
+}
+
+bool mock_offers_variation(const std::string& name) {
+  ProcessResult r = run_process({BIS_MOCK_EXE, "--list-variations"}, kSourceDir,
+                                std::chrono::seconds(10));
+  return r.exit_code == 0 && (r.out + r.err).find(name) != std::string::npos;
+}
+
+const json* find_suite(const json& report, const std::string& id) {
+  for (const auto& s : report["suites"]) {
+    if (s.value("id", "") == id) return &s;
+  }
+  return nullptr;
+}
+
+// The capabilities of the profile: everything the mock offers except creating variants, and
+// except reset, which would hide a scenario that does not put back what it changed.
+constexpr const char* kCapabilities =
+    "[subscribe, onsite-endpoint, multipart, list-api, cors, fixtures, inventory, flow, "
+    "subscriptions, events, notifications, list-members, requests]";
+
+class CatalogLessTarget : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(CatalogLessTarget, RunsTheRestockScenariosAndLeavesTheFixturesAsTheyWere) {
+  const std::string variation = GetParam();
+  if (!variation.empty() && !mock_offers_variation(variation)) {
+    GTEST_SKIP() << "bis-mock does not offer --variation " << variation << " yet";
+  }
+  TempDir dir;
+  std::vector<std::string> mock_args = {"--fixtures", dir.write("fixtures.yaml", kFixtures)};
+  if (!variation.empty()) mock_args.insert(mock_args.end(), {"--variation", variation});
+  Mock mock = start_mock(mock_args);
+  ASSERT_FALSE(mock.url.empty()) << "bis-mock did not start: " << mock.said;
+  const json before = fixtures_of(mock.url);
+  ASSERT_TRUE(before.is_object() && before.contains("accounts")) << before.dump();
+
+  // Every target value comes from the fixtures the control URL lists.
+  const std::string profile =
+      dir.write("staging.yaml", "name: staging-without-catalog\nbase_url: " + mock.url +
+                                    "\ncontrol: {url: " + mock.url + "/__admin}\ncapabilities: " +
+                                    kCapabilities + "\n");
+  const std::string report = dir.path("report.json");
+  ProcessResult run = run_process({BIS_CONFORM_EXE, "run", "--no-progress", "--target", profile,
+                                   "--report", "json:" + report},
+                                  kSourceDir, std::chrono::seconds(300));
+  const json result = read_json(report);
+  ASSERT_TRUE(result.is_object()) << "exit " << run.exit_code << "\n" << run.out << run.err;
+
+  const json* restock = find_suite(result, "restock");
+  ASSERT_NE(restock, nullptr);
+  int ran = 0;
+  for (const auto& sc : (*restock)["scenarios"]) {
+    const std::string id = sc.value("id", "");
+    const std::string verdict = sc.value("verdict", "");
+    if (id == "unknown-then-restocked") {  // it creates a variant: only that one needs catalog
+      EXPECT_EQ(verdict, "not_applicable") << id;
+      EXPECT_NE(sc.value("reason", "").find("catalog"), std::string::npos) << sc.dump();
+      continue;
+    }
+    EXPECT_EQ(verdict, "pass") << "restock/" << id << ": " << sc.value("reason", "") << "\n"
+                               << sc.dump().substr(0, 4000);
+    ++ran;
+  }
+  EXPECT_EQ(ran, 7);
+  // The whole run, not only the restock suite, leaves the target as it was: flows, thresholds,
+  // batching and every variant's inventory, and no variant created.
+  const json after = fixtures_of(mock.url);
+  EXPECT_EQ(after, before) << "before: " << before.dump() << "\nafter:  " << after.dump()
+                           << "\ndiff: " << json::diff(before, after).dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Variations, CatalogLessTarget,
+                         ::testing::Values(std::string(), std::string("async-recording")),
+                         [](const auto& info) {
+                           return info.param.empty() ? std::string("Default")
+                                                     : std::string("AsyncRecording");
+                         });
+
+// Too few out-of-stock variants: the scenarios that need more are not applicable, and say how
+// many the target lacks, so that its owner knows what to add.
+TEST(CatalogLessTargetTooFew, SaysHowManyVariantsAreMissing) {
+  TempDir dir;
+  Mock mock = start_mock({"--fixtures", dir.write("fixtures.yaml", R"(accounts:
+  - key: StShop
+    integration: shopify
+    flow: {}
+    variants:
+      - {id: "1", inventory: 5}
+      - {id: "2", inventory: 0}
+      - {id: "3", inventory: 0}
+      - {id: "4", inventory: 0}
+)")});
+  ASSERT_FALSE(mock.url.empty()) << "bis-mock did not start: " << mock.said;
+  const std::string profile = dir.write(
+      "p.yaml", "base_url: " + mock.url + "\ncontrol: {url: " + mock.url +
+                    "/__admin}\ncapabilities: [subscribe, fixtures, inventory, flow, "
+                    "subscriptions, events, notifications]\n");
+  const std::string report = dir.path("report.json");
+  run_process({BIS_CONFORM_EXE, "run", "--no-progress", "--target", profile, "--scenario",
+               "restock/*", "--report", "json:" + report},
+              kSourceDir, std::chrono::seconds(120));
+  const json result = read_json(report);
+  ASSERT_TRUE(result.is_object());
+  const json* restock = find_suite(result, "restock");
+  ASSERT_NE(restock, nullptr);
+  std::map<std::string, std::string> verdicts, reasons;
+  for (const auto& sc : (*restock)["scenarios"]) {
+    verdicts[sc["id"]] = sc.value("verdict", "");
+    reasons[sc["id"]] = sc.value("reason", "");
+  }
+  // Variants 3 and 4 are restockable ("2" is out_of_stock): indices 0 and 1 exist.
+  EXPECT_EQ(verdicts["full-cycle"], "pass") << reasons["full-cycle"];
+  EXPECT_EQ(verdicts["in-stock-change"], "not_applicable");
+  EXPECT_EQ(reasons["in-stock-change"],
+            "needs 3 out-of-stock variants on the primary account "
+            "(target.variants.restockable), the target lists 2");
+  EXPECT_EQ(verdicts["no-flow"], "not_applicable");  // no account without a live flow
+}
+
+}  // namespace
+}  // namespace bis::e2e
