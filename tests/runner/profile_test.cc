@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdlib.h>
 
 #include "bis/runner/process.h"
@@ -133,6 +135,63 @@ TEST(TargetProfileTest, ACapabilityThatNeedsControlNeedsItsCommand) {
   EXPECT_NE(half.error().message.find("capability 'flow' needs control.commands.remove_flow"),
             std::string::npos)
       << half.error().message;
+}
+
+// A scenario reads a flow through a hook and its `finally` puts back exactly that: an absent
+// flow is removed, a flow the target has is sent back as read (with keys only the target
+// knows). A scenario using an action the hooks lack is not applicable, not an error.
+TEST(TargetProfileTest, HooksReadAFlowAndFinallyPutsBackExactlyThat) {
+  TestServer server;
+  TempDir dir;
+  runner::ConnectOptions o;
+  o.target = dir.write("hooks.yaml", "base_url: " + server.url() + R"(
+capabilities: [flow, inventory]
+control:
+  commands:
+    get_flow: >-
+      if [ "$BIS_ACCOUNT" = Drafty ]; then
+      echo '{"account": "Drafty", "flow": {"enabled": false, "threshold": 2, "timezone": "UTC"}}';
+      else echo '{"account": "'$BIS_ACCOUNT'", "flow": null}'; fi
+    set_flow: printf '%s %s ' "$BIS_ACTION" "$BIS_ACCOUNT" >> log; cat >> log; echo >> log
+    remove_flow: printf '%s %s\n' "$BIS_ACTION" "$BIS_ACCOUNT" >> log
+    set_inventory: 'true'
+)");
+  auto c = runner::connect_target(o);
+  ASSERT_TRUE(c) << c.error().message;
+  auto result = run_suite(R"(suite: restore
+scenarios:
+  - id: flow
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: get_flow, account: NoFlow}
+        capture: {none: $.flow}
+      - control: {action: get_flow, account: Drafty}
+        capture: {draft: $.flow}
+      - control: {action: set_flow, account: NoFlow, flow: {threshold: 5}}
+      - control: {action: set_flow, account: Drafty, flow: {enabled: true}}
+    finally:
+      - control: {action: set_flow, account: NoFlow, flow: "{{ none }}"}
+      - control: {action: set_flow, account: Drafty, flow: "{{ draft }}"}
+  - id: needs-a-read-the-hooks-lack
+    covers: [R-MUST-2]
+    steps:
+      - control: {action: get_inventory, account: A, variant: "1"}
+)",
+                          (*c)->target);
+  const auto& flow = scenario(result, "flow");
+  EXPECT_EQ(flow.verdict, Verdict::kPass) << flow.reason;
+  std::ifstream in(dir.path() + "/log");
+  std::stringstream log;
+  log << in.rdbuf();
+  EXPECT_EQ(log.str(),
+            "set_flow NoFlow {\"threshold\":5}\n"
+            "set_flow Drafty {\"enabled\":true}\n"
+            "remove_flow NoFlow\n"
+            "set_flow Drafty {\"enabled\":false,\"threshold\":2,\"timezone\":\"UTC\"}\n");
+  const auto& lacking = scenario(result, "needs-a-read-the-hooks-lack");
+  EXPECT_EQ(lacking.verdict, Verdict::kNotApplicable);
+  EXPECT_EQ(lacking.reason, "the target has no command for control action get_inventory");
 }
 
 // A self-signed certificate for 127.0.0.1, made with the openssl command.
