@@ -176,7 +176,13 @@ Expected<ControlCall, RenderError> build_control_call(const Step& step, const Ta
         failed = RenderError{RenderError::Kind::kBadCall, "",
                              "flow must be an object or null, got " + render_value(&*f)};
       } else {
-        call.flow = *f;
+        // Only the settings protocol 1 defines: a captured flow may carry keys the target
+        // added, which a client ignores (docs/control-protocol.md) and must not send back to a
+        // server that refuses keys it does not know.
+        call.flow = nlohmann::json::object();
+        for (const char* key : {"enabled", "threshold", "batch_size", "batch_interval_seconds"}) {
+          if (auto it = f->find(key); it != f->end()) call.flow[key] = *it;
+        }
       }
     }
     const bool needs_account = c.action != "reset" && c.action != "clear_requests";
