@@ -92,6 +92,8 @@ std::optional<std::string> find_catalogue(const std::string& explicit_path,
 SuiteSet load_suites(const std::vector<std::string>& files, const Catalogue* catalogue) {
   SuiteSet set;
   std::map<std::string, SourcePos> ids;
+  // Scenarios run in parallel on a shared target: a variant one restocks is its own.
+  std::map<std::string, std::pair<std::string, SourcePos>> restocked;
   for (const auto& file : files) {
     auto suite = load_suite_file(file);
     if (!suite) {
@@ -108,6 +110,19 @@ SuiteSet load_suites(const std::vector<std::string>& files, const Catalogue* cat
         check_requirements(sc.covers, sc.covers_pos, *catalogue, set.errors);
         for (const Step& st : sc.steps)
           check_requirements(st.covers, st.covers_pos, *catalogue, set.errors);
+      }
+    }
+    for (const Scenario& sc : suite->scenarios) {
+      for (const auto& path : sc.target_values) {
+        if (path.find(".restockable[") == std::string::npos) continue;
+        const std::string name = suite->id + "/" + sc.id;
+        auto [it, fresh] = restocked.emplace(path, std::pair{name, sc.pos});
+        if (!fresh) {
+          set.errors.push_back(SourceError{
+              sc.pos, name + " uses " + path + ", as " + it->second.first + " does (" +
+                          it->second.second.to_string() +
+                          "): give each scenario a variant of its own"});
+        }
       }
     }
     set.suites.push_back(std::move(*suite));

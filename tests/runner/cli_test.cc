@@ -139,6 +139,35 @@ TEST(CliTest, BadSuiteFilesAndBadUsageExitTwoWithPositions) {
   EXPECT_NE(none.err.find("no scenario matches the filters"), std::string::npos);
 }
 
+// Parallel scenarios share the target: two that restock the same listed variant would see
+// each other's messages, so lint refuses it, across suite files too.
+TEST(CliTest, LintRefusesTwoScenariosRestockingTheSameListedVariant) {
+  Cli cli;
+  const std::string scenario = R"(
+  - id: ID
+    covers: [R-MUST]
+    vars: {v: "{{ target.variants.restockable[INDEX] }}"}
+    steps:
+      - control: {action: set_inventory, variant: "{{ v }}", inventory: 10}
+)";
+  auto make = [&](const std::string& id, const std::string& index) {
+    std::string s = scenario;
+    s.replace(s.find("ID"), 2, id);
+    s.replace(s.find("INDEX"), 5, index);
+    return s;
+  };
+  cli.dir.write("suites/one.yaml", "suite: one\nscenarios:" + make("a", "0") + make("b", "1"));
+  EXPECT_EQ(cli.run("lint suites/one.yaml").exit_code, 0);
+  cli.dir.write("suites/two.yaml", "suite: two\nscenarios:" + make("c", "1"));
+  auto lint = cli.run("lint suites/one.yaml suites/two.yaml");
+  EXPECT_EQ(lint.exit_code, 2);
+  EXPECT_NE(lint.err.find("suites/two.yaml:3:5: two/c uses target.variants.restockable[1], as "
+                          "one/b does (suites/one.yaml:"),
+            std::string::npos)
+      << lint.err;
+  EXPECT_NE(lint.err.find("give each scenario a variant of its own"), std::string::npos);
+}
+
 TEST(CliTest, UnreachableTargetExitsThree) {
   std::string url;
   {

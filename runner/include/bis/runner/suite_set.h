@@ -1,6 +1,7 @@
 #pragma once
 // Finding and loading the suites of a run, and the checks that need all of them: suite ids
-// unique across files, every requirement a scenario cites known to the catalogue.
+// unique across files, every requirement a scenario cites known to the catalogue, no two
+// scenarios restocking the same listed variant (target.*.restockable[N]).
 // `bis-conform lint` is exactly load_suites + these checks.
 #include <optional>
 #include <string>
