@@ -195,6 +195,30 @@ scenarios:
   EXPECT_EQ(lacking.reason, "the target has no command for control action get_inventory");
 }
 
+// A profile without fixtures to read lists the out-of-stock variants its scenarios restock.
+TEST(TargetProfileTest, ListsRestockableVariants) {
+  TempDir dir;
+  auto p = runner::load_target_profile(dir.write("p.yaml", R"(base_url: http://127.0.0.1:9
+variants: {out_of_stock: "1", restockable: ["2", 3]}
+accounts:
+  no_flow: {key: NoFlw1, restockable: ["7"]}
+)"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->values["variants"]["restockable"], nlohmann::json::parse(R"(["2", "3"])"));
+  EXPECT_EQ(p->values["accounts"]["no_flow"]["restockable"], nlohmann::json::parse(R"(["7"])"));
+  auto bad = runner::load_target_profile(dir.write("q.yaml", R"(base_url: http://127.0.0.1:9
+account: {key: PkA, restockable: ["1"]}
+variants: {restockable: "2"}
+)"));
+  ASSERT_FALSE(bad);
+  std::string all;
+  for (const auto& e : bad.error()) all += e.to_string() + "\n";
+  EXPECT_NE(all.find("unknown key 'restockable'"), std::string::npos) << all;
+  EXPECT_NE(all.find("q.yaml:3:25: variants.restockable must be a list of variant IDs"),
+            std::string::npos)
+      << all;
+}
+
 // A self-signed certificate for 127.0.0.1, made with the openssl command.
 struct Certificate {
   TempDir dir;
