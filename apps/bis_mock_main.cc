@@ -17,6 +17,7 @@
 #include "bis/mock/server.h"
 #include "bis/mock/service.h"
 #include "bis/mock/state_store.h"
+#include "bis/mock/variations.h"
 
 #ifndef BIS_VERSION
 #define BIS_VERSION "0.0.0"
@@ -35,12 +36,14 @@ struct Flags {
   std::string fixtures;
   std::string state;
   std::vector<std::string> defects;
+  std::vector<std::string> variations;
   std::string log_format = "text";
   size_t journal_size = 1000;
   uint64_t max_body = 64 * 1024;
   std::string admin_token;
   bool quiet = false;
   bool list_defects = false;
+  bool list_variations = false;
   bool print_fixtures = false;
 };
 
@@ -69,6 +72,7 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
     j["url"] = server.url();
     j["state"] = service.store_description();
     j["defects"] = defects;
+    j["variations"] = service.variations().names();
     j["notices"] = notices;
     std::fprintf(stderr, "%s\n", j.dump().c_str());
     return;
@@ -89,6 +93,10 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
   for (const std::string& name : defects) d += (d.empty() ? "" : ", ") + name;
   out += "  defects   " +
          (d.empty() ? std::string("none") : d + "  (deliberately NOT conformant)") + "\n";
+  std::string v;
+  for (const std::string& name : service.variations().names()) v += (v.empty() ? "" : ", ") + name;
+  out += "  variations " + (v.empty() ? std::string("none") : v + "  (permitted: still conformant)") +
+         "\n";
   out += "  accounts  key     integration                       flow / private key\n";
   for (const auto& a : f.accounts) {
     char line[512];
@@ -128,6 +136,13 @@ void print_defects() {
   }
 }
 
+void print_variations() {
+  for (const VariationInfo& v : all_variations()) {
+    std::printf("%-26s %s (allowed: %s)\n", std::string(v.name).c_str(),
+                std::string(v.effect).c_str(), std::string(v.why).c_str());
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -156,6 +171,12 @@ int main(int argc, char** argv) {
          "Switch on a deliberate deviation from the API (repeatable; --list-defects names them)")
       ->type_name("NAME");
   app.add_flag("--list-defects", flags.list_defects, "Print the defect catalogue and exit");
+  app.add_option("--variation", flags.variations,
+                 "Switch on a behaviour the API allows but the mock does not do by default "
+                 "(repeatable; --list-variations names them)")
+      ->type_name("NAME");
+  app.add_flag("--list-variations", flags.list_variations,
+               "Print the permitted variations and exit");
   app.add_flag("--print-fixtures", flags.print_fixtures,
                "Print the built-in fixtures (YAML) and exit");
   app.add_option("--log-format", flags.log_format,
@@ -187,6 +208,10 @@ int main(int argc, char** argv) {
     print_defects();
     return 0;
   }
+  if (flags.list_variations) {
+    print_variations();
+    return 0;
+  }
   if (flags.print_fixtures) {
     std::fwrite(default_fixtures_yaml().data(), 1, default_fixtures_yaml().size(), stdout);
     return 0;
@@ -194,6 +219,11 @@ int main(int argc, char** argv) {
   auto defects = Defects::parse(flags.defects);
   if (!defects) {
     fail("bis-mock: " + defects.error() + "\nRun with --help for more information.");
+    return kUsageError;
+  }
+  auto variations = Variations::parse(flags.variations);
+  if (!variations) {
+    fail("bis-mock: " + variations.error() + "\nRun with --help for more information.");
     return kUsageError;
   }
   if (flags.max_body == 0) {
@@ -219,6 +249,7 @@ int main(int argc, char** argv) {
   SystemClock clock;
   ServiceOptions service_options;
   service_options.defects = *defects;
+  service_options.variations = *variations;
   service_options.clock = &clock;
   auto service = Service::create(std::move(*fixtures), std::move(store), service_options);
   if (!service) {

@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "bis/common/form.h"
 #include "bis/common/protocol.h"
@@ -68,13 +70,6 @@ RecordFilter record_filter(const httplib::Request& req) {
   return RecordFilter{param(req, "account"), param(req, "email"), param(req, "variant")};
 }
 
-template <class T>
-json list_answer(const std::vector<T>& items) {
-  json array = json::array();
-  for (const T& item : items) array.push_back(to_json(item));
-  return json{{"count", items.size()}, {"items", std::move(array)}};
-}
-
 bool constant_time_equals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
@@ -128,6 +123,7 @@ void AdminRoutes::handle(Exchange& x) {
   };
   if (p.size() == 1 && p[0] == "health") return only("GET", [&] { health(x); });
   if (p.size() == 1 && p[0] == "reset") return only("POST", [&] { reset(x); });
+  if (p.size() == 1 && p[0] == "settle") return only("POST", [&] { settle(x); });
   if (p.size() == 1 && p[0] == "fixtures") {
     if (m == "GET") return get_fixtures(x);
     if (m == "PUT") return put_fixtures(x);
@@ -158,11 +154,14 @@ void AdminRoutes::health(Exchange& x) {
   json capabilities = json::array();
   for (std::string_view c : protocol::capability::kAll) capabilities.push_back(c);
   const ServiceStats s = service_.stats();
+  const int64_t now = service_.clock().now_ms();
   answer(x, json{{"status", "ok"},
                  {"protocol", std::string(protocol::kVersion)},
                  {"implementation", std::string("bis-mock ") + BIS_VERSION},
                  {"capabilities", std::move(capabilities)},
                  {"defects", service_.defects().names()},
+                 {"variations", service_.variations().names()},
+                 {"pending", view_.pending(now, now)},
                  {"state", service_.store_description()},
                  {"counts",
                   {{"subscriptions", s.subscriptions},
@@ -249,15 +248,45 @@ void AdminRoutes::variant(Exchange& x, const std::string& account, const std::st
 
 void AdminRoutes::records(Exchange& x, std::string_view what) {
   const RecordFilter filter = record_filter(x.req);
-  if (what == "subscriptions") return answer(x, list_answer(service_.subscriptions(filter)));
-  if (what == "events") return answer(x, list_answer(service_.events(filter)));
-  answer(x, list_answer(service_.notifications(filter)));
+  if (what == "subscriptions") return answer(x, view_.subscriptions(filter));
+  if (what == "events") return answer(x, view_.events(filter));
+  answer(x, view_.notifications(filter));
 }
 
 void AdminRoutes::members(Exchange& x, const std::string& list) {
-  auto m = service_.members(list, param(x.req, "account"), param(x.req, "email"));
+  auto m = view_.members(list, param(x.req, "account"), param(x.req, "email"));
   if (!m) return error(x, m.error().status, m.error().message);
-  answer(x, list_answer(*m));
+  answer(x, *m);
+}
+
+// Contract C (docs/control-protocol.md, "Settle"): answers once the effects of everything
+// answered before this call are visible, or when the timeout passes. Waiting is bounded; the
+// mock polls its own clock, since the delays are its own and short.
+void AdminRoutes::settle(Exchange& x) {
+  int64_t timeout_ms = kDefaultSettleMs;
+  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+    return error(x, 413, "body too large or unreadable");
+  if (!x.body.empty() && x.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    const json j = json::parse(x.body, nullptr, false);
+    if (!j.is_object()) return error(x, 400, "body must be {\"timeout_ms\": N} or empty");
+    if (j.contains("timeout_ms")) {
+      const json& t = j["timeout_ms"];
+      if (!t.is_number_integer() || t.get<int64_t>() < 0 || t.get<int64_t>() > kMaxSettleMs)
+        return error(x, 400, "timeout_ms must be an integer from 0 to 60000");
+      timeout_ms = t.get<int64_t>();
+    }
+  }
+  const Clock& clock = service_.clock();
+  const int64_t cutoff = clock.now_ms();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    service_.run_due();
+    const size_t pending = view_.pending(clock.now_ms(), cutoff);
+    if (pending == 0) return answer(x, json{{"settled", true}, {"pending", 0}});
+    if (std::chrono::steady_clock::now() >= deadline)
+      return answer(x, json{{"settled", false}, {"pending", pending}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 void AdminRoutes::requests(Exchange& x) {

@@ -11,20 +11,27 @@
 #include "bis/mock/server.h"
 #include "bis/mock/service.h"
 #include "http_exchange.h"
+#include "record_view.h"
 
 namespace bis::mock::http {
 
 // True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses.
 bool is_loopback(std::string_view address);
 
+// POST /__admin/settle: the default wait and the largest one a caller may ask for.
+inline constexpr int64_t kDefaultSettleMs = 10000;
+inline constexpr int64_t kMaxSettleMs = 60000;
+
 class AdminRoutes {
  public:
+  // `seed` keys the variations' random delays and opaque ids.
   AdminRoutes(Service& service, Journal& journal, const ServerOptions& options,
-              std::function<void()> on_fixtures_changed)
+              std::function<void()> on_fixtures_changed, uint64_t seed = 0)
       : service_(service),
         journal_(journal),
         options_(options),
-        on_fixtures_changed_(std::move(on_fixtures_changed)) {}
+        on_fixtures_changed_(std::move(on_fixtures_changed)),
+        view_(service, seed) {}
 
   void handle(Exchange& x);
 
@@ -32,6 +39,7 @@ class AdminRoutes {
   bool authorized(Exchange& x) const;
   void health(Exchange& x);
   void reset(Exchange& x);
+  void settle(Exchange& x);
   void get_fixtures(Exchange& x);
   void put_fixtures(Exchange& x);
   void flow(Exchange& x, const std::string& account);
@@ -44,6 +52,7 @@ class AdminRoutes {
   Journal& journal_;
   const ServerOptions& options_;
   std::function<void()> on_fixtures_changed_;
+  RecordView view_;
 };
 
 }  // namespace bis::mock::http

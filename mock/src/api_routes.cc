@@ -43,6 +43,14 @@ bool is_header_list(std::string_view v) {
   return !v.empty() && v.size() <= 1024;
 }
 
+// A header value that may be echoed back: visible ASCII and spaces only, bounded.
+bool is_header_value(std::string_view v) {
+  for (char c : v) {
+    if (c < 0x20 || c > 0x7E) return false;
+  }
+  return v.size() <= 1024;
+}
+
 }  // namespace
 
 void ApiRoutes::handle(Exchange& x) {
@@ -65,18 +73,33 @@ void ApiRoutes::handle(Exchange& x) {
 void ApiRoutes::cors_headers(Exchange& x) const {
   // No credentials are involved, so any origin may read the answer, including the mock's
   // reason headers.
-  x.res.set_header("Access-Control-Allow-Origin", "*");
-  x.res.set_header("Access-Control-Expose-Headers", "X-Bis-Mock-Reason, X-Bis-Mock-Outcome");
+  const Variations& v = service_.variations();
+  const std::string origin =
+      v.has(Variation::kCorsEchoOrigin) ? x.req.get_header_value("Origin") : std::string();
+  if (!origin.empty() && is_header_value(origin)) {
+    x.res.set_header("Access-Control-Allow-Origin", origin);
+    x.res.set_header("Vary", "Origin");
+  } else {
+    x.res.set_header("Access-Control-Allow-Origin", "*");
+  }
+  if (!v.has(Variation::kNoExposeHeaders))
+    x.res.set_header("Access-Control-Expose-Headers", "X-Bis-Mock-Reason, X-Bis-Mock-Outcome");
 }
 
 void ApiRoutes::preflight(Exchange& x) {
   x.res.status = 204;
-  x.res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+  if (!service_.variations().has(Variation::kPreflightWithoutMethods))
+    x.res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
   const std::string requested = x.req.get_header_value("Access-Control-Request-Headers");
   x.res.set_header("Access-Control-Allow-Headers",
                    is_header_list(requested) ? requested : "Content-Type");
   x.res.set_header("Access-Control-Max-Age", "86400");
-  x.res.set_header("Vary", "Access-Control-Request-Headers");
+  if (!x.res.has_header("Vary")) {
+    x.res.set_header("Vary", "Access-Control-Request-Headers");
+  } else {  // cors-echo-origin varies on Origin too
+    x.res.headers.erase("Vary");
+    x.res.set_header("Vary", "Origin, Access-Control-Request-Headers");
+  }
   x.outcome = "preflight";
 }
 
@@ -84,7 +107,8 @@ void ApiRoutes::reject(Exchange& x, std::string reason) const {
   x.outcome = to_string(SubscribeOutcome::kRejected);
   x.reason = std::move(reason);
   set_outcome_headers(x);
-  set_json(x.res, kDefaultErrorStatus, rejection_body(service_.defects()));
+  set_json(x.res, service_.variations().refusal_status(x.account, kDefaultErrorStatus),
+           rejection_body(service_.defects()));
 }
 
 void ApiRoutes::not_found(Exchange& x) const {
@@ -106,7 +130,10 @@ void ApiRoutes::method_not_allowed(Exchange& x, std::string_view allow) const {
   x.outcome = "method-not-allowed";
   x.reason = message;
   x.res.set_header("Allow", std::string(allow));
-  set_json(x.res, 405, route_error_body(message));
+  // refusal-200 refuses every request with 200 and the error body, a wrong method too (and
+  // HEAD, answered as GET would be, then gets 200 without a body).
+  const bool ok_status = service_.variations().refusal_status("", 405) == 200;
+  set_json(x.res, ok_status ? 200 : 405, route_error_body(message));
 }
 
 void ApiRoutes::subscribe(Exchange& x) {
@@ -127,7 +154,9 @@ void ApiRoutes::subscribe(Exchange& x) {
   }
   const std::string type = form::media_type(content_type);
   Expected<form::Fields, std::string> parsed = form::Fields{};
-  if (type == "application/x-www-form-urlencoded") {
+  const bool plain_form =
+      type == "text/plain" && service_.variations().has(Variation::kTextPlainForm);
+  if (type == "application/x-www-form-urlencoded" || plain_form) {
     parsed = form::parse_urlencoded(x.body);
   } else if (type == "multipart/form-data") {
     const auto boundary = form::multipart_boundary(content_type);
@@ -159,7 +188,10 @@ void ApiRoutes::subscribe(Exchange& x) {
   }
   x.account = answer.account;
   set_outcome_headers(x);
-  set_json(x.res, answer.status,
+  const int status = answer.success || answer.outcome == SubscribeOutcome::kStoreFailed
+                         ? answer.status
+                         : service_.variations().refusal_status(answer.account, answer.status);
+  set_json(x.res, status,
            answer.success ? success_body(*fields->email, service_.defects())
                           : rejection_body(service_.defects()));
 }

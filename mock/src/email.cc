@@ -1,5 +1,9 @@
 #include "bis/mock/email.h"
 
+#include <algorithm>
+
+#include "bis/common/text.h"
+
 namespace bis::mock {
 namespace {
 
@@ -40,9 +44,25 @@ bool is_atext(char c) {
   }
 }
 
-std::optional<std::string> local_problem(std::string_view local) {
+// RFC 5322 quoted-string without folding: printable ASCII, '"' and '\\' only escaped.
+bool is_quoted_local(std::string_view local) {
+  if (local.size() < 3 || local.front() != '"' || local.back() != '"') return false;
+  for (size_t i = 1; i + 1 < local.size(); ++i) {
+    const char c = local[i];
+    if (c < 0x20 || c > 0x7E) return false;
+    if (c == '\\') {
+      if (++i + 1 >= local.size()) return false;
+      continue;
+    }
+    if (c == '"') return false;
+  }
+  return true;
+}
+
+std::optional<std::string> local_problem(std::string_view local, EmailRule rule) {
   if (local.empty()) return "nothing before '@'";
   if (local.size() > kMaxLocal) return "part before '@' is longer than 64 characters";
+  if (rule.allow_quoted_local && is_quoted_local(local)) return std::nullopt;
   if (local.front() == '.' || local.back() == '.')
     return "part before '@' starts or ends with a dot";
   char prev = 0;
@@ -86,7 +106,10 @@ std::optional<std::string> domain_problem(std::string_view domain, EmailRule rul
       return "a domain label starts or ends with '-'";
     for (char c : label) {
       if (is_alnum(c) || c == '-') continue;
-      if (static_cast<unsigned char>(c) >= 0x80) return "non-ASCII domain (send IDNs in punycode)";
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        if (rule.allow_unicode_domain) continue;
+        return "non-ASCII domain (send IDNs in punycode)";
+      }
       return std::string("character '") + (c >= 0x20 && c < 0x7F ? std::string(1, c) : "?") +
              "' not allowed in the domain";
     }
@@ -98,7 +121,10 @@ std::optional<std::string> domain_problem(std::string_view domain, EmailRule rul
     if (rule.require_dot_in_domain) return "domain has no dot";
     return std::nullopt;
   }
-  if (!is_valid_tld(last)) return "top-level domain '" + std::string(last) + "' is not valid";
+  const bool unicode_tld = rule.allow_unicode_domain &&
+                           std::any_of(last.begin(), last.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  if (!unicode_tld && !is_valid_tld(last)) return "top-level domain '" + std::string(last) + "' is not valid";
   return std::nullopt;
 }
 
@@ -110,7 +136,8 @@ std::optional<std::string> email_problem(std::string_view email, EmailRule rule)
   const size_t at = email.rfind('@');
   if (at == std::string_view::npos) return "no '@'";
   if (email.find('@') != at) return "more than one '@'";
-  if (auto p = local_problem(email.substr(0, at))) return p;
+  if (rule.allow_unicode_domain && !is_valid_utf8(email)) return "not valid UTF-8";
+  if (auto p = local_problem(email.substr(0, at), rule)) return p;
   return domain_problem(email.substr(at + 1), rule);
 }
 

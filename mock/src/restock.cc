@@ -1,5 +1,6 @@
 // Service's restock rules: inventory changes, the threshold, flows, batches and the outbox.
 #include <algorithm>
+#include <random>
 
 #include "bis/mock/service.h"
 
@@ -95,12 +96,21 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
   const size_t replaced = std::erase_if(pending_, [&](const PendingBatch& b) {
     return b.account == account->key && b.variant == variant;
   });
-  const std::vector<Target> targets = active_for(account->key, variant);
+  std::vector<Target> targets = active_for(account->key, variant);
   if (targets.empty() && replaced > 0) save_pending();  // otherwise the first batch saves it
-  const size_t batch_size = account->flow && account->flow->batch_size > 0
-                                ? static_cast<size_t>(account->flow->batch_size)
-                                : std::max<size_t>(targets.size(), 1);
+  const bool flow_batches = account->flow && account->flow->batch_size > 0;
+  size_t batch_size = flow_batches ? static_cast<size_t>(account->flow->batch_size)
+                                   : std::max<size_t>(targets.size(), 1);
   const int64_t interval_ms = account->flow ? account->flow->batch_interval_seconds * 1000 : 0;
+  // batches-any-order: subscribers in random order; "all at once" becomes up to three batches
+  // sent within a second, each at a random moment.
+  const bool any_order = options_.variations.has(Variation::kBatchesAnyOrder);
+  if (any_order) {
+    std::shuffle(targets.begin(), targets.end(), rng_);
+    if (!flow_batches) batch_size = std::max<size_t>((targets.size() + 2) / 3, 1);
+  }
+  std::uniform_int_distribution<int64_t> prompt_delay(1, 1000);
+  int64_t prompt_due = now;
   const uint64_t restock = next_restock_++;
   for (size_t start = 0, batch = 1; start < targets.size(); start += batch_size, ++batch) {
     PendingBatch b;
@@ -108,6 +118,7 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
     b.variant = variant;
     b.batch = static_cast<int64_t>(batch);
     b.due_ms = now + interval_ms * static_cast<int64_t>(batch - 1);
+    if (any_order && !flow_batches && batch > 1) b.due_ms = prompt_due = std::max(prompt_due, now + prompt_delay(rng_));
     b.restock = restock;
     b.subscriptions.assign(targets.begin() + start,
                            targets.begin() + std::min(start + batch_size, targets.size()));

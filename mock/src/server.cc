@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <random>
 #include <thread>
 
 #include "admin_routes.h"
@@ -14,6 +15,7 @@
 #include "bis/common/protocol.h"
 #include "bis/mock/api_answers.h"
 #include "http_exchange.h"
+#include "record_view.h"
 #include "thread_pool.h"
 
 namespace bis::mock {
@@ -83,7 +85,7 @@ struct Server::Impl {
         log(l),
         journal(options.journal_size),
         api(service, options),
-        admin(service, journal, options, [this] { learn_private_keys(); }) {
+        admin(service, journal, options, [this] { learn_private_keys(); }, std::random_device{}()) {
     learn_private_keys();
   }
 
@@ -96,6 +98,7 @@ struct Server::Impl {
   void dispatch(const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader* reader);
   void record(http::Exchange& x, std::chrono::steady_clock::time_point start, bool journal_it);
+  void vary_answer(http::Exchange& x, bool admin_route);
   void run_scheduler();
 
   Service& service;
@@ -136,8 +139,26 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
   } else {
     api.handle(x);
   }
+  if (!service.variations().empty()) vary_answer(x, admin_route);
   http::settle_framing(x, options.max_body);
   record(x, start, !admin_route);
+}
+
+// The variations that change every answer of a kind, after the handler: extra keys in the
+// control protocol's JSON, a charset on every JSON Content-Type.
+void Server::Impl::vary_answer(http::Exchange& x, bool admin_route) {
+  const Variations& v = service.variations();
+  const bool json_answer = x.res.get_header_value("Content-Type") == "application/json";
+  if (!json_answer) return;
+  if (admin_route && v.has(Variation::kExtraKeys)) {
+    nlohmann::json j = nlohmann::json::parse(x.res.body, nullptr, false);
+    if (!j.is_discarded()) {
+      http::RecordView::add_extra_keys(j);
+      x.res.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+  x.res.headers.erase("Content-Type");  // set_header adds; it does not replace
+  x.res.set_header("Content-Type", std::string(v.json_type()));
 }
 
 // Journals (served API only) and logs one exchange, before the answer is written.

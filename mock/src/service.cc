@@ -43,7 +43,10 @@ Service::Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, Ser
       base_digest_(digest(fixtures::to_json(base).dump())),
       loaded_(std::move(base)),
       catalog_(loaded_),
-      shards_(std::make_unique<Shard[]>(kShards)) {}
+      shards_(std::make_unique<Shard[]>(kShards)) {
+  email_rule_.allow_unicode_domain = options_.variations.has(Variation::kEmailUnicodeDomain);
+  email_rule_.allow_quoted_local = options_.variations.has(Variation::kEmailQuotedLocal);
+}
 
 Expected<std::unique_ptr<Service>, std::string> Service::create(fixtures::Fixtures base,
                                                                 std::unique_ptr<StateStore> store,
@@ -175,7 +178,7 @@ bool Service::blocks_resubscribe(const State& state, State::Ref latest) const {
 
 SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   const Defects& defects = options_.defects;
-  Precheck precheck = precheck_subscribe(fields, defects);  // before any lock: it needs no state
+  Precheck precheck = precheck_subscribe(fields, defects, email_rule_);  // before any lock: it needs no state
   const size_t shard_index = shard_of(precheck.profile);
   std::shared_lock catalog_lock(catalog_mu_);
   auto checked = validate_subscribe(fields, std::move(precheck), catalog_, defects);
@@ -267,7 +270,8 @@ SubscribeAnswer Service::duplicate_locked(Shard& shard, State::Ref latest, const
   } else {
     detail += ": nothing recorded";
   }
-  const bool success = account.duplicate_answer == fixtures::DuplicateAnswer::kSuccess;
+  const bool success = account.duplicate_answer == fixtures::DuplicateAnswer::kSuccess &&
+                       !options_.variations.has(Variation::kDuplicateError);
   return {SubscribeOutcome::kDuplicate, success, success ? 200 : account.error_status, detail,
           account.key};
 }
@@ -353,12 +357,21 @@ void by_id(std::vector<T>& records) {
 }  // namespace
 
 std::vector<Subscription> Service::subscriptions(const RecordFilter& filter) {
+  return subscriptions(filter, true);
+}
+
+std::vector<Subscription> Service::all_subscriptions(const RecordFilter& filter) {
+  return subscriptions(filter, false);
+}
+
+std::vector<Subscription> Service::subscriptions(const RecordFilter& filter, bool active_only) {
   run_due();
   std::shared_lock catalog_lock(catalog_mu_);
   std::vector<Subscription> out;
   for (size_t i = 0; i < kShards; ++i) {
     std::lock_guard lock(shards_[i].mu);
-    auto part = shards_[i].state.active_subscriptions(filter);
+    auto part = active_only ? shards_[i].state.active_subscriptions(filter)
+                            : shards_[i].state.all_subscriptions(filter);
     out.insert(out.end(), std::make_move_iterator(part.begin()),
                std::make_move_iterator(part.end()));
   }

@@ -184,11 +184,19 @@ bool State::sub_matches(const Sub& s, uint32_t account, uint32_t variant,
 }
 
 std::vector<Subscription> State::active_subscriptions(const RecordFilter& f) const {
+  return subscriptions(f, true);
+}
+
+std::vector<Subscription> State::all_subscriptions(const RecordFilter& f) const {
+  return subscriptions(f, false);
+}
+
+std::vector<Subscription> State::subscriptions(const RecordFilter& f, bool active_only) const {
   std::vector<Subscription> out;
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return out;
   for (size_t i = 0; i < subs_.size(); ++i) {
-    if (subs_[i].active && sub_matches(subs_[i], account, variant, f.email)) {
+    if ((subs_[i].active || !active_only) && sub_matches(subs_[i], account, variant, f.email)) {
       out.push_back(subscription(static_cast<Ref>(i + 1)));
     }
   }

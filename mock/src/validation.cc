@@ -82,10 +82,9 @@ std::string profile_of(std::string_view email, const Defects& defects) {
   return ascii_lower(email);
 }
 
-Precheck precheck_subscribe(const SubscribeFields& f, const Defects& defects) {
+Precheck precheck_subscribe(const SubscribeFields& f, const Defects& defects, EmailRule rule) {
   Precheck p;
   if (!f.email || f.email->empty()) return p;
-  EmailRule rule;
   rule.require_dot_in_domain = !defects.has(Defect::kAcceptEmailWithoutDot);
   p.email_problem = email_problem(*f.email, rule);
   if (!p.email_problem) p.profile = profile_of(*f.email, defects);

@@ -12,6 +12,10 @@ struct EmailRule {
   // The document's own bad example is test@klaviyo: a domain needs at least two labels.
   // Only the `accept-email-without-dot` defect turns this off.
   bool require_dot_in_domain = true;
+  // Left open by the document; the variations email-unicode-domain and email-quoted-local
+  // turn them on (docs/variations.md).
+  bool allow_unicode_domain = false;  // UTF-8 domain labels (user@bücher.de)
+  bool allow_quoted_local = false;    // "john doe"@example.com
 };
 
 // Why `email` is not an acceptable address ("domain has no dot", ...), or nullopt when it is.

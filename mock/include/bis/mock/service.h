@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -29,11 +30,13 @@
 #include "bis/mock/state.h"
 #include "bis/mock/state_store.h"
 #include "bis/mock/validation.h"
+#include "bis/mock/variations.h"
 
 namespace bis::mock {
 
 struct ServiceOptions {
   Defects defects;
+  Variations variations;
   const Clock* clock = nullptr;  // required; must outlive the Service
   // How long `racy-duplicates` leaves the lock released between its check and its insert:
   // long enough that concurrent duplicates get through even on a loaded machine.
@@ -116,6 +119,9 @@ class Service {
 
   fixtures::Fixtures fixtures() const;
   std::vector<Subscription> subscriptions(const RecordFilter& filter);
+  // Active and cleared subscriptions (`active` tells which), for views that show a clearing
+  // late (the async-recording variation).
+  std::vector<Subscription> all_subscriptions(const RecordFilter& filter);
   std::vector<Event> events(const RecordFilter& filter);
   std::vector<Notification> notifications(const RecordFilter& filter);
   Expected<std::vector<ListMember>, AdminError> members(std::string_view list,
@@ -131,6 +137,8 @@ class Service {
   // What start-up had to tell (e.g. the state file was written with other fixtures).
   const std::vector<std::string>& notices() const { return notices_; }
   const Defects& defects() const { return options_.defects; }
+  const Variations& variations() const { return options_.variations; }
+  const Clock& clock() const { return *options_.clock; }
   std::string store_description() const { return store_->describe(); }
 
  private:
@@ -175,6 +183,7 @@ class Service {
 
   Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options);
   Status restore(StoredState stored);
+  std::vector<Subscription> subscriptions(const RecordFilter& filter, bool active_only);
   static size_t shard_of(std::string_view profile);
   Status commit(const Changes& c);
   void clear_state();
@@ -197,6 +206,7 @@ class Service {
   void save_pending();
 
   ServiceOptions options_;
+  EmailRule email_rule_;  // the variations' email rule; the defects adjust it per request
   std::unique_ptr<StateStore> store_;
   std::mutex store_mu_;
   std::string base_digest_;
@@ -210,6 +220,7 @@ class Service {
   Catalog catalog_;
   std::vector<PendingBatch> pending_;  // by due time
   uint64_t next_restock_ = 1;
+  std::mt19937_64 rng_{std::random_device{}()};  // batches-any-order; under catalog_mu_
 
   std::unique_ptr<Shard[]> shards_;
   std::atomic<uint64_t> next_subscription_id_{1};

@@ -55,6 +55,7 @@ class State {
 
   // Records matching `f`, in the order they were made.
   std::vector<Subscription> active_subscriptions(const RecordFilter& f) const;
+  std::vector<Subscription> all_subscriptions(const RecordFilter& f) const;
   std::vector<Event> events(const RecordFilter& f) const;
   std::vector<Notification> notifications(const RecordFilter& f) const;
   // Members of `list` (any account if `account` is empty), optionally one email's.
@@ -92,6 +93,7 @@ class State {
   // Pool ids of the filter's account and variant; false if the pool never saw one (no match).
   bool resolve(const RecordFilter& f, uint32_t& account, uint32_t& variant) const;
   bool sub_matches(const Sub& s, uint32_t account, uint32_t variant, std::string_view email) const;
+  std::vector<Subscription> subscriptions(const RecordFilter& f, bool active_only) const;
   Event event(const Evt& e) const;
   Notification notification(const Ntf& n) const;
 

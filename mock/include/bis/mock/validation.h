@@ -12,6 +12,7 @@
 #include "bis/common/form.h"
 #include "bis/mock/catalog.h"
 #include "bis/mock/defects.h"
+#include "bis/mock/email.h"
 #include "bis/mock/printable.h"
 
 namespace bis::mock {
@@ -53,7 +54,9 @@ struct Precheck {
   std::optional<std::string> email_problem;
   std::string profile;
 };
-Precheck precheck_subscribe(const SubscribeFields& fields, const Defects& defects);
+// `rule` is the email rule of the running variations; the defects adjust it.
+Precheck precheck_subscribe(const SubscribeFields& fields, const Defects& defects,
+                            EmailRule rule = {});
 
 // Applies the rules in order: key, email, variant, platform, integration, platform match.
 std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields,

@@ -1,0 +1,180 @@
+#include "record_view.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <unordered_map>
+
+namespace bis::mock::http {
+namespace {
+
+using nlohmann::json;
+
+uint64_t mix(uint64_t x) {  // splitmix64's finalizer: every input bit moves every output bit
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+json list_of(std::vector<json> items) {
+  const size_t count = items.size();
+  return json{{"count", count}, {"items", std::move(items)}};
+}
+
+}  // namespace
+
+RecordView::RecordView(Service& service, uint64_t seed)
+    : service_(service),
+      seed_(seed),
+      async_(service.variations().has(Variation::kAsyncRecording)),
+      opaque_(service.variations().has(Variation::kOpaqueIds)) {}
+
+int64_t RecordView::delay_ms(char kind, uint64_t id) const {
+  if (!async_) return 0;
+  // At least 1 ms: a record is never visible at the instant it was made.
+  return 1 + static_cast<int64_t>(mix(seed_ ^ (static_cast<uint64_t>(kind) << 56) ^ id) %
+                                  kMaxDelayMs);
+}
+
+int64_t RecordView::delay_ms(const ListMember& m) const {
+  if (!async_) return 0;
+  uint64_t h = mix(seed_ ^ static_cast<uint64_t>(m.created_ms));
+  for (std::string_view part : {std::string_view(m.list), std::string_view(m.account),
+                                std::string_view(m.profile)}) {
+    for (unsigned char c : part) h = mix(h ^ c);
+  }
+  return 1 + static_cast<int64_t>(h % kMaxDelayMs);
+}
+
+std::string RecordView::id(std::string_view prefix, uint64_t id) const {
+  if (!opaque_) return std::string(prefix) + std::to_string(id);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(mix(seed_ + mix(id))));
+  return std::string(prefix) + buf;
+}
+
+json RecordView::render(const Subscription& s) const {
+  json j = to_json(s);
+  if (opaque_) j["id"] = id("sub-", s.id);
+  return j;
+}
+
+json RecordView::render(const Event& e) const {
+  json j = to_json(e);
+  if (opaque_) {
+    j["id"] = id("evt-", e.id);
+    j["subscription"] = id("sub-", e.subscription);
+  }
+  return j;
+}
+
+json RecordView::render(const Notification& n) const {
+  json j = to_json(n);
+  if (opaque_) {
+    j["id"] = id("ntf-", n.id);
+    j["subscription"] = id("sub-", n.subscription);
+  }
+  return j;
+}
+
+std::unordered_map<uint64_t, int64_t> RecordView::clearings(const RecordFilter& filter) const {
+  std::unordered_map<uint64_t, int64_t> out;
+  for (const Notification& n : service_.notifications(filter)) {
+    const int64_t at = n.sent_ms + delay_ms('n', n.id);
+    auto [it, added] = out.emplace(n.subscription, at);
+    if (!added) it->second = std::max(it->second, at);
+  }
+  return out;
+}
+
+json RecordView::subscriptions(const RecordFilter& filter) const {
+  std::vector<json> items;
+  if (!async_) {
+    for (const Subscription& s : service_.subscriptions(filter)) items.push_back(render(s));
+    return list_of(std::move(items));
+  }
+  const int64_t now = service_.clock().now_ms();
+  const auto cleared = clearings(filter);
+  for (const Subscription& s : service_.all_subscriptions(filter)) {
+    if (s.created_ms + delay_ms('s', s.id) > now) continue;
+    if (!s.active) {
+      // Still listed until the notification that cleared it is visible.
+      auto it = cleared.find(s.id);
+      if (it == cleared.end() || it->second <= now) continue;
+    }
+    items.push_back(render(s));
+  }
+  return list_of(std::move(items));
+}
+
+json RecordView::events(const RecordFilter& filter) const {
+  std::vector<json> items;
+  const int64_t now = async_ ? service_.clock().now_ms() : 0;
+  for (const Event& e : service_.events(filter)) {
+    if (async_ && e.time_ms + delay_ms('e', e.id) > now) continue;
+    items.push_back(render(e));
+  }
+  return list_of(std::move(items));
+}
+
+json RecordView::notifications(const RecordFilter& filter) const {
+  std::vector<json> items;
+  const int64_t now = async_ ? service_.clock().now_ms() : 0;
+  for (const Notification& n : service_.notifications(filter)) {
+    if (async_ && n.sent_ms + delay_ms('n', n.id) > now) continue;
+    items.push_back(render(n));
+  }
+  return list_of(std::move(items));
+}
+
+Expected<json, AdminError> RecordView::members(std::string_view list, std::string_view account,
+                                               std::string_view email) const {
+  auto m = service_.members(list, account, email);
+  if (!m) return Unexpected{m.error()};
+  std::vector<json> items;
+  const int64_t now = async_ ? service_.clock().now_ms() : 0;
+  for (const ListMember& member : *m) {
+    if (async_ && member.created_ms + delay_ms(member) > now) continue;
+    items.push_back(to_json(member));
+  }
+  return list_of(std::move(items));
+}
+
+size_t RecordView::pending(int64_t now_ms, int64_t cutoff_ms) const {
+  size_t n = 0;
+  const bool batches = service_.variations().has(Variation::kBatchesAnyOrder);
+  if (const auto due = service_.next_due_ms();
+      due && (*due <= now_ms || (batches && *due <= cutoff_ms + kMaxDelayMs))) {
+    ++n;  // a batch to send: due now, or one of the prompt batches of batches-any-order
+  }
+  if (!async_) return n;
+  const auto late = [&](int64_t made, int64_t delay) { return made <= cutoff_ms && made + delay > now_ms; };
+  for (const Subscription& s : service_.all_subscriptions({}))
+    n += late(s.created_ms, delay_ms('s', s.id));
+  for (const Event& e : service_.events({})) n += late(e.time_ms, delay_ms('e', e.id));
+  // A notification's delay is also its clearing's.
+  for (const Notification& x : service_.notifications({}))
+    n += late(x.sent_ms, delay_ms('n', x.id));
+  for (const fixtures::Account& a : service_.fixtures().accounts) {
+    for (const fixtures::List& l : a.lists) {
+      auto members = service_.members(l.id, a.key, "");
+      if (!members) continue;
+      for (const ListMember& m : *members) n += late(m.created_ms, delay_ms(m));
+    }
+  }
+  return n;
+}
+
+void RecordView::add_extra_keys(json& j) {
+  if (j.is_array()) {
+    for (json& item : j) add_extra_keys(item);
+    return;
+  }
+  if (!j.is_object()) return;
+  for (auto& [key, value] : j.items()) add_extra_keys(value);
+  j["x_vendor"] = "extra key: clients ignore keys they do not know";
+  j["revision"] = 7;
+}
+
+}  // namespace bis::mock::http
