@@ -8,6 +8,7 @@
 #include "bis/mock/api_answers.h"
 #include "bis/mock/list_request.h"
 #include "bis/mock/printable.h"
+#include "bis/mock/validation.h"
 
 namespace bis::mock::http {
 namespace {
@@ -56,18 +57,53 @@ bool is_header_value(std::string_view v) {
 void ApiRoutes::handle(Exchange& x) {
   const std::string& path = x.req.path;
   const std::string& method = x.req.method;
-  if (path == protocol::kSubscribePath || path == protocol::kOnsiteSubscribePath) {
-    if (cors()) cors_headers(x);
-    if (method == "POST") return subscribe(x);
-    if (method == "OPTIONS" && cors()) return preflight(x);
+  const bool onsite = path == protocol::kOnsiteSubscribePath;
+  if (onsite || path == protocol::kSubscribePath) {
+    const bool cors = rules_.cors && (rules_.onsite_cors || !onsite);
+    if (cors) cors_headers(x);
+    if (method == "POST" || subscribes_by_query(x)) {
+      if (method == "POST") {
+        subscribe(x);
+      } else {
+        form::Fields query;
+        for (const auto& [name, value] : x.req.params) query.push_back({name, value, {}, {}});
+        answer_fields(x, query);
+      }
+      if (!rules_.cors_on_errors && x.outcome == to_string(SubscribeOutcome::kRejected)) {
+        x.res.headers.erase("Access-Control-Allow-Origin");
+      }
+      return;
+    }
+    if (method == "OPTIONS" && cors) return preflight(x);
     if (method == "OPTIONS") return not_found(x);
-    return method_not_allowed(x, cors() ? "POST, OPTIONS" : "POST");
+    if (method == "GET" && rules_.refused_get_records) {
+      form::Fields query;
+      for (const auto& [name, value] : x.req.params) query.push_back({name, value, {}, {}});
+      if (auto fields = subscribe_fields(query)) (void)service_.subscribe(*fields);
+    }
+    return method_not_allowed(x, cors ? "POST, OPTIONS" : "POST");
   }
   if (const std::string_view list = list_id(path); !list.empty()) {
     if (method == "POST") return list_subscribe(x, list);
     return method_not_allowed(x, "POST");
   }
   not_found(x);
+}
+
+bool ApiRoutes::subscribes_by_query(const Exchange& x) const {
+  const std::string& method = x.req.method;
+  if (method == "HEAD") return rules_.head_subscribes;
+  if (method != "GET") return false;
+  return rules_.get_subscribes ||
+         (rules_.method_override &&
+          iequals(x.req.get_header_value("X-HTTP-Method-Override"), "POST"));
+}
+
+std::string ApiRoutes::rejection(const Exchange& x) const {
+  if (!rules_.onsite_documented_rejection && x.req.path == protocol::kOnsiteSubscribePath) {
+    return R"({"success": false})";
+  }
+  return rejection_body(service_.defects());
 }
 
 void ApiRoutes::cors_headers(Exchange& x) const {
@@ -89,7 +125,8 @@ void ApiRoutes::cors_headers(Exchange& x) const {
 void ApiRoutes::preflight(Exchange& x) {
   x.res.status = 204;
   if (!service_.variations().has(Variation::kPreflightWithoutMethods))
-    x.res.set_header("Access-Control-Allow-Methods", "POST, OPTIONS");
+    x.res.set_header("Access-Control-Allow-Methods", std::string(rules_.preflight_methods));
+  if (!rules_.preflight_allow_origin) x.res.headers.erase("Access-Control-Allow-Origin");
   const std::string requested = x.req.get_header_value("Access-Control-Request-Headers");
   x.res.set_header("Access-Control-Allow-Headers",
                    is_header_list(requested) ? requested : "Content-Type");
@@ -108,7 +145,7 @@ void ApiRoutes::reject(Exchange& x, std::string reason) const {
   x.reason = std::move(reason);
   set_outcome_headers(x);
   set_json(x.res, service_.variations().refusal_status(x.account, kDefaultErrorStatus),
-           rejection_body(service_.defects()));
+           rejection(x));
 }
 
 void ApiRoutes::not_found(Exchange& x) const {
@@ -152,29 +189,76 @@ void ApiRoutes::subscribe(Exchange& x) {
     case BodyStatus::kOk:
       break;
   }
+  if (rules_.refuse_app_user_agent && is_app_user_agent(x.req.get_header_value("User-Agent"))) {
+    return reject(x, "requests from app User-Agents are refused (defect refuse-app-user-agent)");
+  }
   const std::string type = form::media_type(content_type);
   Expected<form::Fields, std::string> parsed = form::Fields{};
   const bool plain_form =
       type == "text/plain" && service_.variations().has(Variation::kTextPlainForm);
   if (type == "application/x-www-form-urlencoded" || plain_form) {
-    parsed = form::parse_urlencoded(x.body);
+    if (!form_type_allowed(rules_, content_type)) {
+      return reject(x, "Content-Type '" + printable(content_type) + "' refused (a wire defect)");
+    }
+    if (rules_.plus_is_space) {
+      parsed = form::parse_urlencoded(x.body);
+    } else {
+      std::string kept;
+      for (const char c : x.body) {
+        if (c == '+') {
+          kept += "%2B";
+        } else {
+          kept += c;
+        }
+      }
+      parsed = form::parse_urlencoded(kept);
+    }
   } else if (type == "multipart/form-data") {
-    const auto boundary = form::multipart_boundary(content_type);
+    const auto boundary = boundary_for(rules_, content_type, x.body);
     if (!boundary) return reject(x, "multipart/form-data without a usable boundary");
     parsed = form::parse_multipart(x.body, *boundary);
+    if (parsed) {
+      if (std::string why = multipart_refusal(rules_, x.body, *parsed); !why.empty()) {
+        return reject(x, why + " (a wire defect)");
+      }
+    }
+  } else if (rules_.sniff_form) {
+    parsed = form::parse_urlencoded(x.body);
   } else {
     return reject(
         x, "Content-Type must be application/x-www-form-urlencoded or multipart/form-data (got '" +
                printable(content_type) + "')");
   }
   if (!parsed) return reject(x, "body is not valid " + type + ": " + parsed.error());
-  auto fields = subscribe_fields(*parsed);
-  if (!fields) return reject(x, fields.error());
+  answer_fields(x, *parsed);
+}
 
-  const SubscribeAnswer answer = service_.subscribe(*fields);
+void ApiRoutes::answer_fields(Exchange& x, const form::Fields& parsed) {
+  auto fields = subscribe_fields(parsed);
+  if (!fields) return reject(x, fields.error());
+  if (rules_.variant_crash_length > 0 && fields->variant &&
+      fields->variant->size() > rules_.variant_crash_length) {
+    x.outcome = "crash";
+    x.reason = "variant longer than the defect long-variant-5xx allows";
+    return set_json(x.res, 500, route_error_body("internal server error"));
+  }
+  if (!rules_.onsite_requires_variant && x.req.path == protocol::kOnsiteSubscribePath &&
+      (!fields->variant || fields->variant->empty()) && fields->email) {
+    x.outcome = "accepted-without-variant";
+    x.reason = "the onsite path does not require a variant (defect onsite-variant-optional)";
+    set_outcome_headers(x);
+    return set_json(x.res, 200, success_body(*fields->email, service_.defects()));
+  }
+
+  SubscribeAnswer answer = service_.subscribe(*fields);
+  if (!answer.success && !rules_.onsite_refuses && fields->email &&
+      x.req.path == protocol::kOnsiteSubscribePath) {
+    answer.success = true;
+    answer.status = 200;
+  }
   x.outcome = to_string(answer.outcome);
   x.reason = answer.detail;
-  if (answer.outcome == SubscribeOutcome::kRejected) {
+  if (answer.outcome == SubscribeOutcome::kRejected && x.req.method == "POST") {
     // A field left out of the body but put in the query string: say why it did not count.
     const std::pair<const char*, const std::optional<std::string_view>&> required[] = {
         {"a", fields->a}, {"email", fields->email}, {"variant", fields->variant},
@@ -192,8 +276,7 @@ void ApiRoutes::subscribe(Exchange& x) {
                          ? answer.status
                          : service_.variations().refusal_status(answer.account, answer.status);
   set_json(x.res, status,
-           answer.success ? success_body(*fields->email, service_.defects())
-                          : rejection_body(service_.defects()));
+           answer.success ? success_body(*fields->email, service_.defects()) : rejection(x));
 }
 
 void ApiRoutes::list_subscribe(Exchange& x, std::string_view list) {

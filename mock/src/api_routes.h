@@ -6,18 +6,24 @@
 #include "bis/mock/server.h"
 #include "bis/mock/service.h"
 #include "http_exchange.h"
+#include "wire_rules.h"
 
 namespace bis::mock::http {
 
 class ApiRoutes {
  public:
   ApiRoutes(Service& service, const ServerOptions& options)
-      : service_(service), options_(options) {}
+      : service_(service), options_(options), rules_(WireRules::from(service.defects())) {}
 
   void handle(Exchange& x);
 
  private:
   void subscribe(Exchange& x);
+  // Answers a subscribe whose fields are read (from the body, or the query where a wire
+  // defect lets a method other than POST subscribe).
+  void answer_fields(Exchange& x, const form::Fields& parsed);
+  // A method other than POST that the wire rules let subscribe with its query's fields.
+  bool subscribes_by_query(const Exchange& x) const;
   void list_subscribe(Exchange& x, std::string_view list);
   void preflight(Exchange& x);
   void cors_headers(Exchange& x) const;
@@ -25,10 +31,12 @@ class ApiRoutes {
   void reject(Exchange& x, std::string reason) const;
   void not_found(Exchange& x) const;
   void method_not_allowed(Exchange& x, std::string_view allow) const;
-  bool cors() const { return !service_.defects().has(Defect::kNoCors); }
+  // The documented rejection, or the onsite path's deviating one (onsite-rejection-shape).
+  std::string rejection(const Exchange& x) const;
 
   Service& service_;
   const ServerOptions& options_;
+  const WireRules rules_;
 };
 
 }  // namespace bis::mock::http

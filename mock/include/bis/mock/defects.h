@@ -49,6 +49,27 @@ enum class Defect : uint16_t {
 
   // --- wire rules: endpoints, methods, bodies, CORS, robustness (defects_wire.cc)
   kNoCors,
+  kPreflightWithoutAllowOrigin,
+  kPreflightWithoutPost,
+  kOnsiteNoCors,
+  kCorsOnSuccessOnly,
+  kGetSubscribes,
+  kHeadSubscribes,
+  kMethodOverrideHonoured,
+  kRefusedGetRecords,
+  kFormCharsetRefused,
+  kCharsetCaseSensitive,
+  kMediaTypeCaseSensitive,
+  kPlusNotSpace,
+  kContentTypeSniffed,
+  kMultipartBoundaryFromBody,
+  kMultipartPartTypeRefused,
+  kMultipartHeaderCaseSensitive,
+  kOnsiteVariantOptional,
+  kOnsiteRejectionShape,
+  kOnsiteRejectionsSucceed,
+  kLongVariant5xx,
+  kRefuseAppUserAgent,
   // (new wire-rule defects go here)
 
   kCount,

@@ -1,0 +1,200 @@
+// The wire-rule defects (docs/defects.md, "Wire rules"), one row each: a request that shows
+// the deviation, checked against a mock with the defect (it deviates) and without (it keeps
+// to the API).
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+
+#include "server_support.h"
+
+namespace bis::mock {
+namespace {
+// Its own namespace: the component tests are one unity build.
+namespace wire {
+
+using testing::form;
+using testing::MockServer;
+
+constexpr char kV1[] = "/api/v1/catalog/subscribe";
+constexpr char kOnsite[] = "/onsite/components/back-in-stock/subscribe";
+constexpr char kForm[] = "application/x-www-form-urlencoded";
+
+std::string unique_email() {
+  static int n = 0;
+  return "wire" + std::to_string(++n) + "@example.com";
+}
+
+bool succeeded(const httplib::Result& r) {
+  if (!r || r->status != 200) return false;
+  const auto j = nlohmann::json::parse(r->body, nullptr, false);
+  return j.is_object() && j.value("success", false) == true;
+}
+
+std::string query(const std::string& email) {
+  return std::string(kV1) + "?" + form("Shop01", email, "111", "shopify");
+}
+
+std::string multipart(const std::string& email, const std::string& header,
+                      const std::string& extra_part_header = "") {
+  std::string out;
+  const std::pair<const char*, std::string> fields[] = {
+      {"a", "Shop01"}, {"email", email}, {"variant", "111"}, {"platform", "shopify"}};
+  for (const auto& [name, value] : fields) {
+    out += "--Bnd\r\n" + header + "; name=\"" + name + "\"\r\n" + extra_part_header + "\r\n" +
+           value + "\r\n";
+  }
+  return out + "--Bnd--\r\n";
+}
+
+const httplib::Headers kPreflight = {{"Origin", "https://shop.example.com"},
+                                     {"Access-Control-Request-Method", "POST"}};
+
+struct Row {
+  Defect defect;
+  // Makes requests on a fresh address; true when the answer or the state deviates.
+  std::function<bool(const MockServer&)> deviates;
+};
+
+const Row kRows[] = {
+    {Defect::kPreflightWithoutAllowOrigin,
+     [](const MockServer& m) {
+       auto r = m.client()->Options(kV1, kPreflight);
+       return r && !r->has_header("Access-Control-Allow-Origin");
+     }},
+    {Defect::kPreflightWithoutPost,
+     [](const MockServer& m) {
+       auto r = m.client()->Options(kV1, kPreflight);
+       return r && r->get_header_value("Access-Control-Allow-Methods").find("POST") ==
+                       std::string::npos;
+     }},
+    {Defect::kOnsiteNoCors,
+     [](const MockServer& m) {
+       auto r = m.client()->Post(kOnsite, {{"Origin", "https://shop.example.com"}},
+                                 form("Shop01", unique_email(), "111", "shopify"), kForm);
+       return succeeded(r) && !r->has_header("Access-Control-Allow-Origin");
+     }},
+    {Defect::kCorsOnSuccessOnly,
+     [](const MockServer& m) {
+       auto r = m.client()->Post(kV1, {{"Origin", "https://shop.example.com"}},
+                                 form("BadKey", unique_email(), "111", "shopify"), kForm);
+       return r && !r->has_header("Access-Control-Allow-Origin");
+     }},
+    {Defect::kGetSubscribes,
+     [](const MockServer& m) {
+       const std::string e = unique_email();
+       return succeeded(m.client()->Get(query(e))) && m.count("subscriptions", "email=" + e) == 1;
+     }},
+    {Defect::kHeadSubscribes,
+     [](const MockServer& m) {
+       const std::string e = unique_email();
+       auto r = m.client()->Head(query(e));
+       return r && r->status == 200 && m.count("subscriptions", "email=" + e) == 1;
+     }},
+    {Defect::kMethodOverrideHonoured,
+     [](const MockServer& m) {
+       const std::string e = unique_email();
+       auto r = m.client()->Get(query(e), {{"X-HTTP-Method-Override", "POST"}});
+       return succeeded(r) && m.count("subscriptions", "email=" + e) == 1;
+     }},
+    {Defect::kRefusedGetRecords,
+     [](const MockServer& m) {
+       const std::string e = unique_email();
+       auto r = m.client()->Get(query(e));
+       return r && r->status == 405 && m.count("subscriptions", "email=" + e) == 1;
+     }},
+    {Defect::kFormCharsetRefused,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(kV1, form("Shop01", unique_email(), "111", "shopify"),
+                                          "application/x-www-form-urlencoded; charset=UTF-8"));
+     }},
+    {Defect::kCharsetCaseSensitive,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(kV1, form("Shop01", unique_email(), "111", "shopify"),
+                                          "application/x-www-form-urlencoded; charset=utf-8"));
+     }},
+    {Defect::kMediaTypeCaseSensitive,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(kV1, form("Shop01", unique_email(), "111", "shopify"),
+                                          "Application/X-WWW-Form-Urlencoded"));
+     }},
+    {Defect::kPlusNotSpace,
+     [](const MockServer& m) {
+       // '+' is a space: "first last@..." is no address, "first+last@..." is one.
+       const std::string body = "a=Shop01&email=first+" + unique_email() +
+                                "&variant=111&platform=shopify";
+       return succeeded(m.post_form(body));
+     }},
+    {Defect::kContentTypeSniffed,
+     [](const MockServer& m) {
+       return succeeded(
+           m.client()->Post(kV1, form("Shop01", unique_email(), "111", "shopify"), "text/plain"));
+     }},
+    {Defect::kMultipartBoundaryFromBody,
+     [](const MockServer& m) {
+       return succeeded(m.client()->Post(
+           kV1, multipart(unique_email(), "Content-Disposition: form-data"),
+           "multipart/form-data; boundary=NotTheBoundary"));
+     }},
+    {Defect::kMultipartPartTypeRefused,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(
+           kV1,
+           multipart(unique_email(), "Content-Disposition: form-data",
+                     "Content-Type: text/plain; charset=UTF-8\r\n"),
+           "multipart/form-data; boundary=Bnd"));
+     }},
+    {Defect::kMultipartHeaderCaseSensitive,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(kV1,
+                                          multipart(unique_email(), "content-disposition: Form-Data"),
+                                          "multipart/form-data; boundary=Bnd"));
+     }},
+    {Defect::kOnsiteVariantOptional,
+     [](const MockServer& m) {
+       const std::string body = form::encode_urlencoded(
+           {testing::field("a", "Shop01"), testing::field("email", unique_email()),
+            testing::field("platform", "shopify")});
+       return succeeded(m.post_form(body, kOnsite));
+     }},
+    {Defect::kOnsiteRejectionShape,
+     [](const MockServer& m) {
+       auto r = m.post_form(form("BadKey", unique_email(), "111", "shopify"), kOnsite);
+       return r && r->body.find("errors") == std::string::npos;
+     }},
+    {Defect::kOnsiteRejectionsSucceed,
+     [](const MockServer& m) {
+       return succeeded(m.post_form(form("Shop01", "test@klaviyo", "111", "shopify"), kOnsite));
+     }},
+    {Defect::kLongVariant5xx,
+     [](const MockServer& m) {
+       auto r = m.post_form(form("Shop01", unique_email(), std::string(20000, '9'), "shopify"));
+       return r && r->status >= 500;
+     }},
+    {Defect::kRefuseAppUserAgent,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(
+           kV1, {{"User-Agent", "BisConformanceApp/1.0 (iPhone; iOS 17.0)"}},
+           form("Shop01", unique_email(), "111", "shopify"), kForm));
+     }},
+};
+
+}  // namespace wire
+
+TEST(WireDefectsTest, EachDefectDeviatesAndTheDefaultMockDoesNot) {
+  const MockServer plain;
+  for (const wire::Row& row : wire::kRows) {
+    const std::string name(info(row.defect).name);
+    EXPECT_FALSE(row.deviates(plain)) << name << " without the defect";
+    const MockServer defective(Defects().add(row.defect));
+    EXPECT_TRUE(row.deviates(defective)) << name << " with the defect";
+  }
+}
+
+TEST(WireDefectsTest, EveryWireDefectHasARow) {
+  // no-cors has its own test in server_test.cc.
+  EXPECT_EQ(std::size(wire::kRows) + 1, wire_defects().size());
+}
+
+}  // namespace
+}  // namespace bis::mock
