@@ -4,28 +4,22 @@
 
 namespace bis::mock {
 
-std::string success_body(std::string_view email, const Defects& defects) {
+std::string success_body(std::string_view email, const AnswerRule& rule) {
   std::string out;
   out.reserve(email.size() + 40);
   out += '{';
-  if (!defects.has(Defect::kSuccessWithoutEmail)) {
+  if (rule.echo_email) {
     out += "\"email\": ";
-    if (defects.has(Defect::kEmailEchoNormalized)) {
+    if (rule.echo_lower_case) {
       append_json_string(out, ascii_lower(email));
     } else {
       append_json_string(out, email);
     }
     out += ", ";
   }
-  out += defects.has(Defect::kSuccessStringTrue) ? "\"success\": \"true\"}" : "\"success\": true}";
+  out += rule.success_as_string ? "\"success\": \"true\"" : "\"success\": true";
+  out += '}';
   return out;
-}
-
-std::string rejection_body(const Defects& defects) {
-  if (defects.has(Defect::kErrorBodyShape)) {
-    return "{\"success\": false, \"error\": " + json_quote(kErrorMessage) + "}";
-  }
-  return std::string(kDocumentedErrorBody);
 }
 
 std::string route_error_body(std::string_view message) {

@@ -103,7 +103,7 @@ std::string ApiRoutes::rejection(const Exchange& x) const {
   if (!rules_.onsite_documented_rejection && x.req.path == protocol::kOnsiteSubscribePath) {
     return R"({"success": false})";
   }
-  return rejection_body(service_.defects());
+  return rejection_body(service_.rules().answer);
 }
 
 void ApiRoutes::cors_headers(Exchange& x) const {
@@ -144,7 +144,9 @@ void ApiRoutes::reject(Exchange& x, std::string reason) const {
   x.outcome = to_string(SubscribeOutcome::kRejected);
   x.reason = std::move(reason);
   set_outcome_headers(x);
-  set_json(x.res, service_.variations().refusal_status(x.account, kDefaultErrorStatus),
+  const AnswerRule& rule = service_.rules().answer;
+  set_json(x.res,
+           refusal_status(service_.variations().refusal_status(x.account, kDefaultErrorStatus), rule),
            rejection(x));
 }
 
@@ -272,11 +274,18 @@ void ApiRoutes::answer_fields(Exchange& x, const form::Fields& parsed) {
   }
   x.account = answer.account;
   set_outcome_headers(x);
-  const int status = answer.success || answer.outcome == SubscribeOutcome::kStoreFailed
-                         ? answer.status
-                         : service_.variations().refusal_status(answer.account, answer.status);
-  set_json(x.res, status,
-           answer.success ? success_body(*fields->email, service_.defects()) : rejection(x));
+  const AnswerRule& rule = service_.rules().answer;
+  if (answer.success) {
+    set_json(x.res, answer.status == 200 ? rule.success_status : answer.status,
+             success_body(fields->email.value_or(std::string_view()), rule));
+  } else if (answer.outcome == SubscribeOutcome::kStoreFailed) {
+    set_json(x.res, answer.status, rejection(x));
+  } else {
+    set_json(x.res,
+             refusal_status(service_.variations().refusal_status(answer.account, answer.status),
+                            rule),
+             rejection(x));
+  }
 }
 
 void ApiRoutes::list_subscribe(Exchange& x, std::string_view list) {

@@ -7,10 +7,6 @@
 namespace bis::mock {
 namespace {
 
-constexpr size_t kMaxAddress = 254;  // RFC 5321 forward-path limit minus the brackets
-constexpr size_t kMaxLocal = 64;
-constexpr size_t kMaxLabel = 63;
-
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
@@ -59,15 +55,16 @@ bool is_quoted_local(std::string_view local) {
   return true;
 }
 
-std::optional<std::string> local_problem(std::string_view local, EmailRule rule) {
+std::optional<std::string> local_problem(std::string_view local, const EmailRule& rule) {
   if (local.empty()) return "nothing before '@'";
-  if (local.size() > kMaxLocal) return "part before '@' is longer than 64 characters";
+  if (local.size() > rule.max_local)
+    return "part before '@' is longer than " + std::to_string(rule.max_local) + " characters";
   if (rule.allow_quoted_local && is_quoted_local(local)) return std::nullopt;
-  if (local.front() == '.' || local.back() == '.')
+  if (rule.check_local_dots && (local.front() == '.' || local.back() == '.'))
     return "part before '@' starts or ends with a dot";
   char prev = 0;
   for (char c : local) {
-    if (c == '.' && prev == '.') return "two dots in a row before '@'";
+    if (rule.check_local_dots && c == '.' && prev == '.') return "two dots in a row before '@'";
     if (c != '.' && !is_atext(c)) {
       if (static_cast<unsigned char>(c) >= 0x80) return "non-ASCII character before '@'";
       return std::string("character '") + (c >= 0x20 && c < 0x7F ? std::string(1, c) : "?") +
@@ -91,7 +88,7 @@ bool is_valid_tld(std::string_view tld) {
   return true;
 }
 
-std::optional<std::string> domain_problem(std::string_view domain, EmailRule rule) {
+std::optional<std::string> domain_problem(std::string_view domain, const EmailRule& rule) {
   if (domain.empty()) return "nothing after '@'";
   size_t labels = 0;
   size_t start = 0;
@@ -101,7 +98,8 @@ std::optional<std::string> domain_problem(std::string_view domain, EmailRule rul
     if (dot == std::string_view::npos) dot = domain.size();
     const std::string_view label = domain.substr(start, dot - start);
     if (label.empty()) return "empty label in the domain (leading, trailing or double dot)";
-    if (label.size() > kMaxLabel) return "a domain label is longer than 63 characters";
+    if (label.size() > rule.max_label)
+      return "a domain label is longer than " + std::to_string(rule.max_label) + " characters";
     if (label.front() == '-' || label.back() == '-')
       return "a domain label starts or ends with '-'";
     for (char c : label) {
@@ -130,9 +128,19 @@ std::optional<std::string> domain_problem(std::string_view domain, EmailRule rul
 
 }  // namespace
 
+std::string_view email_as_read(std::string_view email, const EmailRule& rule) {
+  if (!rule.trim_surrounding) return email;
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!email.empty() && blank(email.front())) email.remove_prefix(1);
+  while (!email.empty() && blank(email.back())) email.remove_suffix(1);
+  return email;
+}
+
 std::optional<std::string> email_problem(std::string_view email, EmailRule rule) {
+  email = email_as_read(email, rule);
   if (email.empty()) return "empty";
-  if (email.size() > kMaxAddress) return "longer than 254 characters";
+  if (email.size() > rule.max_address)
+    return "longer than " + std::to_string(rule.max_address) + " characters";
   const size_t at = email.rfind('@');
   if (at == std::string_view::npos) return "no '@'";
   if (email.find('@') != at) return "more than one '@'";

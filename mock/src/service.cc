@@ -39,13 +39,14 @@ std::string digest(std::string_view text) {
 
 Service::Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options)
     : options_(std::move(options)),
+      rules_(request_rules(options_.defects)),
       store_(std::move(store)),
       base_digest_(digest(fixtures::to_json(base).dump())),
       loaded_(std::move(base)),
       catalog_(loaded_),
       shards_(std::make_unique<Shard[]>(kShards)) {
-  email_rule_.allow_unicode_domain = options_.variations.has(Variation::kEmailUnicodeDomain);
-  email_rule_.allow_quoted_local = options_.variations.has(Variation::kEmailQuotedLocal);
+  rules_.email.allow_unicode_domain = options_.variations.has(Variation::kEmailUnicodeDomain);
+  rules_.email.allow_quoted_local = options_.variations.has(Variation::kEmailQuotedLocal);
 }
 
 Expected<std::unique_ptr<Service>, std::string> Service::create(fixtures::Fixtures base,
@@ -154,6 +155,7 @@ SubscribeAnswer rejected(const Rejection& r) {
   SubscribeAnswer a;
   a.outcome = SubscribeOutcome::kRejected;
   a.status = r.status;
+  a.success = r.answer_success;
   a.detail = r.reason;
   a.account = r.account;
   return a;
@@ -178,10 +180,10 @@ bool Service::blocks_resubscribe(const State& state, State::Ref latest) const {
 
 SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   const Defects& defects = options_.defects;
-  Precheck precheck = precheck_subscribe(fields, defects, email_rule_);  // before any lock: it needs no state
+  Precheck precheck = precheck_subscribe(fields, rules_);  // before any lock: it needs no state
   const size_t shard_index = shard_of(precheck.profile);
   std::shared_lock catalog_lock(catalog_mu_);
-  auto checked = validate_subscribe(fields, std::move(precheck), catalog_, defects);
+  auto checked = validate_subscribe(fields, std::move(precheck), catalog_, rules_);
   if (auto* r = std::get_if<Rejection>(&checked)) return rejected(*r);
   ValidSubscribe v = std::move(std::get<ValidSubscribe>(checked));
   const int64_t now = options_.clock->now_ms();
@@ -194,6 +196,7 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
     const std::string what =
         "variant '" + printable(v.variant) + "' is not in account " + key + "'s catalog";
     if (defects.has(Defect::kRejectUnknownVariant)) return rejected({error_status, what, key});
+    if (v.refuse_after_record) return rejected({error_status, *v.refuse_after_record, key});
     return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", key};
   }
 
@@ -203,6 +206,9 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   const State::Ref latest = shard.state.latest(key);
   if (latest != 0 && blocks_resubscribe(shard.state, latest) &&
       !defects.has(Defect::kDuplicateSubscription)) {
+    if (v.refuse_after_record) {  // record-then-refuse: recorded the first time already
+      return rejected({v.account->error_status, *v.refuse_after_record, v.account->key});
+    }
     return duplicate_locked(shard, latest, v, now);
   }
 
@@ -247,8 +253,14 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   shard.state.add_event(ref, event_id, v.email, now);
   if (member) shard.state.put_member(*member);
   std::string account_key = account.key;
+  const int error_status = account.error_status;
   lock.unlock();
   catalog_lock.unlock();
+  if (v.refuse_after_record) {  // the record-then-refuse defect
+    return rejected({error_status, *v.refuse_after_record + " (after recording " +
+                                       subscription_id(id) + ")",
+                     std::move(account_key)});
+  }
   return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id),
           std::move(account_key)};
 }

@@ -36,22 +36,86 @@ std::string platform_list() {
   return out;
 }
 
-// The account a key names. The key-length defects are checked here, where the key is resolved.
+std::string_view trim_blanks(std::string_view s) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// SQL LIKE: '_' matches one character, '%' any run of characters (the key-like-wildcards
+// defect only).
+bool like(std::string_view pattern, std::string_view text) {
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() == '%') {
+    for (size_t i = 0; i <= text.size(); ++i)
+      if (like(pattern.substr(1), text.substr(i))) return true;
+    return false;
+  }
+  if (text.empty()) return false;
+  if (pattern.front() != '_' && pattern.front() != text.front()) return false;
+  return like(pattern.substr(1), text.substr(1));
+}
+
+// The account a key names. The rule's deviations (all off by default) are read here, where
+// the key is resolved.
 const fixtures::Account* resolve_key(std::string_view key, const Catalog& catalog,
-                                     const Defects& defects, std::string& reason) {
-  if (key.size() == kKeyLength) {
+                                     const KeyRule& rule, std::string& reason) {
+  if (rule.trim) key = trim_blanks(key);
+  if (key.size() == rule.length) {
     if (const fixtures::Account* a = catalog.account(key)) return a;
+    if (rule.like_wildcards) {
+      for (const fixtures::Account& a : catalog.fixtures().accounts)
+        if (like(key, a.key)) return catalog.account(a.key);
+    }
     reason = "key '" + printable(key) + "' is not a known account";
     return nullptr;
   }
-  if (defects.has(Defect::kAcceptShortKey) && key.size() == kKeyLength - 1) {
+  if (rule.accept_cut_short && key.size() + 1 == rule.length) {
     if (const fixtures::Account* a = catalog.account_by_key_prefix(key)) return a;
   }
-  if (defects.has(Defect::kAcceptLongKey) && key.size() == kKeyLength + 1) {
-    if (const fixtures::Account* a = catalog.account(key.substr(0, kKeyLength))) return a;
+  if (rule.accept_one_appended && key.size() == rule.length + 1) {
+    if (const fixtures::Account* a = catalog.account(key.substr(0, rule.length))) return a;
   }
-  reason = "key '" + printable(key) + "' is not 6 characters (" + std::to_string(key.size()) + ")";
+  if (rule.match_suffix && key.size() > rule.length) {
+    if (const fixtures::Account* a = catalog.account(key.substr(key.size() - rule.length)))
+      return a;
+  }
+  if (rule.accept_private) {
+    if (const fixtures::Account* a = catalog.account_by_private_key(key)) return a;
+  }
+  reason = "key '" + printable(key) + "' is not " + std::to_string(rule.length) +
+           " characters (" + std::to_string(key.size()) + ")";
   return nullptr;
+}
+
+// The known platform value `sent` names, if any.
+std::optional<std::string_view> known_platform(std::string_view sent, const PlatformRule& rule) {
+  if (rule.trim) sent = trim_blanks(sent);
+  for (std::string_view p : rule.known) {
+    if (sent == p) return p;
+    if (rule.case_insensitive && iequals(sent, p)) return p;
+    if (rule.prefix_match && sent.size() > p.size() && sent.substr(0, p.size()) == p) return p;
+  }
+  return std::nullopt;
+}
+
+// The platform an account's integration subscribes with; nullopt when it cannot.
+std::optional<std::string_view> platform_of(const fixtures::Account& account,
+                                            const PlatformRule& rule) {
+  if (auto p = fixtures::platform_for(account.integration)) return p;
+  if (rule.accept_catalog_without_inventory &&
+      account.integration == fixtures::Integration::kCustomCatalogWithoutInventory) {
+    return "api";
+  }
+  return std::nullopt;
+}
+
+Rejection answer_success(std::string reason) {
+  Rejection r = reject(std::move(reason) + " (answered success, nothing recorded)");
+  r.status = 200;
+  r.answer_success = true;
+  return r;
 }
 
 }  // namespace
@@ -77,60 +141,71 @@ Expected<SubscribeFields, std::string> subscribe_fields(const form::Fields& fiel
   return out;
 }
 
-std::string profile_of(std::string_view email, const Defects& defects) {
-  if (defects.has(Defect::kEmailCaseSensitive)) return std::string(email);
+std::string profile_of(std::string_view email, const RequestRules& rules) {
+  email = email_as_read(email, rules.email);
+  if (rules.profile_case_sensitive) return std::string(email);
   return ascii_lower(email);
 }
 
-Precheck precheck_subscribe(const SubscribeFields& f, const Defects& defects, EmailRule rule) {
+Precheck precheck_subscribe(const SubscribeFields& f, const RequestRules& rules) {
   Precheck p;
   if (!f.email || f.email->empty()) return p;
-  rule.require_dot_in_domain = !defects.has(Defect::kAcceptEmailWithoutDot);
-  p.email_problem = email_problem(*f.email, rule);
-  if (!p.email_problem) p.profile = profile_of(*f.email, defects);
+  p.email_problem = email_problem(*f.email, rules.email);
+  if (!p.email_problem || rules.record_then_refuse_bad_email) p.profile = profile_of(*f.email, rules);
   return p;
 }
 
 std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& f,
                                                            Precheck precheck,
                                                            const Catalog& catalog,
-                                                           const Defects& defects) {
+                                                           const RequestRules& rules) {
   const auto missing = [](const std::optional<std::string_view>& v) { return !v || v->empty(); };
   const auto absent = [](const std::optional<std::string_view>& v, std::string_view name) {
     return "field '" + std::string(name) + (v ? "' is empty" : "' is missing");
   };
 
-  if (missing(f.a)) return reject(absent(f.a, "a"));
+  if (missing(f.a)) {
+    if (f.a && !rules.fields.refuse_empty_key) return answer_success(absent(f.a, "a"));
+    return reject(absent(f.a, "a"));
+  }
   std::string why;
-  const fixtures::Account* account = resolve_key(*f.a, catalog, defects, why);
+  const fixtures::Account* account = resolve_key(*f.a, catalog, rules.key, why);
   if (!account) return reject(why);
 
-  if (missing(f.email)) return reject(absent(f.email, "email"), account);
-  if (precheck.email_problem)
-    return reject("email is malformed: " + *precheck.email_problem, account);
+  if (missing(f.email)) {
+    if (f.email && !rules.fields.refuse_empty_email) return answer_success(absent(f.email, "email"));
+    return reject(absent(f.email, "email"), account);
+  }
+  std::optional<std::string> refuse_after_record;
+  if (precheck.email_problem) {
+    std::string reason = "email is malformed: " + *precheck.email_problem;
+    if (!rules.record_then_refuse_bad_email) return reject(std::move(reason), account);
+    refuse_after_record = std::move(reason);
+  }
 
-  if (missing(f.variant) && !defects.has(Defect::kAcceptMissingVariant)) {
+  if (missing(f.variant) && rules.fields.refuse_missing_variant) {
     return reject(absent(f.variant, "variant"), account);
   }
 
+  if (!f.platform && !rules.fields.refuse_missing_platform) {
+    return answer_success(absent(f.platform, "platform"));
+  }
   if (missing(f.platform)) return reject(absent(f.platform, "platform"), account);
-  const std::string_view platform = *f.platform;
-  bool known_platform = false;
-  for (std::string_view p : fixtures::kPlatforms) known_platform = known_platform || p == platform;
-  if (!known_platform) {
-    return reject("platform '" + printable(platform) + "' is not one of " + platform_list(),
+  const auto platform = known_platform(*f.platform, rules.platform);
+  if (!platform) {
+    return reject("platform '" + printable(*f.platform) + "' is not one of " + platform_list(),
                   account);
   }
 
-  const auto expected = fixtures::platform_for(account->integration);
-  if (!expected && !defects.has(Defect::kAcceptUnsupportedIntegration)) {
+  const auto expected = platform_of(*account, rules.platform);
+  if (!expected && !rules.platform.accept_unsupported) {
     return reject("account " + account->key + "'s integration (" +
                       std::string(fixtures::to_string(account->integration)) +
                       ") cannot use back in stock",
                   account);
   }
-  if (expected && *expected != platform && !defects.has(Defect::kIgnorePlatformMismatch)) {
-    return reject("platform '" + std::string(platform) + "' does not match account " +
+  if (expected && *expected != *platform && rules.platform.check_match) {
+    return reject("platform '" + std::string(*platform) + "' does not match account " +
                       account->key + "'s " +
                       std::string(fixtures::to_string(account->integration)) +
                       " integration (expects '" + std::string(*expected) + "')",
@@ -142,8 +217,9 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
   v.email = *f.email;
   v.profile = std::move(precheck.profile);
   v.variant = f.variant.value_or(std::string_view());
-  v.platform = platform;
+  v.platform = *platform;
   if (f.store && !f.store->empty()) v.store = *f.store;
+  v.refuse_after_record = std::move(refuse_after_record);
   return v;
 }
 

@@ -15,6 +15,7 @@ using testing::ServiceHarness;
 using testing::shop;
 
 Defects with(Defect d) { return Defects().add(d); }
+AnswerRule answers(Defect d) { return request_rules(with(d)).answer; }
 
 TEST(DefectBehaviourTest, RejectUnknownVariant) {
   ServiceHarness h(with(Defect::kRejectUnknownVariant));
@@ -140,21 +141,21 @@ TEST(DefectBehaviourTest, WithoutAnswerDefectsTheBodiesAreTheDocumentedOnes) {
 
 TEST(DefectBehaviourTest, ErrorBodyShape) {
   EXPECT_EQ(
-      rejection_body(with(Defect::kErrorBodyShape)),
+      rejection_body(answers(Defect::kErrorBodyShape)),
       R"({"success": false, "error": "There was something wrong with your request. Please try again."})");
 }
 
 TEST(DefectBehaviourTest, SuccessWithoutEmail) {
-  EXPECT_EQ(success_body("Alice@X.io", with(Defect::kSuccessWithoutEmail)), R"({"success": true})");
+  EXPECT_EQ(success_body("Alice@X.io", answers(Defect::kSuccessWithoutEmail)), R"({"success": true})");
 }
 
 TEST(DefectBehaviourTest, SuccessStringTrue) {
-  EXPECT_EQ(success_body("Alice@X.io", with(Defect::kSuccessStringTrue)),
+  EXPECT_EQ(success_body("Alice@X.io", answers(Defect::kSuccessStringTrue)),
             R"({"email": "Alice@X.io", "success": "true"})");
 }
 
 TEST(DefectBehaviourTest, EmailEchoNormalized) {
-  EXPECT_EQ(success_body("Alice@X.io", with(Defect::kEmailEchoNormalized)),
+  EXPECT_EQ(success_body("Alice@X.io", answers(Defect::kEmailEchoNormalized)),
             R"({"email": "alice@x.io", "success": true})");
 }
 

@@ -36,7 +36,7 @@ TEST_F(ValidationTest, MissingOrEmptyFieldsAreRejected) {
   Request r{"Shop01", "a@example.com", "111", "shopify"};
   SubscribeFields f = r.fields();
   f.email.reset();
-  EXPECT_EQ(std::get<Rejection>(validate_subscribe(f, catalog_, {})).reason,
+  EXPECT_EQ(std::get<Rejection>(validate_subscribe(f, catalog_, Defects{})).reason,
             "field 'email' is missing");
   EXPECT_EQ(reason({"", "a@example.com", "111", "shopify"}), "field 'a' is empty");
   EXPECT_EQ(reason({"Shop01", "", "111", "shopify"}), "field 'email' is empty");
@@ -111,7 +111,7 @@ TEST_F(ValidationTest, FieldsAreReadOnceAndMustBeUtf8) {
 }
 
 TEST_F(ValidationTest, ProfilesAreTheEmailInAsciiLowerCase) {
-  EXPECT_EQ(profile_of("Alice@Example.COM", {}), "alice@example.com");
+  EXPECT_EQ(profile_of("Alice@Example.COM", Defects{}), "alice@example.com");
   EXPECT_EQ(profile_of("Alice@Example.COM", Defects().add(Defect::kEmailCaseSensitive)),
             "Alice@Example.COM");
 }

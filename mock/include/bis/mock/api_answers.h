@@ -1,12 +1,10 @@
 #pragma once
 // The bodies the served API answers. The success and error bodies are the documented ones,
-// byte for byte; the answer defects (error-body-shape, success-without-email,
-// success-string-true, email-echo-normalized) are applied here and nowhere else.
+// byte for byte; the answer defects adjust an AnswerRule once, at start-up
+// (request_rules()), and are applied here and nowhere else.
 // Rendered without a JSON library: this is the hot path.
 #include <string>
 #include <string_view>
-
-#include "bis/mock/defects.h"
 
 namespace bis::mock {
 
@@ -15,10 +13,26 @@ inline constexpr std::string_view kErrorMessage =
 inline constexpr std::string_view kDocumentedErrorBody =
     R"({"errors": ["There was something wrong with your request. Please try again."], "data": {}, "success": false})";
 
+// What the answers look like. The defaults are the documented answers.
+struct AnswerRule {
+  bool echo_email = true;          // {"email": ..., "success": true}
+  bool echo_lower_case = false;    // echo the address lower-cased
+  bool success_as_string = false;  // "success": "true"
+  int success_status = 200;
+  int refusal_status = 0;  // 0: the account's error status (kDefaultErrorStatus without one)
+  std::string_view error_body = kDocumentedErrorBody;
+};
+
 // {"email": "<email as sent>", "success": true}
-std::string success_body(std::string_view email, const Defects& defects);
+std::string success_body(std::string_view email, const AnswerRule& rule = {});
 // The documented error body.
-std::string rejection_body(const Defects& defects);
+inline std::string rejection_body(const AnswerRule& rule = {}) {
+  return std::string(rule.error_body);
+}
+// The status of a refusal that would otherwise answer `status`.
+inline int refusal_status(int status, const AnswerRule& rule) {
+  return rule.refusal_status != 0 ? rule.refusal_status : status;
+}
 // The error body's shape with another message, for what is not a subscribe request at all
 // (unknown path, wrong method, body too large): {"errors": [message], "data": {}, "success":
 // false}.

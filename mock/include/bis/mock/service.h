@@ -26,6 +26,7 @@
 #include "bis/mock/catalog.h"
 #include "bis/mock/clock.h"
 #include "bis/mock/defects.h"
+#include "bis/mock/request_rules.h"
 #include "bis/mock/records.h"
 #include "bis/mock/state.h"
 #include "bis/mock/state_store.h"
@@ -139,6 +140,8 @@ class Service {
   const Defects& defects() const { return options_.defects; }
   const Variations& variations() const { return options_.variations; }
   const Clock& clock() const { return *options_.clock; }
+  // The request rules with the active defects (and the email variations) applied, once.
+  const RequestRules& rules() const { return rules_; }
   std::string store_description() const { return store_->describe(); }
 
  private:
@@ -206,7 +209,7 @@ class Service {
   void save_pending();
 
   ServiceOptions options_;
-  EmailRule email_rule_;  // the variations' email rule; the defects adjust it per request
+  RequestRules rules_;
   std::unique_ptr<StateStore> store_;
   std::mutex store_mu_;
   std::string base_digest_;

@@ -14,6 +14,7 @@
 #include "bis/mock/defects.h"
 #include "bis/mock/email.h"
 #include "bis/mock/printable.h"
+#include "bis/mock/request_rules.h"
 
 namespace bis::mock {
 
@@ -41,12 +42,17 @@ struct ValidSubscribe {
   std::string_view variant;
   std::string_view platform;
   std::optional<std::string_view> store;
+  // Set only by the record-then-refuse defect: record, then refuse for this reason.
+  std::optional<std::string> refuse_after_record;
 };
 
 struct Rejection {
   int status = kDefaultErrorStatus;
   std::string reason;
   std::string account;  // key of the account, when known
+  // A field rule that is off answers the success body to what it would refuse (nothing is
+  // recorded): a defect's way of losing a request silently.
+  bool answer_success = false;
 };
 
 // What can be checked without the catalog, so Service can do it before taking its lock.
@@ -54,23 +60,30 @@ struct Precheck {
   std::optional<std::string> email_problem;
   std::string profile;
 };
-// `rule` is the email rule of the running variations; the defects adjust it.
-Precheck precheck_subscribe(const SubscribeFields& fields, const Defects& defects,
-                            EmailRule rule = {});
+Precheck precheck_subscribe(const SubscribeFields& fields, const RequestRules& rules);
 
 // Applies the rules in order: key, email, variant, platform, integration, platform match.
 std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields,
                                                            Precheck precheck,
                                                            const Catalog& catalog,
-                                                           const Defects& defects);
+                                                           const RequestRules& rules);
+inline std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields,
+                                                                  const Catalog& catalog,
+                                                                  const RequestRules& rules) {
+  return validate_subscribe(fields, precheck_subscribe(fields, rules), catalog, rules);
+}
+// For tests: the rules of a set of defects, built on each call.
 inline std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields& fields,
                                                                   const Catalog& catalog,
                                                                   const Defects& defects) {
-  return validate_subscribe(fields, precheck_subscribe(fields, defects), catalog, defects);
+  return validate_subscribe(fields, catalog, request_rules(defects));
 }
 
 // The profile an email belongs to: the address in ASCII lower case (profiles are compared
-// case-insensitively), unless the `email-case-sensitive` defect is on.
-std::string profile_of(std::string_view email, const Defects& defects);
+// case-insensitively), unless the rules say otherwise (the `email-case-sensitive` defect).
+std::string profile_of(std::string_view email, const RequestRules& rules);
+inline std::string profile_of(std::string_view email, const Defects& defects) {
+  return profile_of(email, request_rules(defects));
+}
 
 }  // namespace bis::mock
