@@ -249,7 +249,7 @@ void ApiRoutes::answer_fields(Exchange& x, const form::Fields& parsed) {
     x.outcome = "accepted-without-variant";
     x.reason = "the onsite path does not require a variant (defect onsite-variant-optional)";
     set_outcome_headers(x);
-    return set_json(x.res, 200, success_body(*fields->email, service_.defects()));
+    return set_json(x.res, 200, success_body(*fields->email, service_.rules().answer));
   }
 
   SubscribeAnswer answer = service_.subscribe(*fields);
