@@ -156,8 +156,9 @@ void matrix(Html& h, const runner::RunResult& result) {
         .raw("</code></td><td>")
         .raw(runner::to_string(r.level))
         .raw("</td><td>")
-        .badge(r.verdict)
-        .raw("</td>");
+        .badge(r.verdict);
+    if (!r.reason.empty()) h.raw("<br/><span class=\"muted\">").text(r.reason).raw("</span>");
+    h.raw("</td>");
     for (Verdict v : kVerdicts)
       h.raw("<td class=\"n\">").text(std::to_string(count_of(c, v))).raw("</td>");
     h.raw("<td><q>").text(r.text).raw("</q>");

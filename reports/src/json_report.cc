@@ -101,6 +101,7 @@ void write_step(JsonWriter& w, const runner::StepResult& step) {
   w.field("error", step.error);
   w.field("attempts", step.attempts);
   w.field("cleanup", step.cleanup);
+  w.key("covers").string_array(step.covers);
   write_ms(w, "started_ms", step.started);
   write_ms(w, "duration_ms", step.duration);
   w.key("exchanges").begin_array();
@@ -141,6 +142,7 @@ void write_requirements(JsonWriter& w, const runner::RunResult& result) {
     w.field("text", r.text);
     w.field("source", r.source);
     w.field("verdict", runner::to_string(r.verdict));
+    w.field("reason", r.reason);
     w.key("scenarios").string_array(r.scenarios);
     const auto it = cover.find(r.id);
     write_counts(w, "scenario_verdicts", it == cover.end() ? runner::Counts{} : it->second);

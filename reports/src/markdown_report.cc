@@ -86,8 +86,8 @@ void matrix(std::string& out, const runner::RunResult& result) {
       names += ", +" + std::to_string(r.scenarios.size() - kScenariosPerRequirement) + " more";
     }
     out += "| " + cell(r.id) + " | " + std::string(runner::to_string(r.level)) + " | " +
-           verdict_cell(r.verdict) + " | " + counts + (names.empty() ? "" : "<br>" + cell(names)) +
-           " | " + cell(r.text) + " |\n";
+           verdict_cell(r.verdict) + (r.reason.empty() ? "" : "<br>" + cell(r.reason)) + " | " +
+           counts + (names.empty() ? "" : "<br>" + cell(names)) + " | " + cell(r.text) + " |\n";
   }
   out += '\n';
 }

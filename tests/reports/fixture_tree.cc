@@ -307,6 +307,11 @@ runner::RunResult fixture_tree() {
       requirement("BIS-PLATFORM-1", Level::kMust, "platform: bigcommerce", Verdict::kNotApplicable,
                   {}),
   };
+  // Contract A: an error says why the requirement could not be checked.
+  r.requirements[5].reason =
+      "precondition failed at lifecycle/restock-notifies step 2 (control call answered 503)";
+  r.requirements[6].reason =
+      "check could not run at lifecycle/unlimited-variants step 1 (timeout after 5s)";
   return r;
 }
 
