@@ -172,10 +172,17 @@ void summary_section(std::string& out, const runner::RunResult& result, const St
     if (n > 0 && v != Verdict::kPass && v != Verdict::kNotApplicable) out += st.reset;
   }
   out += "\n";
-  const bool ok = result.conformant();
+  const bool ok = result.conformant() && !result.unchecked_fails();
+  const bool quiet = ok && result.unchecked_must().total == 0;
+  for (const auto& line : result.not_applicable_lines()) {
+    out += st.dim;
+    out += one_line(line, 300);
+    out += st.reset;
+    out += "\n";
+  }
   out += st.bold;
-  out += ok ? st.green : st.red;
-  out += ok ? "CONFORMANT" : "NOT CONFORMANT";
+  out += quiet ? st.green : ok ? st.verdict_color(Verdict::kWarn) : st.red;
+  out += result.verdict_line();
   out += st.reset;
   out += "\n";
   out += summary_lines(result);

@@ -187,7 +187,21 @@ std::string render_json(const runner::RunResult& result, const RenderContext& co
   w.field("started_at", iso8601(result.started_at, true));
   write_ms(w, "duration_ms", result.duration);
   w.field("strict", result.strict);
-  w.field("conformant", result.conformant());
+  w.field("conformant", result.conformant() && !result.unchecked_fails());
+  w.field("require_all", result.require_all);
+  w.field("verdict_line", result.verdict_line());
+  const runner::UncheckedMust unchecked = result.unchecked_must();
+  w.key("unchecked_must").begin_object();
+  w.field("total", unchecked.total);
+  w.key("reasons").begin_array();
+  for (const auto& [why, n] : unchecked.reasons) {
+    w.begin_object();
+    w.field("reason", why);
+    w.field("count", n);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
 
   const auto& t = result.target;
   w.key("target").begin_object();

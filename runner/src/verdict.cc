@@ -82,12 +82,19 @@ std::vector<RequirementResult> requirement_results(const Catalogue& catalogue,
   struct Tally {
     bool broken = false, checked = false;
     std::vector<std::string> reasons;
+    std::string not_applicable;  // why the first covering scenario that did not apply did not
     std::vector<std::string> scenarios;
   };
   std::map<std::string, Tally, std::less<>> tally;
   for (const SuiteResult& suite : suites) {
     for (const ScenarioResult& s : suite.scenarios) {
-      if (s.verdict == Verdict::kNotApplicable) continue;
+      if (s.verdict == Verdict::kNotApplicable) {
+        for (const std::string& id : s.covers) {
+          Tally& t = tally[id];
+          if (t.not_applicable.empty()) t.not_applicable = s.reason;
+        }
+        continue;
+      }
       std::set<std::string> broken;
       for (const StepResult& step : s.steps) {
         for (const Assertion& a : step.assertions) {
@@ -115,8 +122,10 @@ std::vector<RequirementResult> requirement_results(const Catalogue& catalogue,
     rr.text = r.text;
     rr.source = r.source;
     auto it = tally.find(r.id);
+    rr.in_run = it != tally.end();
     if (it == tally.end() || !it->second.checked) {
       rr.verdict = Verdict::kNotApplicable;
+      if (it != tally.end()) rr.reason = it->second.not_applicable;
     } else if (it->second.broken) {
       rr.verdict = r.level == Level::kMust ? Verdict::kFail : Verdict::kWarn;
     } else if (!it->second.reasons.empty()) {

@@ -117,6 +117,10 @@ struct RequirementResult {
   // covering step did not run or could not check, and none failed (see `reason`); pass: every applicable covering scenario passed;
   // not_applicable: no covering scenario applied to this target (or none selected).
   Verdict verdict = Verdict::kNotApplicable;
+  // Whether a selected scenario covers it: a filtered run (--requirement, --suite, tags) leaves
+  // the others out of the run, and they count nowhere.
+  bool in_run = false;
+  // For not_applicable: why its covering scenarios did not apply (the first reason).
   // For error: why it could not be checked ("precondition failed at restock/basic step 2
   // (status: expected 200, got 400)"); with several, the first and how many more.
   std::string reason;
@@ -138,11 +142,19 @@ struct Counts {
   void add(Verdict v);  // one more of that verdict
 };
 
+// The MUST requirements a run selected but did not check, grouped by why ("not applicable
+// (the target lacks capability 'catalog')", "error"), in that order of first appearance.
+struct UncheckedMust {
+  size_t total = 0;
+  std::vector<std::pair<std::string, size_t>> reasons;
+};
+
 struct RunResult {
   std::string tool_version;
   std::string run_id;
   TargetInfo target;
   bool strict = false;  // --strict: warn counts as fail
+  bool require_all = false;  // --require-all: an unchecked MUST requirement fails the run
   std::chrono::system_clock::time_point started_at;
   Millis duration{0};
   std::vector<SuiteResult> suites;
@@ -152,6 +164,15 @@ struct RunResult {
   Counts requirement_counts() const;
   // No fail, no error, and no warn under --strict.
   bool conformant() const;
+  UncheckedMust unchecked_must() const;
+  // Conformant, but --require-all and a MUST requirement of the run was not checked (exit 4).
+  bool unchecked_fails() const;
+  // The verdict in one line, never a plain "CONFORMANT" while a MUST went unchecked:
+  // "CONFORMANT, but 12 MUST requirements not checked: 12 not applicable (...)".
+  std::string verdict_line() const;
+  // One line per reason scenarios did not apply: "capability 'catalog' not offered: 12
+  // scenarios not applicable (restock/full-cycle, restock/threshold, +10 more)".
+  std::vector<std::string> not_applicable_lines() const;
 };
 
 }  // namespace bis::runner
