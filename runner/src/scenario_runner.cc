@@ -121,7 +121,7 @@ StepResult ScenarioRunner::run_step(const Step& step) {
     // A precondition that did not hold: it breaks nothing, and stops what depends on it.
     for (const Assertion& a : out.assertions) {
       if (a.passed) continue;
-      out.error = redactor_.text(a.subject +
+      out.error = redactor_.text("did not hold: " + a.subject +
                                  (a.path.empty() ? "" : " at " + a.path) + ": " + a.message);
       break;
     }
