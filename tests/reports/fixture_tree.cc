@@ -92,7 +92,14 @@ ScenarioResult scenario(const std::string& id, const std::string& name, SourcePo
 
 runner::RequirementResult requirement(const std::string& id, Level level, const std::string& text,
                                       Verdict verdict, std::vector<std::string> scenarios) {
-  return {id, level, text, "back-in-stock-for-developers.txt", verdict, std::move(scenarios)};
+  runner::RequirementResult r;
+  r.id = id;
+  r.level = level;
+  r.text = text;
+  r.source = "back-in-stock-for-developers.txt";
+  r.verdict = verdict;
+  r.scenarios = std::move(scenarios);
+  return r;
 }
 
 runner::SuiteResult validation_suite() {
