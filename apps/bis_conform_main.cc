@@ -1,7 +1,8 @@
 // bis-conform: runs conformance suites against a target (docs/runner.md). The only place
 // that composes the runner with the reporters; exit codes: 0 conformant, 1 not conformant
 // (or uncovered requirements with --check-coverage), 2 bad usage, bad suite or profile file,
-// or a report that could not be written, 3 target unreachable.
+// or a report that could not be written, 3 target unreachable, 4 conformant but a MUST
+// requirement of the run not checked under --require-all.
 #include <CLI/CLI.hpp>
 #include <cstring>
 #include <iostream>
@@ -24,7 +25,7 @@ namespace {
 
 namespace runner = bis::runner;
 
-constexpr int kConformant = 0, kNotConformant = 1, kUsage = 2, kUnreachable = 3;
+constexpr int kConformant = 0, kNotConformant = 1, kUsage = 2, kUnreachable = 3, kUnchecked = 4;
 
 struct Options {
   std::vector<std::string> suites;
@@ -260,7 +261,8 @@ int run(Options& o) {
     std::cerr << "bis-conform: " << report_error << "\n";
     return kUsage;
   }
-  return result.conformant() ? kConformant : kNotConformant;
+  if (!result.conformant()) return kNotConformant;
+  return result.unchecked_fails() ? kUnchecked : kConformant;
 }
 
 // A repeatable option takes one value per occurrence, so `--tag a suites/x.yaml` keeps the
@@ -334,6 +336,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--fail-fast", o.run.fail_fast,
                     "Start no new scenario after one fails or errors");
   run_cmd->add_flag("--strict", o.run.strict, "A warning (a SHOULD broken) fails the run");
+  run_cmd->add_flag("--require-all", o.run.require_all,
+                    "A MUST requirement of the run left unchecked (not applicable, error) fails "
+                    "the run with exit code 4");
   run_cmd->add_option("--timeout", o.timeout, "Timeout of every request (default 10s)");
   run_cmd->add_option("--scenario-timeout", o.scenario_timeout,
                       "Deadline of a scenario unless it sets its own (default 60s)");
@@ -343,6 +348,11 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   run_cmd->add_option("--run-id", o.run.run_id,
                       "Run id (default: random); part of every generated email");
+
+  run_cmd->footer(
+      "Exit codes: 0 conformant; 1 not conformant (a fail or error, or a warning under --strict);\n"
+      "2 bad usage, suite, profile or report; 3 target unreachable; 4 conformant but a MUST\n"
+      "requirement of the run was not checked, under --require-all.");
 
   CLI::App* lint_cmd = app.add_subcommand("lint", "Check suite files without running them");
   add_suite_options(*lint_cmd, o, "Suite files or directories (default: the project's suites/)");

@@ -94,6 +94,29 @@ void errors_section(std::string& out, const runner::RunResult& result, const Sty
   }
 }
 
+// Requirements that no failing expectation broke but that could not be checked, each with why
+// (contract A: a precondition failed, a covering step errored, the deadline passed).
+void unchecked_section(std::string& out, const runner::RunResult& result, const Style& st) {
+  std::vector<const runner::RequirementResult*> unchecked;
+  for (const auto& r : result.requirements) {
+    if (r.verdict == Verdict::kError) unchecked.push_back(&r);
+  }
+  if (unchecked.empty()) return;
+  out += "\n";
+  out += st.bold;
+  out += "Requirements not checked";
+  out += st.reset;
+  out += " (" + std::to_string(unchecked.size()) + ")\n";
+  for (const auto* r : unchecked) {
+    out += st.verdict_color(Verdict::kError);
+    out += verdict_label(Verdict::kError);
+    out += st.reset;
+    out += "  " + printable(r->id, Keep::kNothing) + " (" + std::string(runner::to_string(r->level)) +
+           "): " + (r->reason.empty() ? std::string("(no reason given)") : one_line(r->reason, 300)) +
+           "\n";
+  }
+}
+
 void not_applicable_section(std::string& out, const runner::RunResult& result, const Style& st) {
   std::map<std::string, std::vector<std::string>> by_reason;
   for (const auto& suite : result.suites) {
@@ -149,10 +172,17 @@ void summary_section(std::string& out, const runner::RunResult& result, const St
     if (n > 0 && v != Verdict::kPass && v != Verdict::kNotApplicable) out += st.reset;
   }
   out += "\n";
-  const bool ok = result.conformant();
+  const bool ok = result.conformant() && !result.unchecked_fails();
+  const bool quiet = ok && result.unchecked_must().total == 0;
+  for (const auto& line : result.not_applicable_lines()) {
+    out += st.dim;
+    out += one_line(line, 300);
+    out += st.reset;
+    out += "\n";
+  }
   out += st.bold;
-  out += ok ? st.green : st.red;
-  out += ok ? "CONFORMANT" : "NOT CONFORMANT";
+  out += quiet ? st.green : ok ? st.verdict_color(Verdict::kWarn) : st.red;
+  out += result.verdict_line();
   out += st.reset;
   out += "\n";
   out += summary_lines(result);
@@ -226,6 +256,7 @@ bool ConsoleReporter::run_finished(const runner::RunResult& raw, std::string& er
   std::string out;
   failures_section(out, result, st);
   errors_section(out, result, st);
+  unchecked_section(out, result, st);
   not_applicable_section(out, result, st);
   summary_section(out, result, st);
   out_ << out;

@@ -73,13 +73,20 @@ std::string anchor(const runner::SuiteResult& suite, const runner::ScenarioResul
 }
 
 void banner(Html& h, const runner::RunResult& result, const RenderContext& context) {
-  const bool ok = result.conformant();
+  const bool ok = result.conformant() && !result.unchecked_fails();
   const auto& t = result.target;
   h.raw("<header class=\"banner ")
       .raw(ok ? "ok" : "ko")
       .raw("\"><h1>")
       .raw(ok ? "Conformant" : "Not conformant")
-      .raw("</h1><div class=\"meta\">Target <b>")
+      .raw("</h1>");
+  if (result.unchecked_must().total > 0) {
+    h.raw("<p class=\"unchecked\">").text(result.verdict_line()).raw("</p>");
+  }
+  for (const auto& line : result.not_applicable_lines()) {
+    h.raw("<p class=\"muted\">").text(line).raw("</p>");
+  }
+  h.raw("<div class=\"meta\">Target <b>")
       .text(t.kind)
       .raw("</b> <code>")
       .text(t.base_url)
@@ -156,8 +163,9 @@ void matrix(Html& h, const runner::RunResult& result) {
         .raw("</code></td><td>")
         .raw(runner::to_string(r.level))
         .raw("</td><td>")
-        .badge(r.verdict)
-        .raw("</td>");
+        .badge(r.verdict);
+    if (!r.reason.empty()) h.raw("<br/><span class=\"muted\">").text(r.reason).raw("</span>");
+    h.raw("</td>");
     for (Verdict v : kVerdicts)
       h.raw("<td class=\"n\">").text(std::to_string(count_of(c, v))).raw("</td>");
     h.raw("<td><q>").text(r.text).raw("</q>");
@@ -305,7 +313,7 @@ std::string render_html(const runner::RunResult& result, const RenderContext& co
       .raw(
           "\"/>\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>")
-      .text(result.conformant() ? "Conformant" : "Not conformant")
+      .text(result.conformant() && !result.unchecked_fails() ? "Conformant" : "Not conformant")
       .raw(": Back in Stock conformance, ")
       .text(result.target.base_url)
       .raw("</title>\n<style>")

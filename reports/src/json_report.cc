@@ -101,6 +101,7 @@ void write_step(JsonWriter& w, const runner::StepResult& step) {
   w.field("error", step.error);
   w.field("attempts", step.attempts);
   w.field("cleanup", step.cleanup);
+  w.key("covers").string_array(step.covers);
   write_ms(w, "started_ms", step.started);
   write_ms(w, "duration_ms", step.duration);
   w.key("exchanges").begin_array();
@@ -141,6 +142,7 @@ void write_requirements(JsonWriter& w, const runner::RunResult& result) {
     w.field("text", r.text);
     w.field("source", r.source);
     w.field("verdict", runner::to_string(r.verdict));
+    w.field("reason", r.reason);
     w.key("scenarios").string_array(r.scenarios);
     const auto it = cover.find(r.id);
     write_counts(w, "scenario_verdicts", it == cover.end() ? runner::Counts{} : it->second);
@@ -185,7 +187,21 @@ std::string render_json(const runner::RunResult& result, const RenderContext& co
   w.field("started_at", iso8601(result.started_at, true));
   write_ms(w, "duration_ms", result.duration);
   w.field("strict", result.strict);
-  w.field("conformant", result.conformant());
+  w.field("conformant", result.conformant() && !result.unchecked_fails());
+  w.field("require_all", result.require_all);
+  w.field("verdict_line", result.verdict_line());
+  const runner::UncheckedMust unchecked = result.unchecked_must();
+  w.key("unchecked_must").begin_object();
+  w.field("total", unchecked.total);
+  w.key("reasons").begin_array();
+  for (const auto& [why, n] : unchecked.reasons) {
+    w.begin_object();
+    w.field("reason", why);
+    w.field("count", n);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
 
   const auto& t = result.target;
   w.key("target").begin_object();

@@ -207,6 +207,11 @@ std::string render_junit(const runner::RunResult& result, const RenderContext& c
       x.property("target.implementation", result.target.implementation, 3);
     }
     x.property("strict", result.strict ? "true" : "false", 3);
+    x.property("verdict", result.verdict_line(), 3);
+    for (const auto& r : result.requirements) {
+      if (!r.reason.empty() && r.verdict == runner::Verdict::kError)
+        x.property("requirement." + r.id + ".error", r.reason, 3);
+    }
     x.close("properties", 2);
     for (const auto& s : suite.scenarios) write_testcase(x, suite, s, reqs, result.strict);
     x.close("testsuite", 1);

@@ -41,12 +41,15 @@ std::string verdict_cell(Verdict v) {
 }
 
 void summary(std::string& out, const runner::RunResult& result) {
-  const bool ok = result.conformant();
+  const bool ok = result.conformant() && !result.unchecked_fails();
+  const bool quiet = ok && result.unchecked_must().total == 0;
   out += "## ";
-  out += ok ? icon(Verdict::kPass) : icon(Verdict::kFail);
+  out += quiet ? icon(Verdict::kPass) : ok ? icon(Verdict::kWarn) : icon(Verdict::kFail);
   out += " Back in Stock conformance: ";
-  out += ok ? "conformant" : "not conformant";
+  out += cell(result.verdict_line());
   out += "\n\n";
+  for (const auto& line : result.not_applicable_lines()) out += "- " + cell(line) + "\n";
+  if (!result.not_applicable_lines().empty()) out += "\n";
   out += "**Target:** " + cell(result.target.kind) + " " + cell(result.target.base_url);
   if (!result.target.implementation.empty()) out += " (" + cell(result.target.implementation) + ")";
   out += " \xC2\xB7 **Run:** " + cell(result.run_id);
@@ -86,8 +89,8 @@ void matrix(std::string& out, const runner::RunResult& result) {
       names += ", +" + std::to_string(r.scenarios.size() - kScenariosPerRequirement) + " more";
     }
     out += "| " + cell(r.id) + " | " + std::string(runner::to_string(r.level)) + " | " +
-           verdict_cell(r.verdict) + " | " + counts + (names.empty() ? "" : "<br>" + cell(names)) +
-           " | " + cell(r.text) + " |\n";
+           verdict_cell(r.verdict) + (r.reason.empty() ? "" : "<br>" + cell(r.reason)) + " | " +
+           counts + (names.empty() ? "" : "<br>" + cell(names)) + " | " + cell(r.text) + " |\n";
   }
   out += '\n';
 }

@@ -74,6 +74,7 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   result.run_id = options.run_id.empty() ? new_run_id() : options.run_id;
   result.target = target.info;
   result.strict = options.strict;
+  result.require_all = options.require_all;
   result.started_at = std::chrono::system_clock::now();
   const auto start = std::chrono::steady_clock::now();
 

@@ -115,7 +115,17 @@ StepResult ScenarioRunner::run_step(const Step& step) {
   }
   vars_.erase("index");
   out.duration = Clock::now() - step_start;
+  out.covers = requirements(step);
   out.verdict = step_verdict(out, ctx_.catalogue);
+  if (out.verdict == Verdict::kError && out.error.empty()) {
+    // A precondition that did not hold: it breaks nothing, and stops what depends on it.
+    for (const Assertion& a : out.assertions) {
+      if (a.passed) continue;
+      out.error = redactor_.text("did not hold: " + a.subject +
+                                 (a.path.empty() ? "" : " at " + a.path) + ": " + a.message);
+      break;
+    }
+  }
   return out;
 }
 
@@ -131,6 +141,7 @@ std::string ScenarioRunner::run_cleanup(ScenarioResult& result) {
     deadline_ = std::max(deadline_, Clock::now() + ctx_.request_timeout);
     StepResult out = run_step(step);
     out.cleanup = true;
+    out.covers.clear();
     if (out.verdict == Verdict::kFail || out.verdict == Verdict::kWarn) {
       for (Assertion& a : out.assertions) {
         a.requirements.clear();
@@ -190,6 +201,7 @@ ScenarioResult ScenarioRunner::run() {
         late.name = step.name;
         late.pos = step.pos;
         late.error = deadline_error();
+        late.covers = requirements(step);
         late.verdict = Verdict::kError;
         result.steps.push_back(std::move(late));
       } else {
@@ -199,6 +211,13 @@ ScenarioResult ScenarioRunner::run() {
       const Verdict v = result.steps.back().verdict;
       if (v == Verdict::kFail || v == Verdict::kError) {
         result.steps_not_run = sc_.steps.size() - i - 1;
+        for (size_t j = i + 1; j < sc_.steps.size(); ++j) {
+          for (const auto& id : requirements(sc_.steps[j])) {
+            if (std::find(result.not_run_covers.begin(), result.not_run_covers.end(), id) ==
+                result.not_run_covers.end())
+              result.not_run_covers.push_back(id);
+          }
+        }
         break;
       }
     }

@@ -4,6 +4,7 @@
 // step does on the wire (requests, control calls, concurrent copies) and how it is recorded.
 // One ScenarioRunner per scenario, on one worker; only send() runs on several threads (the
 // copies of a concurrent step), and it touches nothing mutable.
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -67,8 +68,14 @@ class ScenarioRunner {
            format_duration(sc_.timeout.value_or(ctx_.scenario_timeout)) + ") passed";
   }
   Scope scope() const { return Scope{vars_, tctx_}; }
+  // What a step proves (contract A of docs/suite-format.md, "Attribution"): its own covers;
+  // without them, nothing when another step names covers (a precondition), else the
+  // scenario's (a one-check scenario).
   std::vector<std::string> requirements(const Step& step) const {
-    return step.covers.empty() ? sc_.covers : step.covers;
+    if (!step.covers.empty()) return step.covers;
+    const bool preconditions = std::any_of(sc_.steps.begin(), sc_.steps.end(),
+                                           [](const Step& s) { return !s.covers.empty(); });
+    return preconditions ? std::vector<std::string>{} : sc_.covers;
   }
 
   // One action of a step with its checks.

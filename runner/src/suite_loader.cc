@@ -180,6 +180,7 @@ class SuiteLoader {
         }
       }
     }
+    check_steps_prove_covers(covers, sc);
     if (const YAML::Node fin = Loader::get(node, "finally"); fin.IsDefined()) {
       if (!fin.IsSequence() || fin.size() == 0) {
         l_.error(fin, "'finally' needs a non-empty list of steps");
@@ -196,6 +197,26 @@ class SuiteLoader {
     for (size_t i = 0; i < sc.cleanup.size(); ++i) sc.cleanup[i].index = sc.steps.size() + i;
     sc.target_values = l_.take_target_values();
     return sc;
+  }
+
+  // Once a step names its own covers, the steps without are preconditions (they prove
+  // nothing), so a scenario ID that no step names would be claimed without any check.
+  void check_steps_prove_covers(const YAML::Node& covers, const Scenario& sc) {
+    auto named = [&](const std::string& id) {
+      return std::any_of(sc.steps.begin(), sc.steps.end(), [&](const Step& st) {
+        return std::find(st.covers.begin(), st.covers.end(), id) != st.covers.end();
+      });
+    };
+    const bool steps_name_covers = std::any_of(sc.steps.begin(), sc.steps.end(),
+                                               [](const Step& st) { return !st.covers.empty(); });
+    if (!steps_name_covers) return;
+    for (const auto& id : sc.covers) {
+      if (!named(id))
+        l_.error(covers, "the scenario covers " + id +
+                             " but no step proves it: once steps name their 'covers', a step "
+                             "without is a precondition (name " + id +
+                             " in the step that checks it, or drop it)");
+    }
   }
 
   void check_requirement_ids(const YAML::Node& node, const std::vector<std::string>& ids) {

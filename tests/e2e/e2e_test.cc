@@ -3,11 +3,13 @@
 //  - every requirement of the catalogue has a scenario, and a scenario citing an unknown
 //    requirement, or a requirement without a scenario, fails the check;
 //  - every defect of docs/defects.md is caught: with `bis-mock --defect NAME` the run is not
-//    conformant, and each requirement the catalogue row names is broken by a failing scenario.
+//    conformant, and the requirements it breaks are exactly those its catalogue row names.
 // The JSON reports are kept in the build tree (tests/e2e/) to read the kill matrix from.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -176,24 +178,59 @@ TEST(DefectCatalogue, DocumentsExactlyTheMocksDefectsWithRequirements) {
 
 class DefectIsCaught : public ::testing::TestWithParam<Defect> {};
 
-TEST_P(DefectIsCaught, ByAFailingScenarioCitingTheRequirementItBreaks) {
+std::string joined(const std::set<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+  return "{" + out + "}";
+}
+
+// Defects whose suites still blame requirements besides their row: one-check scenarios whose
+// set-up answers (the success body, the error body) prove a requirement of their own. Each
+// must still break its whole row; the extra requirements are printed. Work this list down to
+// empty by giving those steps the `covers` of what they prove; a new defect is never added here.
+const std::set<std::string> kImpreciseToday = {
+    "accept-email-without-dot", "accept-short-key", "accept-long-key", "ignore-platform-mismatch",
+    "accept-unsupported-integration", "accept-missing-variant", "error-body-shape",
+    "success-without-email", "success-string-true", "email-echo-normalized",
+    "reject-unknown-variant", "event-for-unknown-variant", "duplicate-event",
+    "duplicate-subscription", "notify-twice", "notify-without-flow", "double-opt-in-ignored",
+    "no-cors"};
+
+// Precise attribution (docs/suite-format.md, "Attribution"): the requirements a defect breaks
+// (verdict fail or warn) are exactly its row, and each is cited by a failing scenario; every
+// requirement `error` says why.
+TEST_P(DefectIsCaught, BreaksExactlyTheRequirementsOfItsRow) {
   const Defect& defect = GetParam();
   const std::string report = kOutDir + "/kill-" + defect.name + ".json";
   const ProcessResult r = run_against_mock(report, {"--defect=" + defect.name}, /*strict=*/true);
   ASSERT_EQ(r.exit_code, 1) << "the suites did not catch --defect " << defect.name << "\n" << r.out << r.err;
   const json j = read_json(report);
-  for (const std::string& id : defect.requirements) {
-    std::string verdict;
-    for (const auto& req : j.at("requirements")) {
-      if (req.at("id") == id) verdict = req.at("verdict");
+  std::set<std::string> broken;
+  for (const auto& req : j.at("requirements")) {
+    const std::string verdict = req.at("verdict");
+    if (verdict == "fail" || verdict == "warn") broken.insert(req.at("id").get<std::string>());
+    if (verdict == "error") {
+      EXPECT_FALSE(req.value("reason", "").empty())
+          << req.at("id").get<std::string>() << " is an error without a reason under --defect " << defect.name;
     }
-    EXPECT_TRUE(verdict == "fail" || verdict == "warn")
-        << "--defect " << defect.name << " should break " << id << ", whose verdict is '" << verdict << "'";
+  }
+  const std::set<std::string> row(defect.requirements.begin(), defect.requirements.end());
+  if (kImpreciseToday.count(defect.name)) {
+    std::set<std::string> missing;
+    std::set_difference(row.begin(), row.end(), broken.begin(), broken.end(),
+                        std::inserter(missing, missing.end()));
+    EXPECT_TRUE(missing.empty()) << "--defect " << defect.name << " does not break " << joined(missing);
+    if (broken == row) ADD_FAILURE() << defect.name << " is precise now: take it off kImpreciseToday";
+  } else {
+    EXPECT_EQ(broken, row) << "--defect " << defect.name << " breaks " << joined(broken)
+                           << " but its row in docs/defects.md lists " << joined(row);
+  }
+  for (const std::string& id : defect.requirements) {
     bool cited_by_failing_scenario = false;
     for (const auto& suite : j.at("suites")) {
       for (const auto& s : suite.at("scenarios")) {
-        const bool broken = s.at("verdict") == "fail" || s.at("verdict") == "warn";
-        for (const auto& c : s.at("covers")) cited_by_failing_scenario |= broken && c == id;
+        const bool failing = s.at("verdict") == "fail" || s.at("verdict") == "warn";
+        for (const auto& c : s.at("covers")) cited_by_failing_scenario |= failing && c == id;
       }
     }
     EXPECT_TRUE(cited_by_failing_scenario) << "no failing scenario cites " << id << " under --defect " << defect.name;

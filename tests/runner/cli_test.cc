@@ -110,6 +110,47 @@ TEST(CliTest, NonConformantTargetExitsOne) {
   EXPECT_EQ(last_line(r.out), "0 passed, 1 failed, 0 skipped") << r.out;
 }
 
+// The gate (issue 9, section 5): a MUST requirement that a selected scenario covers but that
+// could not be checked (the target lacks `list-api`) never yields a plain CONFORMANT, and
+// --require-all makes it exit 4. A filtered run counts only what it selected.
+TEST(CliTest, AnUncheckedMustIsCountedAndFailsTheRunUnderRequireAll) {
+  TestServer server;
+  Cli cli;
+  cli.dir.write("suites/gate.yaml", R"(suite: gate
+scenarios:
+  - id: text
+    covers: [R-MUST]
+    steps:
+      - request: {method: GET, path: /text}
+        expect: {status: 200}
+  - id: restock
+    covers: [R-MUST-2]
+    requires: [list-api]
+    steps:
+      - request: {method: GET, path: /text}
+        expect: {status: 200}
+)");
+  auto r = cli.run("--target " + server.url() + " --no-progress suites/gate.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("CONFORMANT, but 1 MUST requirement not checked: 1 not applicable (the "
+                       "target lacks capability 'list-api')"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("capability 'list-api' not offered: 1 scenario not applicable (gate/restock)"),
+            std::string::npos)
+      << r.out;
+  r = cli.run("--target " + server.url() + " --no-progress --require-all suites/gate.yaml");
+  EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("NOT CONFORMANT: 1 MUST requirement not checked (--require-all)"),
+            std::string::npos)
+      << r.out;
+  // Filtered to what the target can check: nothing unchecked is in the run.
+  r = cli.run("--target " + server.url() +
+              " --no-progress --require-all --requirement R-MUST suites/gate.yaml");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\nCONFORMANT\n"), std::string::npos) << r.out;
+}
+
 TEST(CliTest, BadSuiteFilesAndBadUsageExitTwoWithPositions) {
   TestServer server;
   Cli cli;

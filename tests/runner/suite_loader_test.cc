@@ -169,6 +169,27 @@ scenarios:
   }
 }
 
+// Contract A: once a step names covers, the others are preconditions, so a scenario ID no step
+// names would be claimed without a check.
+TEST(SuiteLoaderTest, AScenarioCoverThatNoStepProvesIsAnErrorWithItsPosition) {
+  const std::string head = R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1, R-2]
+    steps:
+      - request: {path: /x, method: GET}
+)";
+  const std::string unproven = head + "      - request: {path: /y, method: GET}\n        covers: [R-1]\n";
+  EXPECT_NE(errors_of(unproven).find("s.yaml:4:13: the scenario covers R-2 but no step proves it"),
+            std::string::npos)
+      << errors_of(unproven);
+  EXPECT_EQ(errors_of(unproven).find("R-1 but"), std::string::npos);
+  const std::string proven = unproven + "      - request: {path: /z, method: GET}\n        covers: [R-2]\n";
+  EXPECT_TRUE(load_suite(proven, "s.yaml")) << errors_of(proven);
+  // No step names covers: every step proves the scenario's list (a one-check scenario).
+  EXPECT_TRUE(load_suite(head, "s.yaml")) << errors_of(head);
+}
+
 TEST(SuiteLoaderTest, IndexExistsOnlyInRepeatedOrConcurrentSteps) {
   const char* ok = R"(suite: s
 scenarios:

@@ -73,14 +73,21 @@ TEST(VerdictTest, RequirementsAggregateTheScenariosCoveringThem) {
   broke_must.covers = {"M-1", "M-2"};
   broke_must.verdict = Verdict::kFail;
   broke_must.steps_not_run = 1;
+  broke_must.not_run_covers = {"M-2"};
   StepResult st;
   st.assertions = {failed({"M-1"})};
+  st.assertions[0].subject = "status";
+  st.assertions[0].message = "expected 200, got 400";
+  st.covers = {"M-1"};
+  st.verdict = Verdict::kFail;
   broke_must.steps = {st};
   ScenarioResult warned;  // breaks S-1, runs to the end: Y-1 was checked
   warned.id = "b";
   warned.covers = {"S-1", "Y-1"};
   warned.verdict = Verdict::kWarn;
   st.assertions = {failed({"S-1"})};
+  st.covers = {"S-1", "Y-1"};
+  st.verdict = Verdict::kWarn;
   warned.steps = {st};
   ScenarioResult not_applicable;
   not_applicable.id = "c";
@@ -96,6 +103,67 @@ TEST(VerdictTest, RequirementsAggregateTheScenariosCoveringThem) {
   EXPECT_EQ(results[4].verdict, Verdict::kNotApplicable);
   EXPECT_EQ(results[0].scenarios, (std::vector<std::string>{"s/a"}));
   EXPECT_TRUE(results[4].scenarios.empty());
+  EXPECT_EQ(results[1].reason, "precondition failed at s/a step 1 (status: expected 200, got 400)");
+  EXPECT_EQ(results[0].reason, "");
+}
+
+TEST(VerdictTest, AFailedPreconditionBreaksNothingAndLeavesWhatItGuardedAnError) {
+  const Catalogue c = catalogue();
+  StepResult pre;  // a step without covers in a scenario whose other steps name theirs
+  pre.assertions = {failed({})};
+  pre.assertions[0].subject = "status";
+  pre.assertions[0].message = "expected 200, got 503";
+  EXPECT_EQ(step_verdict(pre, c), Verdict::kError);
+  pre.verdict = Verdict::kError;
+  pre.error = "status: expected 200, got 503";
+  StepResult proved;  // proves M-1 before the precondition of M-2
+  proved.covers = {"M-1"};
+  ScenarioResult sc;
+  sc.id = "x";
+  sc.covers = {"M-1", "M-2"};
+  sc.steps = {proved, pre};
+  sc.steps[1].index = 1;
+  sc.steps_not_run = 1;
+  sc.not_run_covers = {"M-2"};
+  sc.verdict = Verdict::kError;
+  SuiteResult suite;
+  suite.id = "s";
+  suite.scenarios = {sc};
+  const auto results = requirement_results(c, {suite});
+  EXPECT_EQ(results[0].verdict, Verdict::kPass);   // proven before the precondition failed
+  EXPECT_EQ(results[1].verdict, Verdict::kError);  // its check never ran
+  EXPECT_EQ(results[1].reason,
+            "precondition failed at s/x step 2 (status: expected 200, got 503)");
+}
+
+TEST(VerdictTest, ACoveringStepThatCouldNotRunSaysWhyAndSeveralReasonsAreCounted) {
+  const Catalogue c = catalogue();
+  StepResult late;
+  late.covers = {"M-1"};
+  late.verdict = Verdict::kError;
+  late.error = "the scenario's deadline (30s) passed";
+  ScenarioResult a;
+  a.id = "a";
+  a.covers = {"M-1"};
+  a.steps = {late};
+  a.verdict = Verdict::kError;
+  ScenarioResult b = a;
+  b.id = "b";
+  ScenarioResult finally_only = a;  // an error in a finally step proves M-1 all the same
+  finally_only.id = "f";
+  finally_only.steps[0].cleanup = true;
+  finally_only.steps.insert(finally_only.steps.begin(), StepResult{});
+  finally_only.steps[0].covers = {"M-1"};
+  SuiteResult suite;
+  suite.id = "s";
+  suite.scenarios = {a, b};
+  auto results = requirement_results(c, {suite});
+  EXPECT_EQ(results[0].verdict, Verdict::kError);
+  EXPECT_EQ(results[0].reason,
+            "check could not run at s/a step 1 (the scenario's deadline (30s) passed) (and 1 more)");
+  suite.scenarios = {finally_only};
+  results = requirement_results(c, {suite});
+  EXPECT_EQ(results[0].verdict, Verdict::kPass);
 }
 
 }  // namespace

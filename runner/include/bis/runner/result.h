@@ -70,6 +70,9 @@ struct StepResult {
   std::string error;                 // why it could not run (verdict error)
   std::vector<Exchange> exchanges;   // all of them for repeat/concurrent; the last try for eventually
   std::vector<Assertion> assertions;
+  // The requirements this step proves (docs/suite-format.md, "Attribution"); empty for a
+  // precondition (a step without covers where other steps name theirs) and a `finally` step.
+  std::vector<std::string> covers;
   std::vector<std::string> notes;    // what the runner did on the way ("429 ...: waited 1s ...")
   int attempts = 1;                  // > 1 when `eventually` polled
   bool cleanup = false;              // one of the scenario's `finally` steps
@@ -90,6 +93,7 @@ struct ScenarioResult {
   std::vector<StepResult> steps;      // the steps that ran, in order
   size_t steps_not_run = 0;           // steps skipped because an earlier one failed or errored
                                       // (`finally` steps always run)
+  std::vector<std::string> not_run_covers;  // what the steps that did not run would have proven
   Millis started{0};                  // offset from the run's start
   Millis duration{0};
 };
@@ -109,10 +113,17 @@ struct RequirementResult {
   Level level = Level::kMust;
   std::string text;    // the quoted sentence
   std::string source;  // where it is quoted from
-  // fail: a covering scenario broke it (MUST); warn: broke it (SHOULD/MAY); error: a covering
-  // scenario could not run and none failed; pass: every applicable covering scenario passed;
+  // fail: a failing expectation covering it (MUST); warn: the same for SHOULD/MAY; error: a
+  // covering step did not run or could not check, and none failed (see `reason`); pass: every applicable covering scenario passed;
   // not_applicable: no covering scenario applied to this target (or none selected).
   Verdict verdict = Verdict::kNotApplicable;
+  // Whether a selected scenario covers it: a filtered run (--requirement, --suite, tags) leaves
+  // the others out of the run, and they count nowhere.
+  bool in_run = false;
+  // For not_applicable: why its covering scenarios did not apply (the first reason).
+  // For error: why it could not be checked ("precondition failed at restock/basic step 2
+  // (status: expected 200, got 400)"); with several, the first and how many more.
+  std::string reason;
   std::vector<std::string> scenarios;  // "suite-id/scenario-id" of the covering scenarios that ran
 };
 
@@ -131,11 +142,19 @@ struct Counts {
   void add(Verdict v);  // one more of that verdict
 };
 
+// The MUST requirements a run selected but did not check, grouped by why ("not applicable
+// (the target lacks capability 'catalog')", "error"), in that order of first appearance.
+struct UncheckedMust {
+  size_t total = 0;
+  std::vector<std::pair<std::string, size_t>> reasons;
+};
+
 struct RunResult {
   std::string tool_version;
   std::string run_id;
   TargetInfo target;
   bool strict = false;  // --strict: warn counts as fail
+  bool require_all = false;  // --require-all: an unchecked MUST requirement fails the run
   std::chrono::system_clock::time_point started_at;
   Millis duration{0};
   std::vector<SuiteResult> suites;
@@ -145,6 +164,15 @@ struct RunResult {
   Counts requirement_counts() const;
   // No fail, no error, and no warn under --strict.
   bool conformant() const;
+  UncheckedMust unchecked_must() const;
+  // Conformant, but --require-all and a MUST requirement of the run was not checked (exit 4).
+  bool unchecked_fails() const;
+  // The verdict in one line, never a plain "CONFORMANT" while a MUST went unchecked:
+  // "CONFORMANT, but 12 MUST requirements not checked: 12 not applicable (...)".
+  std::string verdict_line() const;
+  // One line per reason scenarios did not apply: "capability 'catalog' not offered: 12
+  // scenarios not applicable (restock/full-cycle, restock/threshold, +10 more)".
+  std::vector<std::string> not_applicable_lines() const;
 };
 
 }  // namespace bis::runner

@@ -36,6 +36,7 @@ struct RunOptions {
   size_t jobs = 0;  // 0: the number of cores
   bool fail_fast = false;
   bool strict = false;
+  bool require_all = false;  // an unchecked MUST requirement fails the run (exit 4)
   Duration request_timeout{10000};
   Duration scenario_timeout{60000};
   double max_rps = 0;  // 0: no cap
