@@ -27,8 +27,10 @@ scenarios:
           form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
         expect: {status: 200}
       - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        eventually: true
         expect: {count: 1}
       - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: true
         expect: {count: 1, match: {"$[0].variant": "{{ target.variants.in_stock }}"}}
       - control: {action: set_inventory, variant: "{{ target.variants.out_of_stock }}", inventory: 0}
         expect: {match: {$.inventory: 0, $.account: "{{ target.key }}"}}
@@ -36,6 +38,7 @@ scenarios:
     covers: [R-MUST-2]
     steps:
       - observe: {what: notifications}
+        consistently: true
         expect: {count: 0}
 )";
 
