@@ -41,6 +41,7 @@ struct Options {
   runner::RunOptions run;
   runner::Selection selection;
   std::string timeout = "10s", scenario_timeout = "60s", mock_start_timeout = "10s";
+  std::string settle;  // empty: the target's own settle window
   bool list = false;
   // requirements
   bool check_coverage = false;
@@ -175,6 +176,14 @@ int run(Options& o) {
       return kUsage;
     }
     *out = *d;
+  }
+  if (!o.settle.empty()) {
+    auto d = runner::parse_duration(o.settle);
+    if (!d || d->count() < 0) {
+      std::cerr << "bis-conform: --settle: " << (d ? "must not be negative" : d.error()) << "\n";
+      return kUsage;
+    }
+    o.connect.settle = *d;
   }
   o.connect.timeout = o.run.request_timeout;
   for (const auto& h : o.headers) {
@@ -340,6 +349,10 @@ int main(int argc, char** argv) {
                     "A MUST requirement of the run left unchecked (not applicable, error) fails "
                     "the run with exit code 4");
   run_cmd->add_option("--timeout", o.timeout, "Timeout of every request (default 10s)");
+  run_cmd->add_option("--settle", o.settle,
+                      "How long absence checks (`consistently: true`) watch, whatever the target "
+                      "(default: 0 for the bundled mock and targets offering `settle`, a "
+                      "profile's timing.settle, else 2s)");
   run_cmd->add_option("--scenario-timeout", o.scenario_timeout,
                       "Deadline of a scenario unless it sets its own (default 60s)");
   run_cmd

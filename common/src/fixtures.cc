@@ -36,9 +36,12 @@ std::string_view type_name(const json& j) {
   }
 }
 
-// Checks the keys of an object against `allowed`; returns an error message or "".
-std::string check_object(const json& j, const std::string& path, std::initializer_list<std::string_view> allowed) {
+// Checks that `j` is an object and, when unknown keys are refused, its keys against `allowed`;
+// returns an error message or "".
+std::string check_object(const json& j, const std::string& path, UnknownKeys unknown,
+                         std::initializer_list<std::string_view> allowed) {
   if (!j.is_object()) return path + ": expected an object, got " + std::string(type_name(j));
+  if (unknown == UnknownKeys::kIgnore) return "";
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool known = false;
     for (auto a : allowed) known = known || a == it.key();
@@ -176,8 +179,8 @@ json to_json(const Fixtures& fixtures) {
   return json{{"accounts", std::move(accounts)}};
 }
 
-Expected<Flow, std::string> flow_from_json(const json& j, const std::string& path) {
-  std::string err = check_object(j, path, {"enabled", "threshold", "batch_size", "batch_interval_seconds"});
+Expected<Flow, std::string> flow_from_json(const json& j, const std::string& path, UnknownKeys unknown) {
+  std::string err = check_object(j, path, unknown, {"enabled", "threshold", "batch_size", "batch_interval_seconds"});
   if (!err.empty()) return Unexpected{err};
   Flow flow;
   flow.enabled = get_bool(j, "enabled", path, err, true);
@@ -188,8 +191,8 @@ Expected<Flow, std::string> flow_from_json(const json& j, const std::string& pat
   return flow;
 }
 
-Expected<Fixtures, std::string> fixtures_from_json(const json& j) {
-  std::string err = check_object(j, "fixtures", {"accounts"});
+Expected<Fixtures, std::string> fixtures_from_json(const json& j, UnknownKeys unknown) {
+  std::string err = check_object(j, "fixtures", unknown, {"accounts"});
   if (!err.empty()) return Unexpected{err};
   auto accounts = j.find("accounts");
   if (accounts == j.end() || !accounts->is_array()) return Unexpected{std::string("fixtures.accounts: expected a list")};
@@ -198,7 +201,7 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j) {
   for (size_t i = 0; i < accounts->size(); ++i) {
     const json& ja = (*accounts)[i];
     const std::string path = "accounts[" + std::to_string(i) + "]";
-    err = check_object(ja, path,
+    err = check_object(ja, path, unknown,
                        {"key", "private_key", "name", "integration", "platform", "supports_back_in_stock", "flow",
                         "error_status", "duplicate_answer", "variants", "lists"});
     if (!err.empty()) return Unexpected{err};
@@ -223,7 +226,7 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j) {
     if (dup != "success" && dup != "error") return Unexpected{path + ".duplicate_answer: expected 'success' or 'error'"};
     a.duplicate_answer = dup == "success" ? DuplicateAnswer::kSuccess : DuplicateAnswer::kError;
     if (auto f = ja.find("flow"); f != ja.end() && !f->is_null()) {
-      auto flow = flow_from_json(*f, path + ".flow");
+      auto flow = flow_from_json(*f, path + ".flow", unknown);
       if (!flow) return Unexpected{flow.error()};
       a.flow = *flow;
     }
@@ -232,7 +235,7 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j) {
       std::set<std::string> ids;
       for (size_t k = 0; k < vs->size(); ++k) {
         const std::string vp = path + ".variants[" + std::to_string(k) + "]";
-        err = check_object((*vs)[k], vp, {"id", "inventory", "title"});
+        err = check_object((*vs)[k], vp, unknown, {"id", "inventory", "title"});
         if (!err.empty()) return Unexpected{err};
         Variant v;
         v.id = get_string((*vs)[k], "id", vp, err);
@@ -248,7 +251,7 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j) {
       if (!ls->is_array()) return Unexpected{path + ".lists: expected a list"};
       for (size_t k = 0; k < ls->size(); ++k) {
         const std::string lp = path + ".lists[" + std::to_string(k) + "]";
-        err = check_object((*ls)[k], lp, {"id", "name", "opt_in"});
+        err = check_object((*ls)[k], lp, unknown, {"id", "name", "opt_in"});
         if (!err.empty()) return Unexpected{err};
         List l;
         l.id = get_string((*ls)[k], "id", lp, err);

@@ -105,6 +105,10 @@ class HttpControl : public ControlSurface {
       req.target = "/accounts/" + account + "/flow";
       req.body =
           a == "remove_flow" ? "null" : (call.flow.is_null() ? json::object() : call.flow).dump();
+    } else if (a == "settle") {
+      req.method = "POST";
+      req.target = "/settle";
+      if (call.timeout_ms) req.body = json{{"timeout_ms", *call.timeout_ms}}.dump();
     } else if (a == "clear_requests") {
       req.method = "DELETE";
       req.target = "/requests";
@@ -187,6 +191,8 @@ class ShellControl : public ControlSurface {
       input = json{{"inventory", call.inventory.value_or(0)}}.dump();
     if (call.action == "set_flow")
       input = (call.flow.is_null() ? json::object() : call.flow).dump();
+    if (call.action == "settle" && call.timeout_ms)
+      input = json{{"timeout_ms", *call.timeout_ms}}.dump();
     r.request_body = input;
     const auto start = std::chrono::steady_clock::now();
     CommandResult out = run_shell(r.command, env, input, timeout, cwd_);
@@ -229,6 +235,7 @@ json ControlCall::args() const {
   }
   if (inventory) a["inventory"] = *inventory;
   if (limit) a["limit"] = *limit;
+  if (timeout_ms) a["timeout_ms"] = *timeout_ms;
   if (action == "set_flow") a["flow"] = flow.is_null() ? json::object() : flow;
   return a;
 }
@@ -237,7 +244,7 @@ const std::vector<std::string>& control_actions() {
   static const std::vector<std::string> names = {
       "health",        "fixtures", "reset",         "get_inventory", "set_inventory",
       "get_flow",      "set_flow", "remove_flow",   "clear_requests", "subscriptions",
-      "events",        "notifications", "list_members", "requests"};
+      "events",        "notifications", "list_members", "requests",      "settle"};
   return names;
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "bis/common/protocol.h"
+#include "bis/runner/control.h"
+#include "bis/runner/json_diff.h"
 #include "bis/runner/verdict.h"
 #include "scenario_runner_impl.h"
 
@@ -69,6 +72,38 @@ void ScenarioRunner::watch(const Step& step, StepResult& out, Attempt& a) {
   }
 }
 
+// docs/control-protocol.md, POST /__admin/settle: a target that can say when the effects of
+// everything it answered are visible is asked before an absence or exact-count check first
+// reads, so that read is sound at once and the watch only has to last the settle window.
+// Returns why the step cannot be checked ("" when it can, or the target does not offer it).
+std::string ScenarioRunner::settle(StepResult& out) {
+  if (!ctx_.target.control || !ctx_.target.has_capability(protocol::capability::kSettle))
+    return "";
+  const Duration budget = remaining();
+  if (budget.count() <= 0) return deadline_error();
+  ControlCall call;
+  call.action = "settle";
+  const Duration wait = std::min(kSettleWait, budget * 3 / 4);
+  call.timeout_ms = wait.count();
+  ControlResult r = ctx_.target.control->call(call, std::min(budget, wait + ctx_.request_timeout));
+  if (!r.error.empty()) return redactor_.text("settle before the first read failed: " + r.error);
+  const json& a = *r.answer;
+  const auto settled = a.is_object() ? a.find("settled") : a.end();
+  if (!a.is_object() || settled == a.end() || !settled->is_boolean()) {
+    return redactor_.text("settle answered " + render_value(&a, 200) +
+                          ", not {\"settled\": true|false, ...}");
+  }
+  if (!settled->get<bool>()) {
+    const auto pending = a.find("pending");
+    return "the target did not settle within " + format_duration(wait) +
+           (pending != a.end() ? " (pending: " + pending->dump() + ")" : "") +
+           ": an absence check would not be sound";
+  }
+  out.notes.push_back("settled in " + format_duration(std::chrono::duration_cast<Duration>(r.duration)) +
+                      " before the first read");
+  return "";
+}
+
 StepResult ScenarioRunner::run_step(const Step& step) {
   StepResult out;
   out.index = step.index;
@@ -86,6 +121,12 @@ StepResult ScenarioRunner::run_step(const Step& step) {
   }
   for (int r = 0; step.concurrent == 0 && r < step.repeat; ++r) {
     vars_["index"] = r;
+    if (step.consistently) {
+      if (std::string e = settle(out); !e.empty()) {
+        out.error = e;
+        break;
+      }
+    }
     Attempt a = poll(step, out);
     if (step.consistently && a.ran() && a.check.passed()) watch(step, out, a);
     const Outcome& o = a.outcome;

@@ -23,6 +23,9 @@ inline constexpr size_t kMaxFailedAssertions = 50;
 inline constexpr int kMax429Retries = 5;
 inline constexpr Duration kDefaultEventuallyInterval{100};
 inline constexpr Duration kDefaultConsistentlyInterval{200};
+// How long a target offering `settle` may take to finish its pending work before a
+// `consistently` step reads (the protocol's own default; the scenario's deadline still bounds it).
+inline constexpr Duration kSettleWait{10000};
 
 inline std::string cut(std::string_view s, bool& truncated) {
   truncated = s.size() > kBodyLimit;
@@ -90,6 +93,7 @@ class ScenarioRunner {
   StepResult run_step(const Step& step);
   Attempt poll(const Step& step, StepResult& out);
   void watch(const Step& step, StepResult& out, Attempt& a);
+  std::string settle(StepResult& out);
   void run_concurrent(const Step& step, StepResult& out);
   Outcome act(const Step& step);
   Outcome send(const HttpRequest& req, HttpClient::Lease* lease = nullptr);

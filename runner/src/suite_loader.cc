@@ -297,6 +297,15 @@ std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
       st.consistently = p;
     }
   }
+  // A target may record asynchronously: one read proves presence only when it happens to come
+  // late enough, and absence not at all (docs/suite-format.md, "Observations").
+  if (st.kind == Step::Kind::kObserve && st.expect && !st.eventually && !st.consistently) {
+    l_.error(Loader::get(node, "expect"),
+             "an observe step that checks must say how to read: 'eventually: true' for what "
+             "should appear (polls until it does), 'consistently: true' for an absence or an "
+             "exact count (watches for the settle window); one read is not sound on a target "
+             "that records asynchronously");
+  }
   if (const YAML::Node n = Loader::get(node, "capture"); n.IsDefined()) {
     if (st.concurrent > 0) l_.error(n, "a concurrent step cannot capture (which copy's answer?)");
     st.captures = l_.captures(n);

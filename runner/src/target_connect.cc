@@ -88,7 +88,7 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
   call.action = "fixtures";
   ControlResult r = t.control->call(call, o.timeout);
   if (!r.error.empty()) return fail(2, url + ": cannot read the fixtures: " + r.error);
-  auto fixtures = fixtures::fixtures_from_json(*r.answer);
+  auto fixtures = fixtures::fixtures_from_json(*r.answer, fixtures::UnknownKeys::kIgnore);
   if (!fixtures) return fail(2, url + ": GET /__admin/fixtures: " + fixtures.error());
   t.values = values_from_fixtures(*fixtures, o.run_id);
   for (const auto& a : fixtures->accounts) t.redactor.add_secret(a.private_key);
@@ -109,7 +109,8 @@ std::string check_control_covers(const std::vector<std::string>& capabilities,
       {"events", {"events"}},
       {"notifications", {"notifications"}},
       {"list-members", {"list_members"}},
-      {"requests", {"requests"}}};
+      {"requests", {"requests"}},
+      {"settle", {"settle"}}};
   for (const auto& c : capabilities) {
     auto it = kNeeds.find(c);
     if (it == kNeeds.end() || !p.control_url.empty()) continue;
@@ -125,7 +126,8 @@ std::string check_control_covers(const std::vector<std::string>& capabilities,
   return "";
 }
 
-Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o) {
+Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o,
+                                             bool& settle_set) {
   auto loaded = load_target_profile(o.target);
   if (!loaded) {
     std::string m;
@@ -147,6 +149,7 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
   t.values = p.values;
   t.email_domain = p.email_domain;
   t.timing = p.timing;
+  settle_set = p.settle_set;
   // Every private key is a secret, wherever it came from.
   if (t.values.contains("private_key")) {
     t.redactor.add_secret(t.values["private_key"].get<std::string>());
@@ -184,7 +187,7 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
       if (action == "list_members")
         t.capabilities.push_back(std::string(protocol::capability::kListMembers));
       if (action == "subscriptions" || action == "events" || action == "notifications" ||
-          action == "requests") {
+          action == "requests" || action == "settle") {
         t.capabilities.push_back(action);
       }
     }
@@ -198,7 +201,7 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o)
     call.action = "fixtures";
     ControlResult r = t.control->call(call, o.timeout);
     if (!r.error.empty()) return fail(2, p.control_url + ": cannot read the fixtures: " + r.error);
-    auto fixtures = fixtures::fixtures_from_json(*r.answer);
+    auto fixtures = fixtures::fixtures_from_json(*r.answer, fixtures::UnknownKeys::kIgnore);
     if (!fixtures) return fail(2, p.control_url + ": GET /fixtures: " + fixtures.error());
     t.values = merge_profile_values(p.values, *fixtures, o.run_id);
     for (const auto& a : fixtures->accounts) t.redactor.add_secret(a.private_key);
@@ -292,6 +295,7 @@ Expected<std::string, std::string> find_mock_executable(const std::string& expli
 Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const ConnectOptions& o) {
   auto c = std::make_unique<ConnectedTarget>();
   Expected<bool, ConnectError> ok = true;
+  bool profile_settle_set = false;
   if (o.target == "mock") {
     ok = start_mock(*c, o);
   } else if (o.target.rfind("http://", 0) == 0 || o.target.rfind("https://", 0) == 0) {
@@ -301,12 +305,19 @@ Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const Co
     c->target.info.name = url;
     ok = connect_mock_like(c->target, url, o);
   } else if (std::error_code ec; fs::is_regular_file(o.target, ec)) {
-    ok = connect_profile(c->target, o);
+    ok = connect_profile(c->target, o, profile_settle_set);
   } else {
     return fail(
         2, "--target " + o.target + ": not 'mock', an http(s):// URL, or a target profile file");
   }
   if (!ok) return Unexpected{ok.error()};
+  Timing& timing = c->target.timing;
+  if (o.settle) {
+    timing.settle = *o.settle;
+  } else if (o.target != "mock" && !profile_settle_set &&
+             !c->target.has_capability(protocol::capability::kSettle)) {
+    timing.settle = kUnsettledSettleWindow;
+  }
   c->target.info.capabilities = c->target.capabilities;
   c->target.info.base_url = c->target.redactor.url(c->target.info.base_url);
   c->target.info.name = c->target.redactor.text(c->target.info.name);

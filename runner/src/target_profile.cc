@@ -282,8 +282,10 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
     }
     if (const YAML::Node t = root["timing"]; t.IsDefined()) {
       l.keys(t, {"settle", "eventually"}, "timing");
-      if (const YAML::Node s = t["settle"]; s.IsDefined())
+      if (const YAML::Node s = t["settle"]; s.IsDefined()) {
         p.timing.settle = l.duration(s, "timing.settle").value_or(p.timing.settle);
+        p.settle_set = true;
+      }
       if (const YAML::Node e = t["eventually"]; e.IsDefined())
         p.timing.eventually = l.duration(e, "timing.eventually").value_or(p.timing.eventually);
     }

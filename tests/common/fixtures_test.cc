@@ -54,6 +54,25 @@ TEST(FixturesTest, StrictParsingNamesThePath) {
   EXPECT_NE(r.error().find("duplicate account key"), std::string::npos);
 }
 
+// A control-protocol client ignores keys it does not know, at every level; wrong types of the
+// keys it does know are still errors.
+TEST(FixturesTest, IgnoringUnknownKeysReadsWhatItKnowsAndStillChecksTypes) {
+  const json j = json::parse(R"({"accounts":[{"key":"AbC123","timezone":"Europe/Oslo",
+      "flow":{"threshold":2,"quiet_hours":[22,7]},
+      "variants":[{"id":"V1","inventory":0,"sku":"X"}],
+      "lists":[{"id":"L1","opt_in":"single","size":3}]}],"generated_at":"now"})");
+  EXPECT_EQ(fixtures_from_json(j).error(), "fixtures: unknown key 'generated_at'");
+  auto r = fixtures_from_json(j, UnknownKeys::kIgnore);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->accounts.at(0).flow->threshold, 2);
+  EXPECT_EQ(r->accounts.at(0).variants.at(0).id, "V1");
+  EXPECT_FALSE(r->accounts.at(0).lists.at(0).double_opt_in);
+  auto bad = fixtures_from_json(json::parse(R"({"accounts":[{"key":"A","flow":{"threshold":"2"},"x":1}]})"),
+                                UnknownKeys::kIgnore);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), "accounts[0].flow.threshold: expected an integer, got a string");
+}
+
 TEST(FixturesTest, NumericVariantIdsAreAcceptedAsText) {
   auto r = fixtures_from_json(json::parse(R"({"accounts":[{"key":"AbC123","variants":[{"id":44221714950}]}]})"));
   ASSERT_TRUE(r) << r.error();

@@ -174,6 +174,10 @@ TEST(CliTest, BadSuiteFilesAndBadUsageExitTwoWithPositions) {
       << lint.err;
   EXPECT_EQ(cli.run("--no-such-flag").exit_code, 2);
   EXPECT_EQ(cli.run("--timeout 5 -t " + server.url() + " suites/unknown-req.yaml").exit_code, 2);
+  auto settle = cli.run("--settle soon -t " + server.url() + " suites/unknown-req.yaml");
+  EXPECT_EQ(settle.exit_code, 2);
+  EXPECT_NE(settle.err.find("--settle: expected a duration like 250ms"), std::string::npos)
+      << settle.err;
   cli.dir.write("suites/fail.yaml", kFailing);
   auto none = cli.run("-t " + server.url() + " --tag nothing-has-it suites/fail.yaml");
   EXPECT_EQ(none.exit_code, 2);

@@ -34,8 +34,10 @@ TEST(RunnerComponentTest, PassingScenarioChecksAnswersCapturesAndObservations) {
           headers: {Content-Type: {matches: "^application/json"}}
         capture: {echoed: $.email}
       - observe: {what: subscriptions, email: "{{ echoed }}"}
+        eventually: true
         expect: {count: 1, match: {"$[0].variant": "{{ target.variants.in_stock }}"}}
       - observe: {what: events, email: "{{ upper(unique_email) }}"}
+        eventually: true
         expect: {count: 1, match: {"$[0].metric": Subscribed to Back in Stock}}
 )"),
                           target->target);
@@ -63,6 +65,7 @@ TEST(RunnerComponentTest, BrokenMustFailsWithExpectedActualPathAndPosition) {
         expect:
           json: {email: "{{ unique_email }}", success: false}
       - observe: {what: events}
+        consistently: true
         expect: {count: 0}
 )"),
                           target->target);
@@ -92,6 +95,7 @@ TEST(RunnerComponentTest, BrokenShouldWarnsAndStrictMakesItFail) {
         expect:
           headers: {X-RateLimit-Limit: {present: true}}
       - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        eventually: true
         expect: {count: 1}
 )");
   auto result = run_suite(s, target->target);
@@ -114,6 +118,7 @@ TEST(RunnerComponentTest, MissingCapabilityOrTargetValueIsNotApplicable) {
     covers: [R-MUST]
     steps:
       - observe: {what: events}
+        consistently: true
         expect: {count: 0}
   - id: needs-list
     covers: [R-MUST-2]
@@ -162,6 +167,7 @@ TEST(RunnerComponentTest, TimeoutsAndRefusedControlCallsAreErrorsNotFailures) {
     covers: [R-MUST-2]
     steps:
       - observe: {what: subscriptions}
+        consistently: true
         expect: {count: 0}
 )"),
                           target->target, options);
@@ -213,6 +219,7 @@ TEST(RunnerComponentTest, EventuallyWaitsForLateEventsAndGivesUpAfterItsTimeout)
 TEST(RunnerComponentTest, ConsistentlyCatchesAValueThatChanges) {
   TestServerOptions late;
   late.event_delay = std::chrono::milliseconds(200);
+  std::erase(late.capabilities, "settle");  // no settle: the watch alone must see the change
   TestServer server(late);
   auto target = connect(server.url());
   auto result = run_suite(suite(R"(
@@ -231,6 +238,118 @@ TEST(RunnerComponentTest, ConsistentlyCatchesAValueThatChanges) {
             std::string::npos);
 }
 
+// docs/control-protocol.md: clients ignore keys they do not know. A target that adds one to
+// every object of every control answer (health, fixtures down to flows, variants and lists,
+// every record, the PUT answers) is connected to and passes, with its values read.
+TEST(RunnerComponentTest, ControlAnswersWithUnknownKeysAtEveryLevelAreReadAndPass) {
+  TestServerOptions o;
+  o.extra_keys = true;
+  TestServer server(o);
+  auto target = connect(server.url());
+  ASSERT_TRUE(target);
+  EXPECT_EQ(target->target.info.implementation, "test-server");
+  EXPECT_EQ(target->target.values["variants"]["out_of_stock"], "200");
+  auto result = run_suite(suite(R"(
+  - id: everything-with-extra-keys
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.out_of_stock }}", platform: "{{ target.platform }}"}
+        expect: {status: 200}
+      - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        eventually: {timeout: 2s, interval: 20ms}
+        expect: {count: 1, match: {"$[0].variant": "{{ target.variants.out_of_stock }}"}}
+      - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: {timeout: 2s, interval: 20ms}
+        expect: {count: 1, match: {"$[0].metric": Subscribed to Back in Stock}}
+      - control: {action: set_flow, account: "{{ target.key }}", flow: {enabled: true}}
+        expect: {match: {$.flow.enabled: true}}
+      - control: {action: set_inventory, account: "{{ target.key }}", variant: "{{ target.variants.out_of_stock }}", inventory: 3}
+        expect: {match: {$.notified: 1, $.restocked: true}}
+      - observe: {what: notifications, email: "{{ unique_email }}"}
+        eventually: {timeout: 2s, interval: 20ms}
+        expect: {count: 1}
+    finally:
+      - control: {action: set_inventory, account: "{{ target.key }}", variant: "{{ target.variants.out_of_stock }}", inventory: 0}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "everything-with-extra-keys");
+  EXPECT_EQ(sc.verdict, Verdict::kPass) << sc.reason;
+  // The answers did carry the extra key (the test would prove nothing otherwise).
+  ASSERT_GE(sc.steps.size(), 4u);
+  ASSERT_FALSE(sc.steps[3].exchanges.empty());
+  EXPECT_NE(sc.steps[3].exchanges[0].response_body.find("x_unknown_to_clients"),
+            std::string::npos);
+}
+
+// An asynchronous target (records visible 300 ms after the answer): the presence check polls
+// until it sees the event, and the exact-count check catches an extra event that shows only
+// later, whether the target offers `settle` (asked before the first read) or not (watched for
+// the default settle window of a URL target).
+const std::string kLateRecords = suite(R"(
+  - id: one-event
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe) + R"(
+      - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: true
+        expect: {count: {min: 1}}
+      - observe: {what: events, email: "{{ unique_email }}"}
+        consistently: true
+        expect: {count: 1}
+)");
+
+TEST(RunnerComponentTest, OnAnAsynchronousTargetPresencePollsAndAbsenceCatchesALateRecord) {
+  for (const bool offers_settle : {false, true}) {
+    SCOPED_TRACE(offers_settle ? "offers settle" : "no settle");
+    TestServerOptions o;
+    o.event_delay = std::chrono::milliseconds(300);
+    if (!offers_settle) std::erase(o.capabilities, "settle");
+    TestServer correct(o);
+    auto target = connect(correct.url());
+    EXPECT_EQ(target->target.timing.settle,
+              offers_settle ? runner::Duration(0) : runner::kUnsettledSettleWindow);
+    auto result = run_suite(kLateRecords, target->target);
+    const auto& pass = scenario(result, "one-event");
+    EXPECT_EQ(pass.verdict, Verdict::kPass) << pass.reason;
+    ASSERT_EQ(pass.steps.size(), 3u);
+    EXPECT_GT(pass.steps[1].attempts, 1);  // the presence check polled
+    const auto seen = correct.seen_requests();
+    const bool asked = std::any_of(seen.begin(), seen.end(),
+                                   [](const auto& r) { return r.second == "/__admin/settle"; });
+    EXPECT_EQ(asked, offers_settle);
+
+    o.late_extra_event = true;
+    TestServer broken(o);
+    auto target2 = connect(broken.url());
+    auto caught = run_suite(kLateRecords, target2->target);
+    const auto& fail = scenario(caught, "one-event");
+    EXPECT_EQ(fail.verdict, Verdict::kFail) << fail.reason;
+    ASSERT_EQ(fail.steps.size(), 3u);
+    EXPECT_EQ(fail.steps[1].verdict, Verdict::kPass);  // the first event alone was there
+    EXPECT_EQ(fail.steps[2].verdict, Verdict::kFail);
+    // With settle the first read already sees both; without, the watch sees the second come.
+    EXPECT_EQ(fail.steps[2].attempts > 1, !offers_settle) << fail.steps[2].attempts;
+  }
+}
+
+// A target that offers `settle` but cannot finish its work makes an absence check an error
+// (its answer would not mean anything), not a pass and not a failure.
+TEST(RunnerComponentTest, ATargetThatDoesNotSettleMakesTheAbsenceCheckAnError) {
+  TestServerOptions o;
+  o.stuck_settle = true;
+  TestServer server(o);
+  auto target = connect(server.url());
+  std::string s = kLateRecords;
+  s.replace(s.find("    covers: [R-MUST]"), 0, "    timeout: 2s\n");
+  auto result = run_suite(s, target->target);
+  const auto& sc = scenario(result, "one-event");
+  EXPECT_EQ(sc.verdict, Verdict::kError);
+  EXPECT_NE(sc.reason.find("did not settle within"), std::string::npos) << sc.reason;
+  EXPECT_NE(sc.reason.find("pending: 1"), std::string::npos) << sc.reason;
+}
+
 TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOnARacyOne) {
   const std::string s = suite(R"(
   - id: race
@@ -242,6 +361,7 @@ TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOn
         concurrent: 8
         expect: {status: 200, json: {email: "{{ unique_email }}", success: true}}
       - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        eventually: true
         expect: {count: 1}
 )");
   TestServer correct;
@@ -299,6 +419,7 @@ TEST(RunnerComponentTest, FinallyStepsRunWhateverHappenedToTheSteps) {
     steps:
       - control: {action: remove_flow, account: "{{ target.key }}"}
       - observe: {what: subscriptions}
+        consistently: true
         expect: {count: 5}
       - observe: {what: events}
     finally:
@@ -360,9 +481,11 @@ TEST(RunnerComponentTest, AFailingCleanupIsAnErrorNotABrokenRequirement) {
     covers: [R-MUST]
     steps:
       - observe: {what: subscriptions}
+        consistently: true
         expect: {count: 0}
     finally:
       - observe: {what: events}
+        consistently: true
         expect: {count: 3}
 )"),
                           target->target);
@@ -534,8 +657,10 @@ TEST(RunnerComponentTest, VerdictsDoNotDependOnOrderParallelismOrSubset) {
                  "\n    covers: [R-MUST]\n    steps:" + kSubscribe +
                  "        expect: {status: 200}\n"
                  "      - observe: {what: subscriptions, email: \"{{ unique_email }}\"}\n"
+                 "        eventually: true\n"
                  "        expect: {count: 1}\n"
                  "      - observe: {what: events, email: \"{{ unique_email }}\"}\n"
+                 "        eventually: true\n"
                  "        expect: {count: 1}\n";
   }
   RecordingListener listener;

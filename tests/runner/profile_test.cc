@@ -27,8 +27,10 @@ scenarios:
           form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
         expect: {status: 200}
       - observe: {what: subscriptions, email: "{{ unique_email }}"}
+        eventually: true
         expect: {count: 1}
       - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: true
         expect: {count: 1, match: {"$[0].variant": "{{ target.variants.in_stock }}"}}
       - control: {action: set_inventory, variant: "{{ target.variants.out_of_stock }}", inventory: 0}
         expect: {match: {$.inventory: 0, $.account: "{{ target.key }}"}}
@@ -36,6 +38,7 @@ scenarios:
     covers: [R-MUST-2]
     steps:
       - observe: {what: notifications}
+        consistently: true
         expect: {count: 0}
 )";
 
@@ -82,6 +85,52 @@ TEST(TargetProfileTest, ShellHooksDriveControlAndObservations) {
   ASSERT_NE(key, sent.end());  // the header was sent, and recorded redacted
   EXPECT_EQ(key->second, "***");
   EXPECT_EQ(ok.steps[0].exchanges[0].curl.find(TestServer::kPrivateKey), std::string::npos);
+}
+
+// The settle window: 2s for a profile whose target cannot say when it is done, its own
+// timing.settle when it gives one, 0 with a settle hook, and --settle over all of them.
+TEST(TargetProfileTest, TheSettleWindowComesFromTheProfileTheTargetOrTheCommandLine) {
+  TestServer server;
+  TempDir dir;
+  setenv("BIS_TEST_PRIVATE_KEY", TestServer::kPrivateKey, 1);
+  const std::string base = profile(server.url(), server.url() + "/__admin");
+  auto settle_of = [&](const std::string& text, std::optional<runner::Duration> flag) {
+    runner::ConnectOptions o;
+    o.target = dir.write("p.yaml", text);
+    o.settle = flag;
+    auto c = runner::connect_target(o);
+    EXPECT_TRUE(c) << c.error().message;
+    return c ? (*c)->target.timing.settle : runner::Duration(-1);
+  };
+  EXPECT_EQ(settle_of(base, std::nullopt), runner::kUnsettledSettleWindow);
+  EXPECT_EQ(settle_of(base + "timing: {settle: 3s}\n", std::nullopt), runner::Duration(3000));
+  EXPECT_EQ(settle_of(base + "timing: {settle: 3s}\n", runner::Duration(0)), runner::Duration(0));
+  std::string hooked = base;
+  hooked.replace(hooked.find("notifications]"), 14, "notifications, settle]");
+  hooked.replace(hooked.find("    notifications:"), 0,
+                 "    settle: echo '{\"settled\":true,\"pending\":0}'\n");
+  EXPECT_EQ(settle_of(hooked, std::nullopt), runner::Duration(0));
+  EXPECT_EQ(settle_of(hooked, runner::Duration(500)), runner::Duration(500));
+  // The hook runs before the absence check reads.
+  runner::ConnectOptions o;
+  o.target = dir.write("p.yaml", hooked);
+  auto c = runner::connect_target(o);
+  ASSERT_TRUE(c) << c.error().message;
+  auto result = run_suite(R"(suite: settles
+scenarios:
+  - id: nobody
+    covers: [R-MUST]
+    steps:
+      - observe: {what: subscriptions, email: nobody@example.com}
+        consistently: true
+        expect: {count: 0}
+)",
+                          (*c)->target);
+  const auto& sc = scenario(result, "nobody");
+  EXPECT_EQ(sc.verdict, Verdict::kPass) << sc.reason;
+  ASSERT_EQ(sc.steps.size(), 1u);
+  ASSERT_FALSE(sc.steps[0].notes.empty());
+  EXPECT_EQ(sc.steps[0].notes[0].rfind("settled in ", 0), 0u) << sc.steps[0].notes[0];
 }
 
 TEST(TargetProfileTest, ErrorsPointIntoTheProfile) {

@@ -251,6 +251,14 @@ TEST(SuiteLoaderTest, StructuralMistakesAreReported) {
        "requirement ID 'r-1' must match"},
       {"suite: s\nscenarios: [\n", "s.yaml:3:1"},
       {"", "empty suite file"},
+      // A check read once proves nothing on a target that records asynchronously; the message
+      // points at the `expect` (line 5, column 47) and says what to write.
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, "
+       "expect: {count: 0}}]\n",
+       "s.yaml:5:47: an observe step that checks must say how to read: 'eventually: true'"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, "
+       "eventually: false, expect: {count: 1}}]\n",
+       "'consistently: true' for an absence or an exact count"},
   };
   for (const Case& c : cases) {
     EXPECT_NE(errors_of(c.yaml).find(c.message), std::string::npos)

@@ -29,6 +29,16 @@ bool valid_email(const std::string& e) {
          e.back() != '.';
 }
 
+// Adds a key nobody knows to `j` and to every object inside it.
+void add_unknown_keys(json& j) {
+  if (j.is_array()) {
+    for (auto& e : j) add_unknown_keys(e);
+  } else if (j.is_object()) {
+    for (auto& [k, v] : j.items()) add_unknown_keys(v);
+    j["x_unknown_to_clients"] = json{{"added_in", "a later protocol 1"}};
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -105,6 +115,14 @@ json TestServer::fixtures_json() const {
                 {{"key", "NoFlw1"}, {"integration", "bigcommerce"}}}}};
 }
 
+size_t TestServer::pending_locked(Clock::time_point now) const {
+  size_t n = 0;
+  for (const auto* rs : {&subscriptions_, &events_, &notifications_}) {
+    for (const auto& r : *rs) n += r.visible_at > now;
+  }
+  return n;
+}
+
 void TestServer::routes() {
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     {
@@ -127,6 +145,18 @@ void TestServer::routes() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  if (options_.extra_keys) {
+    server_->set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (req.path.rfind("/__admin", 0) != 0) return;
+      json body = json::parse(res.body, nullptr, false);
+      if (body.is_discarded()) return;
+      add_unknown_keys(body);
+      res.set_content(body.dump(), "application/json");
+      // The length was already set from the handler's body.
+      res.headers.erase("Content-Length");
+      res.set_header("Content-Length", std::to_string(res.body.size()));
+    });
+  }
 
   server_->Post(
       "/api/v1/catalog/subscribe", [this](const httplib::Request& req, httplib::Response& res) {
@@ -190,6 +220,8 @@ void TestServer::routes() {
             json event = record;
             event["metric"] = "Subscribed to Back in Stock";
             events_.push_back(Record{event, now + options_.event_delay});
+            if (options_.late_extra_event)
+              events_.push_back(Record{event, now + 2 * options_.event_delay});
           }
         }
         reply(res, 200, json{{"email", email}, {"success", true}});
@@ -213,11 +245,33 @@ void TestServer::routes() {
   });
 
   server_->Get("/__admin/health", [this](const httplib::Request&, httplib::Response& res) {
+    size_t pending = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending = pending_locked(Clock::now());
+    }
     reply(res, 200,
           json{{"status", "ok"},
                {"protocol", "1"},
                {"implementation", "test-server"},
-               {"capabilities", options_.capabilities}});
+               {"capabilities", options_.capabilities},
+               {"pending", pending}});
+  });
+  server_->Post("/__admin/settle", [this](const httplib::Request& req, httplib::Response& res) {
+    const json body = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+    const long long timeout_ms =
+        body.is_object() && body.contains("timeout_ms") ? body["timeout_ms"].get<long long>() : 10000;
+    const auto until = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::unique_lock<std::mutex> lock(mutex_);
+    // Every record accepted so far is visible at the latest of their times (stuck: never).
+    auto done_at = Clock::now();
+    for (const auto* rs : {&subscriptions_, &events_, &notifications_}) {
+      for (const auto& r : *rs) done_at = std::max(done_at, r.visible_at);
+    }
+    if (options_.stuck_settle) done_at = Clock::time_point::max();
+    changed_.wait_until(lock, std::min(done_at, until), [this] { return stopping_; });
+    const size_t pending = options_.stuck_settle ? 1 : pending_locked(Clock::now());
+    reply(res, 200, json{{"settled", pending == 0}, {"pending", pending}});
   });
   server_->Get("/__admin/fixtures", [this](const httplib::Request&, httplib::Response& res) {
     reply(res, 200, fixtures_json());

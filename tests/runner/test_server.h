@@ -22,10 +22,17 @@ class Server;
 namespace bis::testing {
 
 struct TestServerOptions {
-  std::vector<std::string> capabilities = {"subscribe", "multipart",    "reset", "fixtures",
-                                           "inventory", "catalog",      "flow",  "subscriptions",
-                                           "events",    "notifications"};
+  std::vector<std::string> capabilities = {"subscribe", "multipart",    "reset",        "fixtures",
+                                           "inventory", "catalog",      "flow",         "subscriptions",
+                                           "events",    "notifications", "settle"};
   std::chrono::milliseconds event_delay{0};  // events become visible this long after the subscribe
+  // An extra-event defect that an asynchronous target shows late: each subscribe also records
+  // a second event, visible twice event_delay after the subscribe.
+  bool late_extra_event = false;
+  // POST /__admin/settle (contract: docs/control-protocol.md) answers once every record is
+  // visible; with stuck_settle, never (it answers {"settled": false} when its timeout passes).
+  // Either way "settle" must also be in `capabilities` for a client to use it.
+  bool stuck_settle = false;
   bool drop_events = false;                  // never record events (eventually times out)
   // Check-then-insert with a gap: the first subscribe call waits after its check until a
   // second one has checked too, so concurrent duplicates always slip through (no timing).
@@ -34,6 +41,9 @@ struct TestServerOptions {
   std::string admin_token;      // required on /__admin when set
   bool broken_control = false;  // every admin route but health and fixtures answers 500
   int error_status = 400;
+  // Every JSON object in every control answer (health, fixtures, records, PUT answers) gets a
+  // key no client knows, as a later version of protocol 1 or another implementation may add.
+  bool extra_keys = false;
   std::string cert_file, key_file;  // both set: serve https
 };
 
@@ -79,6 +89,8 @@ class TestServer {
     std::chrono::steady_clock::time_point visible_at;
   };
   std::vector<Record> subscriptions_, events_, notifications_;
+  // Records accepted but not visible yet (the health record's "pending"); under mutex_.
+  size_t pending_locked(std::chrono::steady_clock::time_point now) const;
   std::map<std::string, long long> inventory_;
   bool flow_ = true;
   std::condition_variable changed_;  // a racy check arrived, or the server is stopping

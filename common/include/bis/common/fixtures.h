@@ -87,8 +87,14 @@ struct Fixtures {
 nlohmann::json to_json(const Fixtures& fixtures);
 nlohmann::json to_json(const Account& account);
 nlohmann::json to_json(const Flow& flow);
-// Strict: unknown keys and wrong types are errors naming the JSON path ("accounts[2].flow.threshold").
-Expected<Fixtures, std::string> fixtures_from_json(const nlohmann::json& j);
-Expected<Flow, std::string> flow_from_json(const nlohmann::json& j, const std::string& path = "flow");
+// How a reader treats keys it does not know. The mock's own fixture files are strict, so a typo
+// gets "did you mean"; a control-protocol client ignores them, because later versions of
+// protocol 1 (and other implementations) may add keys (docs/control-protocol.md).
+enum class UnknownKeys { kRefuse, kIgnore };
+// Wrong types are always errors naming the JSON path ("accounts[2].flow.threshold").
+Expected<Fixtures, std::string> fixtures_from_json(const nlohmann::json& j,
+                                                   UnknownKeys unknown = UnknownKeys::kRefuse);
+Expected<Flow, std::string> flow_from_json(const nlohmann::json& j, const std::string& path = "flow",
+                                           UnknownKeys unknown = UnknownKeys::kRefuse);
 
 }  // namespace bis::fixtures

@@ -19,11 +19,13 @@ namespace bis::runner {
 struct ControlCall {
   // Actions: health, fixtures, reset, get_inventory, set_inventory, get_flow, set_flow,
   // remove_flow, clear_requests (the get_ ones read what a scenario will change, so that its
-  // `finally` can put back exactly that).
+  // `finally` can put back exactly that), settle (wait until the effects of everything the
+  // target answered so far are visible; answers {"settled": bool, "pending": N}).
   // Observations: subscriptions, events, notifications, list_members, requests.
   std::string action;
   std::string account, variant, email, list, path;
   std::optional<long long> inventory, limit;
+  std::optional<long long> timeout_ms;  // settle: how long the target may wait
   nlohmann::json flow;  // set_flow: the settings (null: the target's defaults)
 
   bool is_observation() const;

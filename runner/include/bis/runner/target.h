@@ -26,6 +26,13 @@ struct Endpoints {
 };
 Endpoints default_endpoints();
 
+// The settle window of a target that may record asynchronously and cannot say when it is done
+// (URL targets and profiles without capability `settle`): twice the 1 s worst delay of the
+// mock's asynchronous-recording variation, so a late record has room to show. The bundled mock
+// records synchronously and a target offering `settle` is asked first: both keep 0.
+// docs/targets.md, "Asynchronous targets".
+inline constexpr Duration kUnsettledSettleWindow{2000};
+
 struct Timing {
   Duration settle{0};         // `consistently: true` watches this long
   Duration eventually{5000};  // `eventually: true` gives up after this long

@@ -26,6 +26,9 @@ struct ConnectOptions {
   Duration mock_start_timeout{10000};
   std::string run_id;      // seeds generated values (target.variants.unknown)
   size_t connections = 8;  // keep-alive connections kept per origin
+  // --settle: the settle window whatever the target (else a profile's timing.settle, else
+  // kUnsettledSettleWindow for a URL or profile without capability `settle`, else 0).
+  std::optional<Duration> settle;
 };
 
 struct ConnectError {

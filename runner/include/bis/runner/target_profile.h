@@ -35,6 +35,7 @@ struct TargetProfile {
   Duration command_timeout{30000};
   std::optional<std::vector<std::string>> capabilities;  // nullopt: from the control surface
   Timing timing;
+  bool settle_set = false;  // timing.settle was given (else the connection picks the default)
   std::vector<std::string> secrets;  // values that came from secret environment variables
 };
 
