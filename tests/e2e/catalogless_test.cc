@@ -199,6 +199,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::vector<std::string>{}, std::vector<std::string>{"async-recording"},
                       std::vector<std::string>{"batches-any-order"},
                       std::vector<std::string>{"opaque-ids"},
+                      std::vector<std::string>{"extra-keys"},
                       std::vector<std::string>{"async-recording", "batches-any-order"}),
     [](const auto& info) {
       std::string name;

@@ -189,12 +189,9 @@ std::string joined(const std::set<std::string>& ids) {
 // must still break its whole row; the extra requirements are printed. Work this list down to
 // empty by giving those steps the `covers` of what they prove; a new defect is never added here.
 const std::set<std::string> kImpreciseToday = {
-    "accept-email-without-dot", "accept-short-key", "accept-long-key", "ignore-platform-mismatch",
-    "accept-unsupported-integration", "accept-missing-variant", "error-body-shape",
-    "success-without-email", "success-string-true", "email-echo-normalized",
+    "success-without-email", "success-string-true",    "email-echo-normalized",
     "reject-unknown-variant", "event-for-unknown-variant", "duplicate-event",
-    "duplicate-subscription", "notify-twice", "notify-without-flow", "double-opt-in-ignored",
-    "no-cors"};
+    "duplicate-subscription", "notify-twice",           "double-opt-in-ignored"};
 
 // Precise attribution (docs/suite-format.md, "Attribution"): the requirements a defect breaks
 // (verdict fail or warn) are exactly its row, and each is cited by a failing scenario; every
