@@ -167,9 +167,11 @@ runner::RunResult Redactor::tree(const runner::RunResult& result) const {
   r.target = result.target;
   for (auto* f : {&r.target.name, &r.target.base_url, &r.target.implementation}) in_place(*f);
   r.strict = result.strict;
+  r.require_all = result.require_all;
   r.started_at = result.started_at;
   r.duration = result.duration;
   r.requirements = result.requirements;
+  for (auto& req : r.requirements) in_place(req.reason);  // may quote what the target said
   r.suites.reserve(result.suites.size());
   for (const auto& suite : result.suites) {
     runner::SuiteResult s;

@@ -201,7 +201,7 @@ void expect_tables_intact(const std::string& md) {
 TEST(MarkdownReportTest, SummaryMatrixAndFailuresInIntactTables) {
   const std::string md = render_markdown(fixture_tree(), kContext);
   expect_tables_intact(md);
-  EXPECT_NE(md.find("## \xE2\x9D\x8C Back in Stock conformance: not conformant"),
+  EXPECT_NE(md.find("## \xE2\x9D\x8C Back in Stock conformance: NOT CONFORMANT"),
             std::string::npos);
   EXPECT_NE(md.find("### Requirement matrix"), std::string::npos);
   EXPECT_NE(md.find("| BIS-EMAIL-1 | MUST | \xE2\x9D\x8C fail | 0/1/0/0/0"), std::string::npos);
