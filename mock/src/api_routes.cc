@@ -274,6 +274,7 @@ void ApiRoutes::answer_fields(Exchange& x, const form::Fields& parsed) {
   }
   x.account = answer.account;
   set_outcome_headers(x);
+  if (!answer.body.empty()) return set_json(x.res, answer.status, answer.body);
   const AnswerRule& rule = service_.rules().answer;
   if (answer.success) {
     set_json(x.res, answer.status == 200 ? rule.success_status : answer.status,

@@ -23,7 +23,7 @@ json to_json(const Subscription& s) {
 }
 
 json to_json(const Event& e) {
-  return json{{"id", event_id(e.id)},          {"metric", std::string(protocol::kSubscribedMetric)},
+  return json{{"id", event_id(e.id)},          {"metric", std::string(e.metric)},
               {"account", e.account},          {"email", e.email},
               {"profile", e.profile},          {"variant", e.variant},
               {"platform", e.platform},        {"subscription", subscription_id(e.subscription)},

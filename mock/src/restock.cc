@@ -8,57 +8,131 @@ namespace bis::mock {
 
 // A restock is inventory going from below the threshold to at or above it.
 bool Service::is_restock(int64_t previous, int64_t inventory, int64_t threshold) const {
-  if (previous < threshold && inventory >= threshold) return true;
-  return options_.defects.has(Defect::kRestockIgnoresThreshold) && previous <= 0 &&
-         inventory > previous;
+  const bool crosses = previous < threshold && inventory >= threshold;
+  switch (state_rules_.restock) {
+    case StateRules::Restock::kCrossesThreshold:
+      return crosses;
+    case StateRules::Restock::kAnyRiseFromZero:
+      return crosses || (previous <= 0 && inventory > previous);
+    case StateRules::Restock::kThresholdMinusOne: {
+      const int64_t lower = std::max<int64_t>(threshold - 1, 1);
+      return previous < lower && inventory >= lower;
+    }
+    case StateRules::Restock::kAboveThreshold:
+      return previous <= threshold && inventory > threshold;
+    case StateRules::Restock::kAnyRise:
+      return crosses || inventory > previous;
+  }
+  return crosses;
+}
+
+const fixtures::Flow* Service::flow_of(const fixtures::Account& account) const {
+  static const fixtures::Flow kDefaultFlow{};
+  switch (state_rules_.flow_check) {
+    case StateRules::FlowCheck::kPrimary: {
+      const auto& accounts = catalog_.fixtures().accounts;
+      const auto& flow = accounts.empty() ? account.flow : accounts.front().flow;
+      return flow ? &*flow : nullptr;
+    }
+    case StateRules::FlowCheck::kMissingIsLive:
+      return account.flow ? &*account.flow : &kDefaultFlow;
+    default:
+      return account.flow ? &*account.flow : nullptr;
+  }
 }
 
 // Nobody is notified unless the account has a back-in-stock flow that is on.
 bool Service::flow_notifies(const fixtures::Account& account) const {
-  if (account.flow && account.flow->enabled) return true;
-  return options_.defects.has(Defect::kNotifyWithoutFlow);
+  if (state_rules_.flow_check == StateRules::FlowCheck::kAlways) return true;
+  const fixtures::Flow* flow = flow_of(account);
+  return flow && (flow->enabled || state_rules_.flow_check == StateRules::FlowCheck::kExists);
+}
+
+int64_t Service::threshold_of(const fixtures::Account& account) const {
+  const fixtures::Flow* flow = flow_of(account);
+  return flow ? flow->threshold : 1;
 }
 
 std::vector<Service::Target> Service::active_for(std::string_view account,
-                                                 std::string_view variant) const {
+                                                 std::string_view variant,
+                                                 bool with_cleared) const {
   std::vector<Target> out;
   for (size_t i = 0; i < kShards; ++i) {
     const State& s = shards_[i].state;
-    for (State::Ref ref : s.active_for(account, variant))
+    for (State::Ref ref : s.active_for(account, variant, with_cleared))
       out.push_back(Target{i, ref, s.id_of(ref)});
   }
   std::sort(out.begin(), out.end(), [](const Target& a, const Target& b) { return a.id < b.id; });
   return out;
 }
 
+std::vector<Service::Target> Service::restock_targets(const fixtures::Account& account,
+                                                      std::string_view variant) const {
+  std::vector<Target> out = active_for(account.key, variant, state_rules_.notify_cleared);
+  if (state_rules_.notify_other_accounts) {
+    for (const fixtures::Account& other : catalog_.fixtures().accounts) {
+      if (other.key == account.key) continue;
+      for (const Target& t : active_for(other.key, variant)) out.push_back(t);
+    }
+  }
+  std::erase_if(out, [&](const Target& t) {
+    const State& s = shards_[t.shard].state;
+    return (state_rules_.notify_members_only && !s.on_a_list(t.ref)) ||
+           (!state_rules_.notify_renewed && s.renews(t.ref));
+  });
+  if (out.size() > 1 && state_rules_.notify == StateRules::Select::kFirst) out.resize(1);
+  if (out.size() > 1 && state_rules_.notify == StateRules::Select::kLast) out.erase(out.begin(), out.end() - 1);
+  return out;
+}
+
 Expected<size_t, std::string> Service::notify(const std::vector<Target>& targets, int64_t batch,
                                               int64_t now) {
-  const Defects& defects = options_.defects;
-  const int copies = defects.has(Defect::kNotifyTwice) ? 2 : 1;
-  // A notified subscription is cleared, so the profile may subscribe again.
-  const bool clear = !defects.has(Defect::kNoClearAfterNotify);
+  // One message per notified subscription; the subscription is then cleared, so the profile
+  // may subscribe again. The rules may change how many messages and what is cleared.
+  std::vector<int> copies(targets.size(), state_rules_.copies);
+  std::vector<Target> cleared;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    const State& s = shards_[t.shard].state;
+    if (state_rules_.notify_per_request) {
+      const auto& repeats = shards_[t.shard].repeats;
+      if (auto it = repeats.find(t.ref); it != repeats.end()) copies[i] *= 1 + it->second;
+    }
+    if (state_rules_.clear_nothing || (state_rules_.clear == StateRules::Select::kFirst && i > 0) ||
+        (state_rules_.clear == StateRules::Select::kLast && i + 1 < targets.size())) {
+      continue;
+    }
+    if (!state_rules_.clear_whole_profile) {
+      cleared.push_back(t);
+      continue;
+    }
+    for (State::Ref ref : s.active_of_profile(t.ref)) cleared.push_back(Target{t.shard, ref, s.id_of(ref)});
+  }
   std::vector<uint64_t> ids;
   Changes c;
-  for (const Target& t : targets) {
-    const State& s = shards_[t.shard].state;
-    for (int k = 0; k < copies; ++k) ids.push_back(next_notification_id_.fetch_add(1));
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = targets[i];
+    const size_t first = ids.size();
+    for (int k = 0; k < copies[i]; ++k) ids.push_back(next_notification_id_.fetch_add(1));
     if (!store_->durable()) continue;
-    const Subscription sub = s.subscription(t.ref);
-    for (int k = 0; k < copies; ++k) {
-      c.notifications.push_back(Notification{ids[ids.size() - copies + k], sub.id, sub.account,
-                                             sub.email, sub.profile, sub.variant, batch, now});
+    const Subscription sub = shards_[t.shard].state.subscription(t.ref);
+    for (int k = 0; k < copies[i]; ++k) {
+      c.notifications.push_back(Notification{ids[first + k], sub.id, sub.account, sub.email,
+                                             sub.profile, sub.variant, batch, now});
     }
-    if (clear) c.cleared.push_back(sub.id);
   }
-  // The queue without this batch, in the same transaction: a restart sends what is left.
-  if (store_->durable()) c.pending = pending_records();
+  if (store_->durable()) {
+    for (const Target& t : cleared) c.cleared.push_back(t.id);
+    // The queue without this batch, in the same transaction: a restart sends what is left.
+    c.pending = pending_records();
+  }
   if (auto st = commit(c); !st) return Unexpected{st.error()};
   size_t next = 0;
-  for (const Target& t : targets) {
-    State& s = shards_[t.shard].state;
-    for (int k = 0; k < copies; ++k) s.add_notification(t.ref, ids[next++], batch, now);
-    if (clear) s.set_active(t.ref, false);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    State& s = shards_[targets[i].shard].state;
+    for (int k = 0; k < copies[i]; ++k) s.add_notification(targets[i].ref, ids[next++], batch, now);
   }
+  for (const Target& t : cleared) shards_[t.shard].state.set_active(t.ref, false);
   return targets.size();
 }
 
@@ -80,7 +154,7 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
   r.inventory = inventory;
   r.previous_inventory = existing ? existing->inventory : 0;
   r.created = existing == nullptr;
-  const int64_t threshold = account->flow ? account->flow->threshold : 1;
+  const int64_t threshold = threshold_of(*account);
   r.restocked = is_restock(r.previous_inventory, inventory, threshold);
 
   Changes c;
@@ -96,12 +170,13 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
   const size_t replaced = std::erase_if(pending_, [&](const PendingBatch& b) {
     return b.account == account->key && b.variant == variant;
   });
-  std::vector<Target> targets = active_for(account->key, variant);
+  std::vector<Target> targets = restock_targets(*account, variant);
   if (targets.empty() && replaced > 0) save_pending();  // otherwise the first batch saves it
-  const bool flow_batches = account->flow && account->flow->batch_size > 0;
-  size_t batch_size = flow_batches ? static_cast<size_t>(account->flow->batch_size)
+  const fixtures::Flow* flow = flow_of(*account);
+  const bool flow_batches = flow && flow->batch_size > 0;
+  size_t batch_size = flow_batches ? static_cast<size_t>(flow->batch_size)
                                    : std::max<size_t>(targets.size(), 1);
-  const int64_t interval_ms = account->flow ? account->flow->batch_interval_seconds * 1000 : 0;
+  const int64_t interval_ms = flow ? flow->batch_interval_seconds * 1000 : 0;
   // batches-any-order: subscribers in random order; "all at once" becomes up to three batches
   // sent within a second, each at a random moment.
   const bool any_order = options_.variations.has(Variation::kBatchesAnyOrder);
@@ -171,7 +246,7 @@ size_t Service::run_due_locked(int64_t now) {
     pending_.erase(pending_.begin());
     const fixtures::Account* account = catalog_.account(b.account);
     const fixtures::Variant* variant = account ? catalog_.variant(*account, b.variant) : nullptr;
-    const int64_t threshold = account && account->flow ? account->flow->threshold : 1;
+    const int64_t threshold = account ? threshold_of(*account) : 1;
     // The first batch goes out with the restock. A later one only while the variant is still in
     // stock and the flow still on; otherwise the rest of that restock is dropped (its
     // subscriptions stay active).
@@ -182,7 +257,7 @@ size_t Service::run_due_locked(int64_t now) {
     }
     std::vector<Target> active;
     for (const Target& t : b.subscriptions) {
-      if (shards_[t.shard].state.is_active(t.ref)) active.push_back(t);
+      if (state_rules_.notify_cleared || shards_[t.shard].state.is_active(t.ref)) active.push_back(t);
     }
     auto sent = notify(active, b.batch, now);
     if (!sent) {

@@ -1,12 +1,15 @@
 #include "bis/mock/service.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
+#include <span>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 
 #include "bis/common/text.h"
+#include "bis/mock/api_answers.h"
 
 namespace bis::mock {
 
@@ -40,6 +43,7 @@ std::string digest(std::string_view text) {
 Service::Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options)
     : options_(std::move(options)),
       rules_(request_rules(options_.defects)),
+      state_rules_(state_rules(options_.defects)),
       store_(std::move(store)),
       base_digest_(digest(fixtures::to_json(base).dump())),
       loaded_(std::move(base)),
@@ -144,7 +148,10 @@ Status Service::commit(const Changes& c) {
 }
 
 void Service::clear_state() {
-  for (size_t i = 0; i < kShards; ++i) shards_[i].state.clear();
+  for (size_t i = 0; i < kShards; ++i) {
+    shards_[i].state.clear();
+    shards_[i].repeats.clear();
+  }
   pending_.clear();
   next_subscription_id_ = next_event_id_ = next_notification_id_ = 1;
 }
@@ -172,10 +179,65 @@ SubscribeAnswer store_failed(const std::string& why, std::string account) {
 
 }  // namespace
 
-// A cleared subscription normally lets the profile subscribe again; `no-resubscribe-after-notify`
-// treats it as still there.
-bool Service::blocks_resubscribe(const State& state, State::Ref latest) const {
-  return state.is_active(latest) || options_.defects.has(Defect::kNoResubscribeAfterNotify);
+// The API's duplicate key is (account, profile, variant), found through the index; a cleared
+// subscription lets the profile subscribe again. The rules may widen, narrow or age the key.
+State::Ref Service::duplicate_of(const State& state, const State::Key& key, int64_t now) const {
+  State::Ref latest = 0;
+  switch (state_rules_.duplicate_key) {
+    case StateRules::DuplicateKey::kProfileVariant:
+      latest = state.latest(key);
+      if (latest == 0 || (!state.is_active(latest) && state_rules_.resubscribe)) return 0;
+      break;
+    case StateRules::DuplicateKey::kNone:
+      return 0;
+    case StateRules::DuplicateKey::kProfile:
+      latest = state.latest_active_like(key, State::Match::kAnyVariant);
+      break;
+    case StateRules::DuplicateKey::kAnyAccount:
+      latest = state.latest_active_like(key, State::Match::kAnyAccount);
+      break;
+    case StateRules::DuplicateKey::kVariantPrefix:
+      latest = state.latest_active_like(key, State::Match::kVariantPrefix);
+      break;
+  }
+  if (latest != 0 && rules_.duplicate_expires_ms > 0 &&
+      now - state.created_ms(latest) > rules_.duplicate_expires_ms) {
+    return 0;
+  }
+  return latest;
+}
+
+const fixtures::Variant* Service::find_variant(const fixtures::Account& account,
+                                               std::string_view id) const {
+  if (const fixtures::Variant* v = catalog_.variant(account, id)) return v;
+  switch (state_rules_.lookup) {
+    case StateRules::Lookup::kExact:
+      return nullptr;
+    case StateRules::Lookup::kPrefix:
+      for (const fixtures::Variant& v : account.variants) {
+        if (!v.id.empty() && id.starts_with(v.id)) return &v;
+      }
+      return nullptr;
+    case StateRules::Lookup::kAnyAccount:
+      for (const fixtures::Account& a : catalog_.fixtures().accounts) {
+        if (const fixtures::Variant* v = catalog_.variant(a, id)) return v;
+      }
+      return nullptr;
+  }
+  return nullptr;
+}
+
+bool Service::rejects_unknown(std::string_view id) const {
+  if (state_rules_.unknown == StateRules::Unknown::kReject) return true;
+  if (state_rules_.reject_unknown_longer_than > 0 && id.size() > state_rules_.reject_unknown_longer_than)
+    return true;
+  if (state_rules_.reject_unknown_modern && id.starts_with("$")) return true;
+  if (state_rules_.reject_unknown_odd) {
+    for (unsigned char c : id) {
+      if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return true;
+    }
+  }
+  return false;
 }
 
 SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
@@ -188,31 +250,42 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   ValidSubscribe v = std::move(std::get<ValidSubscribe>(checked));
   const int64_t now = options_.clock->now_ms();
 
-  const bool known = !v.variant.empty() && catalog_.variant(*v.account, v.variant) != nullptr;
-  if (!known && !(defects.has(Defect::kEventForUnknownVariant) && !v.variant.empty())) {
+  const bool known = !v.variant.empty() && find_variant(*v.account, v.variant) != nullptr;
+  if (!known) {
     const std::string key = v.account->key;
     const int error_status = v.account->error_status;
-    catalog_lock.unlock();
     const std::string what =
         "variant '" + printable(v.variant) + "' is not in account " + key + "'s catalog";
-    if (defects.has(Defect::kRejectUnknownVariant)) return rejected({error_status, what, key});
-    if (v.refuse_after_record) return rejected({error_status, *v.refuse_after_record, key});
-    return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", key};
+    if (rejects_unknown(v.variant)) return rejected({error_status, what, key});
+    if (state_rules_.unknown == StateRules::Unknown::kNothing || v.variant.empty()) {
+      catalog_lock.unlock();
+      if (v.refuse_after_record) return rejected({error_status, *v.refuse_after_record, key});
+      return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", key, {}};
+    }
   }
+  std::string lowered;
+  if (state_rules_.variant_lower_cased) v.variant = lowered = ascii_lower(v.variant);
 
   Shard& shard = shards_[shard_index];
   std::unique_lock lock(shard.mu);
   State::Key key = shard.state.key(v.account->key, v.profile, v.variant);
-  const State::Ref latest = shard.state.latest(key);
-  if (latest != 0 && blocks_resubscribe(shard.state, latest) &&
-      !defects.has(Defect::kDuplicateSubscription)) {
+  const State::Ref duplicate = duplicate_of(shard.state, key, now);
+  if (duplicate != 0 && !state_rules_.duplicate_replaces) {
     if (v.refuse_after_record) {  // record-then-refuse: recorded the first time already
       return rejected({v.account->error_status, *v.refuse_after_record, v.account->key});
     }
-    return duplicate_locked(shard, latest, v, now);
+    return duplicate_locked(shard, duplicate, v, now);
   }
+  if (duplicate != 0) {  // duplicate-replaces: the existing one makes way
+    Changes c;
+    c.cleared.push_back(shard.state.id_of(duplicate));
+    if (auto st = commit(c); !st) return store_failed(st.error(), v.account->key);
+    shard.state.set_active(duplicate, false);
+  }
+  const State::Ref previous = shard.state.latest(key);
+  const bool renewal = previous != 0 && !shard.state.is_active(previous);
 
-  if (defects.has(Defect::kRacyDuplicates)) {
+  if (state_rules_.racy_duplicates) {
     // The defect: the duplicate check above and the insert below are not atomic.
     const std::string account_key = v.account->key;
     lock.unlock();
@@ -226,31 +299,50 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
     key = shard.state.key(account_key, v.profile, v.variant);  // a reset in between clears the pool
   }
 
-  // The hot path: records go straight into the state; Changes are built only for a durable store.
   const fixtures::Account& account = *v.account;
+  if (state_rules_.refuse_after_variants > 0 || state_rules_.ignore_after_variants > 0) {
+    const size_t held = shard.state.active_count_of_profile(account.key, v.profile);
+    if (state_rules_.refuse_after_variants > 0 && held >= state_rules_.refuse_after_variants) {
+      return rejected({account.error_status, "the profile holds too many variants", account.key});
+    }
+    if (state_rules_.ignore_after_variants > 0 && held >= state_rules_.ignore_after_variants) {
+      return {SubscribeOutcome::kSubscribed, true, 200, "not recorded: too many variants",
+              account.key, {}};
+    }
+  }
+
+  // The hot path: records go straight into the state; Changes are built only for a durable store.
   std::optional<ListMember> member;
-  if (defects.has(Defect::kSubscribeAddsToList) && !account.lists.empty()) {
+  if (state_rules_.subscribe_adds_to_list && !account.lists.empty()) {
     const fixtures::List& list = account.lists.front();
     if (!shard.state.find_member(account.key, list.id, v.profile)) {
       member = ListMember{list.id,      account.key,        v.profile, std::string(v.email),
                           std::nullopt, list.double_opt_in, now};
     }
   }
+  int events = state_rules_.events_per_subscription;
+  if (!known && state_rules_.unknown == StateRules::Unknown::kSubscriptionOnly) events = 0;
+  if (renewal && !state_rules_.resubscribe_records_event) events = 0;
+  const bool active = known || state_rules_.unknown != StateRules::Unknown::kEventOnly;
   const uint64_t id = next_subscription_id_.fetch_add(1);
-  const uint64_t event_id = next_event_id_.fetch_add(1);
+  uint64_t event_ids[2] = {};
+  for (int e = 0; e < events; ++e) event_ids[e] = next_event_id_.fetch_add(1);
   if (store_->durable()) {
     Changes c;
     c.subscriptions.push_back(
         Subscription{id, account.key, std::string(v.email), v.profile, std::string(v.variant),
                      std::string(v.platform),
-                     v.store ? std::optional<std::string>(*v.store) : std::nullopt, now, true});
-    c.events.push_back(Event{event_id, id, account.key, std::string(v.email), v.profile,
-                             std::string(v.variant), std::string(v.platform), now});
+                     v.store ? std::optional<std::string>(*v.store) : std::nullopt, now, active});
+    for (int e = 0; e < events; ++e) {
+      c.events.push_back(Event{event_ids[e], id, account.key, std::string(v.email), v.profile,
+                               std::string(v.variant), std::string(v.platform), now});
+    }
     if (member) c.members.push_back(*member);
     if (auto st = commit(c); !st) return store_failed(st.error(), account.key);
   }
   const State::Ref ref = shard.state.add_subscription(key, id, v.email, v.platform, v.store, now);
-  shard.state.add_event(ref, event_id, v.email, now);
+  for (int e = 0; e < events; ++e) shard.state.add_event(ref, event_ids[e], v.email, now);
+  if (!active) shard.state.set_active(ref, false);
   if (member) shard.state.put_member(*member);
   std::string account_key = account.key;
   const int error_status = account.error_status;
@@ -262,7 +354,7 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
                      std::move(account_key)});
   }
   return {SubscribeOutcome::kSubscribed, true, 200, "subscribed " + subscription_id(id),
-          std::move(account_key)};
+          std::move(account_key), {}};
 }
 
 SubscribeAnswer Service::duplicate_locked(Shard& shard, State::Ref latest, const ValidSubscribe& v,
@@ -270,8 +362,9 @@ SubscribeAnswer Service::duplicate_locked(Shard& shard, State::Ref latest, const
   const fixtures::Account& account = *v.account;
   const uint64_t latest_id = shard.state.id_of(latest);
   std::string detail = "duplicate of " + subscription_id(latest_id);
-  if (options_.defects.has(Defect::kDuplicateEvent)) {
-    const Subscription existing = shard.state.subscription(latest);
+  const Subscription existing = shard.state.subscription(latest);
+  if (state_rules_.duplicate_records_event ||
+      (state_rules_.duplicate_records_event_other_case && existing.email != v.email)) {
     const uint64_t event_id = next_event_id_.fetch_add(1);
     Changes c;
     c.events.push_back(Event{event_id, latest_id, existing.account, std::string(v.email),
@@ -282,16 +375,83 @@ SubscribeAnswer Service::duplicate_locked(Shard& shard, State::Ref latest, const
   } else {
     detail += ": nothing recorded";
   }
+  if (state_rules_.notify_per_request) ++shard.repeats[latest];
   const bool success = account.duplicate_answer == fixtures::DuplicateAnswer::kSuccess &&
                        !options_.variations.has(Variation::kDuplicateError);
-  return {SubscribeOutcome::kDuplicate, success, success ? 200 : account.error_status, detail,
-          account.key};
+  SubscribeAnswer a{SubscribeOutcome::kDuplicate, success, success ? 200 : account.error_status,
+                    detail, account.key, {}};
+  switch (state_rules_.duplicate_body) {
+    case StateRules::DuplicateBody::kAccount:
+      break;
+    case StateRules::DuplicateBody::kSuccessFalse:
+      a.body = R"({"success": false})";
+      break;
+    case StateRules::DuplicateBody::kOtherError:
+      a.body = R"({"errors": ["You are already subscribed."], "data": {}, "success": false})";
+      break;
+    case StateRules::DuplicateBody::kEchoFirstEmail:
+      if (success) a.body = success_body(existing.email, options_.defects);
+      break;
+  }
+  return a;
+}
+
+const fixtures::Account* Service::account_by_private_key(std::string_view key,
+                                                         std::string_view list) const {
+  if (const fixtures::Account* a = catalog_.account_by_private_key(key)) {
+    if (state_rules_.private_key != StateRules::PrivateKey::kAnyAccount) return a;
+    const fixtures::Account* holder = catalog_.list(list).first;  // any account's key opens it
+    return holder ? holder : a;
+  }
+  for (const fixtures::Account& a : catalog_.fixtures().accounts) {
+    if (a.private_key.empty()) continue;
+    switch (state_rules_.private_key) {
+      case StateRules::PrivateKey::kPrefix:
+        if (key.starts_with(a.private_key)) return &a;
+        break;
+      case StateRules::PrivateKey::kCaseInsensitive:
+        if (iequals(key, a.private_key)) return &a;
+        break;
+      case StateRules::PrivateKey::kPublicToo:
+        if (key == a.key) return &a;
+        break;
+      case StateRules::PrivateKey::kExact:
+      case StateRules::PrivateKey::kAnyAccount:
+        return nullptr;
+    }
+  }
+  return nullptr;
 }
 
 ListAnswer Service::list_subscribe(std::string_view list_id, std::string_view private_key,
                                    const std::vector<ListProfile>& profiles) {
+  ListAnswer out = list_subscribe_locked(list_id, private_key, profiles);
+  if (!state_rules_.list_call_queues_subscription || out.status != 200) return out;
+  std::string key, variant, platform;
+  {
+    std::shared_lock catalog_lock(catalog_mu_);
+    const fixtures::Account* account = catalog_.account(out.account);
+    if (!account || account->variants.empty()) return out;
+    key = account->key;
+    variant = account->variants.front().id;
+    platform = std::string(fixtures::platform_for(account->integration).value_or(""));
+  }
+  for (const ListProfile& p : profiles) {
+    if (!p.email) continue;
+    SubscribeFields f;
+    f.a = key;
+    f.email = *p.email;
+    f.variant = variant;
+    f.platform = platform;
+    (void)subscribe(f);
+  }
+  return out;
+}
+
+ListAnswer Service::list_subscribe_locked(std::string_view list_id, std::string_view private_key,
+                                          const std::vector<ListProfile>& all_profiles) {
   std::shared_lock catalog_lock(catalog_mu_);
-  const fixtures::Account* account = catalog_.account_by_private_key(private_key);
+  const fixtures::Account* account = account_by_private_key(private_key, list_id);
   if (!account)
     return {403, R"({"detail": "The private API key is invalid."})",
             "private key is not a known account", ""};
@@ -301,7 +461,11 @@ ListAnswer Service::list_subscribe(std::string_view list_id, std::string_view pr
             "account " + account->key + " has no list '" + printable(list_id) + "'", account->key};
   }
   // A double opt-in list holds new members as pending until they confirm.
-  const bool pending = list->double_opt_in && !options_.defects.has(Defect::kDoubleOptInIgnored);
+  const StateRules::OptIn& opt_in = list->double_opt_in ? rules_.double_opt_in : rules_.single_opt_in;
+  const bool pending = opt_in.pending;
+  const std::span<const ListProfile> profiles(
+      all_profiles.data(), opt_in.first_profile_only ? std::min<size_t>(all_profiles.size(), 1)
+                                                     : all_profiles.size());
   const int64_t now = options_.clock->now_ms();
   AllShards shards(shards_.get());  // a rare call: simplest to hold every shard it may touch
   Changes c;
@@ -314,7 +478,7 @@ ListAnswer Service::list_subscribe(std::string_view list_id, std::string_view pr
       c.members.push_back(ListMember{list->id, account->key, profile, p.email, p.phone_number,
                                      pending, existing ? existing->created_ms : now});
     }
-    if (!pending) {
+    if (opt_in.answer_profiles) {
       nlohmann::json j{{"id", digest(account->key + "\n" + profile).substr(0, 10)}};
       if (p.email) j["email"] = *p.email;
       if (p.phone_number) j["phone_number"] = *p.phone_number;
@@ -401,6 +565,9 @@ std::vector<Event> Service::events(const RecordFilter& filter) {
                std::make_move_iterator(part.end()));
   }
   by_id(out);
+  if (state_rules_.metric != protocol::kSubscribedMetric) {
+    for (Event& e : out) e.metric = state_rules_.metric;
+  }
   return out;
 }
 

@@ -90,16 +90,78 @@ void State::add_notification(Ref subscription, uint64_t id, int64_t batch, int64
       Ntf{sent_ms, static_cast<uint32_t>(id), subscription, static_cast<uint32_t>(batch)});
 }
 
-std::vector<State::Ref> State::active_for(std::string_view account,
-                                          std::string_view variant) const {
+std::vector<State::Ref> State::active_for(std::string_view account, std::string_view variant,
+                                          bool with_cleared) const {
   std::vector<Ref> out;
   const auto a = pool_.find(account), v = pool_.find(variant);
   if (!a || !v) return out;
   for (size_t i = 0; i < subs_.size(); ++i) {
     const Sub& s = subs_[i];
-    if (s.active && s.account == *a && s.variant == *v) out.push_back(static_cast<Ref>(i + 1));
+    if ((s.active || with_cleared) && s.account == *a && s.variant == *v)
+      out.push_back(static_cast<Ref>(i + 1));
   }
   return out;
+}
+
+State::Ref State::latest_active_like(const Key& k, Match match) const {
+  const std::string_view variant = pool_.view(k.variant);
+  for (size_t i = subs_.size(); i-- > 0;) {
+    const Sub& s = subs_[i];
+    if (!s.active || s.profile != k.profile) continue;
+    bool same = false;
+    switch (match) {
+      case Match::kAnyVariant:
+        same = s.account == k.account;
+        break;
+      case Match::kAnyAccount:
+        same = s.variant == k.variant;
+        break;
+      case Match::kVariantPrefix: {
+        const std::string_view other = pool_.view(s.variant);
+        same = s.account == k.account && (other.starts_with(variant) || variant.starts_with(other));
+        break;
+      }
+    }
+    if (same) return static_cast<Ref>(i + 1);
+  }
+  return 0;
+}
+
+std::vector<State::Ref> State::active_of_profile(Ref ref) const {
+  const Sub& of = subs_[ref - 1];
+  std::vector<Ref> out;
+  for (size_t i = 0; i < subs_.size(); ++i) {
+    const Sub& s = subs_[i];
+    if (s.active && s.account == of.account && s.profile == of.profile)
+      out.push_back(static_cast<Ref>(i + 1));
+  }
+  return out;
+}
+
+size_t State::active_count_of_profile(std::string_view account, std::string_view profile) const {
+  const auto a = pool_.find(account), p = pool_.find(profile);
+  if (!a || !p) return 0;
+  size_t n = 0;
+  for (const Sub& s : subs_) n += s.active && s.account == *a && s.profile == *p;
+  return n;
+}
+
+bool State::renews(Ref ref) const {
+  const Sub& of = subs_[ref - 1];
+  for (size_t i = 0; i + 1 < ref; ++i) {
+    const Sub& s = subs_[i];
+    if (s.account == of.account && s.profile == of.profile && s.variant == of.variant) return true;
+  }
+  return false;
+}
+
+bool State::on_a_list(Ref ref) const {
+  const Sub& s = subs_[ref - 1];
+  const std::string_view account = pool_.view(s.account), profile = pool_.view(s.profile);
+  for (const ListMember& m : members_) {
+    if (m.account == account && m.profile == profile) return true;
+  }
+  return false;
 }
 
 void State::put_member(const ListMember& m) {

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "bis/common/protocol.h"
 
 namespace bis::mock {
 
@@ -30,6 +33,7 @@ struct Event {
   std::string variant;
   std::string platform;
   int64_t time_ms = 0;
+  std::string_view metric = protocol::kSubscribedMetric;  // a static string
 };
 
 struct Notification {

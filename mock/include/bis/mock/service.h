@@ -18,6 +18,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "bis/common/expected.h"
@@ -29,6 +30,7 @@
 #include "bis/mock/request_rules.h"
 #include "bis/mock/records.h"
 #include "bis/mock/state.h"
+#include "bis/mock/state_rules.h"
 #include "bis/mock/state_store.h"
 #include "bis/mock/validation.h"
 #include "bis/mock/variations.h"
@@ -59,6 +61,7 @@ struct SubscribeAnswer {
   int status = 200;
   std::string detail;   // why it was rejected, or what happened ("subscribed sub-3")
   std::string account;  // the account's key, when known
+  std::string body;     // when set, the answer's body instead of the standard one
 };
 
 // One profile of a List API call.
@@ -142,6 +145,8 @@ class Service {
   const Clock& clock() const { return *options_.clock; }
   // The request rules with the active defects (and the email variations) applied, once.
   const RequestRules& rules() const { return rules_; }
+  // The state rules with the active state-rule defects applied, once.
+  const StateRules& state_rules() const { return state_rules_; }
   std::string store_description() const { return store_->describe(); }
 
  private:
@@ -154,6 +159,8 @@ class Service {
   struct Shard {
     AdaptiveMutex mu;
     State state;
+    // Duplicate requests per subscription, counted only for `notify-per-request`.
+    std::unordered_map<State::Ref, int> repeats;
   };
   // A subscription somewhere in the shards.
   struct Target {
@@ -193,11 +200,28 @@ class Service {
 
   SubscribeAnswer duplicate_locked(Shard& shard, State::Ref latest, const ValidSubscribe& v,
                                    int64_t now);
-  bool blocks_resubscribe(const State& state, State::Ref latest) const;
+  // The subscription a new request would duplicate (0: none), by the rules' duplicate key.
+  State::Ref duplicate_of(const State& state, const State::Key& key, int64_t now) const;
+  // The catalog's variant a subscribe names, by the rules' lookup; nullptr if unknown.
+  const fixtures::Variant* find_variant(const fixtures::Account& account,
+                                        std::string_view id) const;
+  // Whether an unknown variant ID is answered the error body.
+  bool rejects_unknown(std::string_view id) const;
   bool is_restock(int64_t previous, int64_t inventory, int64_t threshold) const;
+  // The flow a restock of the account follows (nullptr: none).
+  const fixtures::Flow* flow_of(const fixtures::Account& account) const;
   bool flow_notifies(const fixtures::Account& account) const;
+  int64_t threshold_of(const fixtures::Account& account) const;
+  // The subscriptions a restock of the variant notifies, oldest first. Needs every shard locked.
+  std::vector<Target> restock_targets(const fixtures::Account& account,
+                                      std::string_view variant) const;
+  ListAnswer list_subscribe_locked(std::string_view list, std::string_view private_key,
+                                   const std::vector<ListProfile>& profiles);
+  const fixtures::Account* account_by_private_key(std::string_view key,
+                                                  std::string_view list) const;
   // Active subscriptions of a variant in every shard, oldest first. Needs every shard locked.
-  std::vector<Target> active_for(std::string_view account, std::string_view variant) const;
+  std::vector<Target> active_for(std::string_view account, std::string_view variant,
+                                 bool with_cleared = false) const;
   // Notifies `targets` as batch `batch`: records the notifications (and clears) in the store,
   // then in the shards. Needs every shard locked. Returns how many were notified.
   Expected<size_t, std::string> notify(const std::vector<Target>& targets, int64_t batch,
@@ -210,6 +234,7 @@ class Service {
 
   ServiceOptions options_;
   RequestRules rules_;
+  StateRules state_rules_;  // from options_.defects, once
   std::unique_ptr<StateStore> store_;
   std::mutex store_mu_;
   std::string base_digest_;

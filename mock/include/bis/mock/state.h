@@ -33,6 +33,20 @@ class State {
   Ref latest(const Key& key) const;
   bool is_active(Ref ref) const { return subs_[ref - 1].active; }
   uint64_t id_of(Ref ref) const { return subs_[ref - 1].id; }
+  int64_t created_ms(Ref ref) const { return subs_[ref - 1].created_ms; }
+
+  // Slow scans for the state-rule defects that widen or narrow a rule's key (StateRules);
+  // the API's rules use the index above.
+  // The newest active subscription of the key's profile whose account and variant `match`.
+  enum class Match : uint8_t { kAnyVariant, kAnyAccount, kVariantPrefix };
+  Ref latest_active_like(const Key& key, Match match) const;
+  // Active subscriptions of the subscription's profile on its account (itself included).
+  std::vector<Ref> active_of_profile(Ref ref) const;
+  size_t active_count_of_profile(std::string_view account, std::string_view profile) const;
+  // Whether an older subscription of the same account, profile and variant exists.
+  bool renews(Ref ref) const;
+  // Whether the subscription's profile is a member of any list of its account.
+  bool on_a_list(Ref ref) const;
 
   // Adds an active subscription; it becomes the newest for its key.
   Ref add_subscription(const Key& key, uint64_t id, std::string_view email,
@@ -44,7 +58,8 @@ class State {
   void add_notification(Ref subscription, uint64_t id, int64_t batch, int64_t sent_ms);
 
   // Active subscriptions of a variant, oldest first.
-  std::vector<Ref> active_for(std::string_view account, std::string_view variant) const;
+  std::vector<Ref> active_for(std::string_view account, std::string_view variant,
+                              bool with_cleared = false) const;
 
   // Adds or replaces the member with the same (account, list, profile).
   void put_member(const ListMember& m);
