@@ -107,6 +107,7 @@ struct StateRules {
     bool pending = false;          // members wait for confirmation
     bool answer_profiles = true;   // the answer lists the profiles, else []
     bool first_profile_only = false;
+    bool operator==(const OptIn&) const = default;
   };
   OptIn double_opt_in{true, false, false};
   OptIn single_opt_in{false, true, false};
@@ -118,6 +119,8 @@ struct StateRules {
     kAnyAccount,       // any account's private key opens every account's lists
   };
   PrivateKey private_key = PrivateKey::kExact;
+
+  bool operator==(const StateRules&) const = default;
 };
 
 // The rules as the active defects leave them.

@@ -1,0 +1,288 @@
+// Each state-rule defect that reads StateRules really deviates: one row per defect, a probe
+// that observes the service, run once without and once with the defect; the two must differ
+// (and the probe's value without the defect is the API's). Older state defects:
+// defect_behaviour_test.cc.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+#include <string>
+
+#include "bis/mock/state_rules.h"
+#include "test_support.h"
+
+namespace bis::mock {
+namespace {
+
+using testing::Request;
+using testing::ServiceHarness;
+using testing::shop;
+
+Request big(std::string email, std::string variant = "221") {
+  return Request("Big001", std::move(email), std::move(variant), "bigcommerce");
+}
+Request noflow(std::string email) { return Request("NoFlo6", std::move(email), "771", "shopify"); }
+Request flow_off(std::string email) { return Request("Off007", std::move(email), "881", "shopify"); }
+
+std::string answer_of(const SubscribeAnswer& a) {
+  return std::to_string(a.status) + (a.success ? " success " : " error ") + a.body;
+}
+std::string list_call(ServiceHarness& h, std::string_view list, std::string_view key,
+                      std::vector<std::string> emails = {"l@x.io"}) {
+  std::vector<ListProfile> profiles;
+  for (std::string& e : emails) profiles.push_back({std::move(e), std::nullopt});
+  const ListAnswer a = h.service->list_subscribe(list, key, profiles);
+  return std::to_string(a.status) + " " + a.body;
+}
+std::string member_status(ServiceHarness& h, std::string_view list, std::string_view email) {
+  auto m = h.service->members(list, "Shop01", email);
+  if (!m || m->empty()) return "none";
+  return m->front().pending ? "pending" : "subscribed";
+}
+
+struct Row {
+  Defect defect;
+  std::string expected;  // the probe's value without the defect (the API's)
+  std::function<std::string(ServiceHarness&)> probe;
+};
+
+std::string n(size_t v) { return std::to_string(v); }
+
+const std::vector<Row>& rows() {
+  static const std::vector<Row> kRows = {
+      {Defect::kRejectOddVariantIds, "200 success ",
+       [](ServiceHarness& h) { return answer_of(h.subscribe(shop("a@x.io", "a b (XL)"))); }},
+      {Defect::kRejectLongVariantIds, "200 success ",
+       [](ServiceHarness& h) { return answer_of(h.subscribe(shop("a@x.io", std::string(1000, 'v')))); }},
+      {Defect::kRejectModernVariantIds, "200 success ",
+       [](ServiceHarness& h) { return answer_of(h.subscribe(shop("a@x.io", "$shopify:::$default:::9"))); }},
+      {Defect::kKnownVariantByPrefix, "0",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io", "111-x")); return n(h.events("a@x.io")); }},
+      {Defect::kKnownVariantAnyAccount, "0",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io", "221")); return n(h.events("a@x.io")); }},
+      {Defect::kUnknownVariantEvent, "0",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io", "999")); return n(h.events("a@x.io")); }},
+      {Defect::kUnknownVariantQueued, "0",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io", "999")); return n(h.subscriptions("a@x.io")); }},
+      {Defect::kVariantLowerCased, "1",
+       [](ServiceHarness& h) {
+         h.restock("Shop01", "AbC", 0);
+         h.subscribe(shop("a@x.io", "AbC"));
+         return n(h.subscriptions("a@x.io", "AbC"));
+       }},
+      {Defect::kSubscriptionWithoutEvent, "1",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io")); return n(h.events("a@x.io")); }},
+      {Defect::kEventTwice, "1",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io")); return n(h.events("a@x.io")); }},
+      {Defect::kEventMetricMisspelled, "Subscribed to Back in Stock",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         return std::string(h.service->events({}).at(0).metric);
+       }},
+      {Defect::kDuplicatesPerEmail, "2",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io", "111"));
+         h.subscribe(shop("a@x.io", "113"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kDuplicatesAcrossAccounts, "2",
+       [](ServiceHarness& h) {
+         h.restock("Big001", "111", 0);
+         h.subscribe(shop("a@x.io", "111"));
+         h.subscribe(big("a@x.io", "111"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kDuplicateVariantPrefix, "2",
+       [](ServiceHarness& h) {
+         h.restock("Shop01", "1111", 0);
+         h.subscribe(shop("a@x.io", "111"));
+         h.subscribe(shop("a@x.io", "1111"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kDuplicatesExpire, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.clock.advance_ms(2000);
+         h.subscribe(shop("a@x.io"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kDuplicateReplaces, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("a@x.io"));
+         return n(h.events("a@x.io"));
+       }},
+      {Defect::kDuplicateEventOtherCase, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("A@X.io"));
+         return n(h.events("a@x.io"));
+       }},
+      {Defect::kDuplicateSuccessFalse, "200 success ",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io")); return answer_of(h.subscribe(shop("a@x.io"))); }},
+      {Defect::kDuplicateOtherError, "200 success ",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io")); return answer_of(h.subscribe(shop("a@x.io"))); }},
+      {Defect::kDuplicateEchoesFirstEmail, "200 success ",
+       [](ServiceHarness& h) { h.subscribe(shop("A@x.io")); return answer_of(h.subscribe(shop("a@x.io"))); }},
+      {Defect::kRefuseAfter100Variants, "200",
+       [](ServiceHarness& h) {
+         for (int i = 0; i < 200; ++i) {
+           h.restock("Shop01", "m" + std::to_string(i), 0);
+           h.subscribe(shop("a@x.io", "m" + std::to_string(i)));
+         }
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kIgnoreAfter199Variants, "200",
+       [](ServiceHarness& h) {
+         for (int i = 0; i < 200; ++i) {
+           h.restock("Shop01", "m" + std::to_string(i), 0);
+           h.subscribe(shop("a@x.io", "m" + std::to_string(i)));
+         }
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kRestockAtThresholdMinusOne, "0",  // Big001's threshold is 3
+       [](ServiceHarness& h) { h.subscribe(big("a@x.io")); h.restock("Big001", "221", 2); return n(h.notifications("a@x.io")); }},
+      {Defect::kRestockAboveThresholdOnly, "1",
+       [](ServiceHarness& h) { h.subscribe(big("a@x.io")); h.restock("Big001", "221", 3); return n(h.notifications("a@x.io")); }},
+      {Defect::kRestockOnAnyRise, "0",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io", "112")); h.restock("Shop01", "112", 9); return n(h.notifications("a@x.io")); }},
+      {Defect::kDraftFlowNotifies, "0",
+       [](ServiceHarness& h) { h.subscribe(flow_off("a@x.io")); h.restock("Off007", "881", 5); return n(h.notifications("a@x.io")); }},
+      {Defect::kMissingFlowNotifies, "0",
+       [](ServiceHarness& h) { h.subscribe(noflow("a@x.io")); h.restock("NoFlo6", "771", 5); return n(h.notifications("a@x.io")); }},
+      {Defect::kPrimaryFlowForAll, "0",
+       [](ServiceHarness& h) { h.subscribe(noflow("a@x.io")); h.restock("NoFlo6", "771", 5); return n(h.notifications("a@x.io")); }},
+      {Defect::kNotifyFirstOnly, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("b@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("b@x.io"));
+       }},
+      {Defect::kNotifyLastOnly, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("b@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("a@x.io"));
+       }},
+      {Defect::kNotifyOtherAccounts, "0",
+       [](ServiceHarness& h) {
+         h.restock("Big001", "111", 0);
+         h.subscribe(big("b@x.io", "111"));
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("b@x.io"));
+       }},
+      {Defect::kNotifyClearedAgain, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         h.restock("Shop01", "111", 0);
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("a@x.io"));
+       }},
+      {Defect::kNotifyPerRequest, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("a@x.io"));
+       }},
+      {Defect::kNotifyListMembersOnly, "1",
+       [](ServiceHarness& h) { h.subscribe(shop("a@x.io")); h.restock("Shop01", "111", 5); return n(h.notifications("a@x.io")); }},
+      {Defect::kClearFirstOnly, "0",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("b@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.subscriptions("", "111"));
+       }},
+      {Defect::kClearWholeProfile, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io", "111"));
+         h.subscribe(shop("a@x.io", "113"));
+         h.restock("Shop01", "111", 5);
+         return n(h.subscriptions("a@x.io", "113"));
+       }},
+      {Defect::kResubscribeWithoutEvent, "2",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         h.subscribe(shop("a@x.io"));
+         return n(h.events("a@x.io"));
+       }},
+      {Defect::kResubscribeNotNotified, "2",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         h.restock("Shop01", "111", 0);
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("a@x.io"));
+       }},
+      {Defect::kDoubleOptInAnswersProfiles, "200 []",
+       [](ServiceHarness& h) { return list_call(h, "LDbl", "pk_shop"); }},
+      {Defect::kDoubleOptInSubscribes, "pending",
+       [](ServiceHarness& h) { list_call(h, "LDbl", "pk_shop"); return member_status(h, "LDbl", "l@x.io"); }},
+      {Defect::kSingleOptInAnswersEmpty, "1",
+       [](ServiceHarness& h) { return n(nlohmann::json::parse(list_call(h, "LSgl", "pk_shop").substr(4)).size()); }},
+      {Defect::kSingleOptInPending, "subscribed",
+       [](ServiceHarness& h) { list_call(h, "LSgl", "pk_shop"); return member_status(h, "LSgl", "l@x.io"); }},
+      {Defect::kSingleOptInFirstProfileOnly, "subscribed",
+       [](ServiceHarness& h) {
+         list_call(h, "LSgl", "pk_shop", {"l@x.io", "m@x.io"});
+         return member_status(h, "LSgl", "m@x.io");
+       }},
+      {Defect::kListCallQueuesSubscription, "0",
+       [](ServiceHarness& h) { list_call(h, "LSgl", "pk_shop"); return n(h.subscriptions("l@x.io")); }},
+      {Defect::kPrivateKeyPrefix, "403",
+       [](ServiceHarness& h) { return list_call(h, "LSgl", "pk_shopX").substr(0, 3); }},
+      {Defect::kPrivateKeyAnyCase, "403",
+       [](ServiceHarness& h) { return list_call(h, "LSgl", "PK_SHOP").substr(0, 3); }},
+      {Defect::kPublicKeyAsPrivate, "403",
+       [](ServiceHarness& h) { return list_call(h, "LSgl", "Shop01").substr(0, 3); }},
+      {Defect::kPrivateKeyAnyAccount, "404",  // pk_big opens Big001, which has no list LSgl
+       [](ServiceHarness& h) { return list_call(h, "LSgl", "pk_big").substr(0, 3); }},
+  };
+  return kRows;
+}
+
+class StateRuleDefect : public ::testing::TestWithParam<Row> {};
+
+TEST_P(StateRuleDefect, DeviatesFromTheApi) {
+  const Row& row = GetParam();
+  ServiceHarness api;
+  EXPECT_EQ(row.probe(api), row.expected) << "without the defect";
+  ServiceHarness defective(Defects().add(row.defect));
+  EXPECT_NE(row.probe(defective), row.expected) << "with --defect " << info(row.defect).name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Rows, StateRuleDefect, ::testing::ValuesIn(rows()),
+                         [](const ::testing::TestParamInfo<Row>& p) {
+                           std::string name(bis::mock::info(p.param.defect).name);
+                           for (char& c : name) c = c == '-' ? '_' : c;
+                           return name;
+                         });
+
+// Every state-rule defect changes the rules (none is a no-op), and no defect leaves them at
+// the API's.
+TEST(StateRulesTest, EveryStateDefectChangesTheRules) {
+  const StateRules api = state_rules({});
+  for (const DefectInfo& d : state_defects()) {
+    EXPECT_FALSE(state_rules(Defects().add(d.defect)) == api) << d.name;
+  }
+  EXPECT_TRUE(state_rules(Defects().add(Defect::kNoCors)) == api);
+}
+
+// A table row for every state-rule defect added with StateRules, so none goes untested.
+TEST(StateRulesTest, EveryNewStateDefectHasARow) {
+  std::set<Defect> covered;
+  for (const Row& r : rows()) covered.insert(r.defect);
+  for (auto d = static_cast<size_t>(Defect::kRejectOddVariantIds);
+       d < static_cast<size_t>(Defect::kNoCors); ++d) {
+    EXPECT_TRUE(covered.count(static_cast<Defect>(d))) << info(static_cast<Defect>(d)).name;
+  }
+}
+
+}  // namespace
+}  // namespace bis::mock
