@@ -43,7 +43,7 @@ std::string digest(std::string_view text) {
 Service::Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options)
     : options_(std::move(options)),
       rules_(request_rules(options_.defects)),
-      state_rules_(state_rules(options_.defects)),
+      state_rules_(mock::state_rules(options_.defects)),
       store_(std::move(store)),
       base_digest_(digest(fixtures::to_json(base).dump())),
       loaded_(std::move(base)),
@@ -200,8 +200,8 @@ State::Ref Service::duplicate_of(const State& state, const State::Key& key, int6
       latest = state.latest_active_like(key, State::Match::kVariantPrefix);
       break;
   }
-  if (latest != 0 && rules_.duplicate_expires_ms > 0 &&
-      now - state.created_ms(latest) > rules_.duplicate_expires_ms) {
+  if (latest != 0 && state_rules_.duplicate_expires_ms > 0 &&
+      now - state.created_ms(latest) > state_rules_.duplicate_expires_ms) {
     return 0;
   }
   return latest;
@@ -390,7 +390,7 @@ SubscribeAnswer Service::duplicate_locked(Shard& shard, State::Ref latest, const
       a.body = R"({"errors": ["You are already subscribed."], "data": {}, "success": false})";
       break;
     case StateRules::DuplicateBody::kEchoFirstEmail:
-      if (success) a.body = success_body(existing.email, options_.defects);
+      if (success) a.body = success_body(existing.email, rules_.answer);
       break;
   }
   return a;
@@ -461,7 +461,7 @@ ListAnswer Service::list_subscribe_locked(std::string_view list_id, std::string_
             "account " + account->key + " has no list '" + printable(list_id) + "'", account->key};
   }
   // A double opt-in list holds new members as pending until they confirm.
-  const StateRules::OptIn& opt_in = list->double_opt_in ? rules_.double_opt_in : rules_.single_opt_in;
+  const StateRules::OptIn& opt_in = list->double_opt_in ? state_rules_.double_opt_in : state_rules_.single_opt_in;
   const bool pending = opt_in.pending;
   const std::span<const ListProfile> profiles(
       all_profiles.data(), opt_in.first_profile_only ? std::min<size_t>(all_profiles.size(), 1)

@@ -40,7 +40,7 @@ std::string member_status(ServiceHarness& h, std::string_view list, std::string_
   return m->front().pending ? "pending" : "subscribed";
 }
 
-struct Row {
+struct StateRow {
   Defect defect;
   std::string expected;  // the probe's value without the defect (the API's)
   std::function<std::string(ServiceHarness&)> probe;
@@ -48,8 +48,8 @@ struct Row {
 
 std::string n(size_t v) { return std::to_string(v); }
 
-const std::vector<Row>& rows() {
-  static const std::vector<Row> kRows = {
+const std::vector<StateRow>& rows() {
+  static const std::vector<StateRow> kRows = {
       {Defect::kRejectOddVariantIds, "200 success ",
        [](ServiceHarness& h) { return answer_of(h.subscribe(shop("a@x.io", "a b (XL)"))); }},
       {Defect::kRejectLongVariantIds, "200 success ",
@@ -247,10 +247,10 @@ const std::vector<Row>& rows() {
   return kRows;
 }
 
-class StateRuleDefect : public ::testing::TestWithParam<Row> {};
+class StateRuleDefect : public ::testing::TestWithParam<StateRow> {};
 
 TEST_P(StateRuleDefect, DeviatesFromTheApi) {
-  const Row& row = GetParam();
+  const StateRow& row = GetParam();
   ServiceHarness api;
   EXPECT_EQ(row.probe(api), row.expected) << "without the defect";
   ServiceHarness defective(Defects().add(row.defect));
@@ -258,7 +258,7 @@ TEST_P(StateRuleDefect, DeviatesFromTheApi) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Rows, StateRuleDefect, ::testing::ValuesIn(rows()),
-                         [](const ::testing::TestParamInfo<Row>& p) {
+                         [](const ::testing::TestParamInfo<StateRow>& p) {
                            std::string name(bis::mock::info(p.param.defect).name);
                            for (char& c : name) c = c == '-' ? '_' : c;
                            return name;
@@ -277,7 +277,7 @@ TEST(StateRulesTest, EveryStateDefectChangesTheRules) {
 // A table row for every state-rule defect added with StateRules, so none goes untested.
 TEST(StateRulesTest, EveryNewStateDefectHasARow) {
   std::set<Defect> covered;
-  for (const Row& r : rows()) covered.insert(r.defect);
+  for (const StateRow& r : rows()) covered.insert(r.defect);
   for (auto d = static_cast<size_t>(Defect::kRejectOddVariantIds);
        d < static_cast<size_t>(Defect::kNoCors); ++d) {
     EXPECT_TRUE(covered.count(static_cast<Defect>(d))) << info(static_cast<Defect>(d)).name;
