@@ -20,6 +20,12 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
   const Duration interval = step.eventually && step.eventually->interval
                                 ? *step.eventually->interval
                                 : kDefaultEventuallyInterval;
+  // A target that can say when it has finished its pending work decides a default
+  // `eventually` at once: once it has settled, a read that still fails will not pass later.
+  // An explicit timeout waits on time itself (a batch due later), so it keeps polling.
+  bool settle_first = step.eventually && !step.eventually->timeout && ctx_.target.control &&
+                      ctx_.target.has_capability(protocol::capability::kSettle);
+  bool settled = false;
   Attempt a;
   for (;;) {
     a.outcome = act(step);
@@ -29,16 +35,26 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
     if (step.expect) {
       a.check = check_expectation(*step.expect, a.outcome.answer, scope(), requirements(step));
     }
-    if (a.check.passed() || a.check.error ||
+    if (a.check.passed() || a.check.error || settled ||
         Clock::now() + interval >= std::min(until, deadline_)) {
       break;
+    }
+    if (settle_first) {
+      settle_first = false;
+      // Not settled (or no answer): keep polling to the deadline, as without settle.
+      if (StepResult probe; settle(probe).empty()) {
+        settled = true;
+        continue;
+      }
     }
     std::this_thread::sleep_for(interval);
   }
   if (step.eventually && !a.check.passed() && !a.check.error) {
     const std::string why =
-        " (still failing after " +
-        format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start)) + ", " +
+        (settled ? " (still failing once the target had settled, " : " (still failing after ") +
+        (settled ? std::string()
+                 : format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start)) +
+                       ", ") +
         std::to_string(out.attempts) + " attempts)";
     for (auto& assertion : a.check.assertions) {
       if (!assertion.passed) assertion.message += why;

@@ -350,6 +350,58 @@ TEST(RunnerComponentTest, ATargetThatDoesNotSettleMakesTheAbsenceCheckAnError) {
   EXPECT_NE(sc.reason.find("pending: 1"), std::string::npos) << sc.reason;
 }
 
+// docs/suite-format.md, `eventually`: on a target offering `settle`, a record that never comes
+// fails as soon as the target has settled, not at the 5s default; an explicit timeout (time
+// itself awaited) still polls to it; a target that cannot settle is polled as without settle.
+TEST(RunnerComponentTest, EventuallyOnASettlingTargetFailsOnceSettledUnlessItsTimeoutIsExplicit) {
+  const std::string s = suite(R"(
+  - id: never-comes
+    covers: [R-MUST]
+    steps:)" + std::string(kSubscribe) +
+                              R"(
+      - observe: {what: events, email: "{{ unique_email }}"}
+        eventually: true
+        expect: {count: 1}
+)");
+  TestServerOptions never;
+  never.drop_events = true;
+  TestServer dropping(never);
+  auto target = connect(dropping.url());
+  ASSERT_TRUE(target);
+  ASSERT_EQ(target->target.timing.eventually, runner::Duration(5000));
+  auto result = run_suite(s, target->target);
+  const auto& fast = scenario(result, "never-comes");
+  EXPECT_EQ(fast.verdict, Verdict::kFail);
+  ASSERT_EQ(fast.steps.size(), 2u);
+  EXPECT_EQ(fast.steps[1].attempts, 2);  // one read, settle, one read: not 5s of polling
+  EXPECT_NE(fast.steps[1].assertions[0].message.find("once the target had settled"),
+            std::string::npos)
+      << fast.steps[1].assertions[0].message;
+  const auto seen = dropping.seen_requests();
+  EXPECT_TRUE(std::any_of(seen.begin(), seen.end(),
+                          [](const auto& r) { return r.second == "/__admin/settle"; }));
+
+  // An explicit timeout polls to it, settle or not.
+  std::string timed = s;
+  timed.replace(timed.find("eventually: true"), 16, "eventually: {timeout: 400ms, interval: 50ms}");
+  const auto& polled = scenario(run_suite(timed, target->target), "never-comes");
+  EXPECT_EQ(polled.verdict, Verdict::kFail);
+  EXPECT_GE(polled.steps[1].attempts, 3);
+  EXPECT_NE(polled.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
+
+  // A target that cannot settle: the step polls until the scenario's deadline instead.
+  never.stuck_settle = true;
+  TestServer stuck(never);
+  auto target2 = connect(stuck.url());
+  ASSERT_TRUE(target2);
+  std::string bounded = s;
+  bounded.replace(bounded.find("    covers: [R-MUST]"), 0, "    timeout: 2s\n");
+  const auto& waited = scenario(run_suite(bounded, target2->target), "never-comes");
+  EXPECT_EQ(waited.verdict, Verdict::kFail);
+  EXPECT_GE(waited.steps[1].attempts, 3);
+  EXPECT_NE(waited.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
+}
+
 TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOnARacyOne) {
   const std::string s = suite(R"(
   - id: race
