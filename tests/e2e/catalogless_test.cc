@@ -165,8 +165,8 @@ TEST_P(CatalogLessTarget, RunsTheRestockScenariosAndLeavesTheFixturesAsTheyWere)
                                     "\ncontrol: {url: " + mock.url + "/__admin}\ncapabilities: " +
                                     profile_capabilities(mock.url) + "\n");
   const std::string report = dir.path("report.json");
-  ProcessResult run = run_process({BIS_CONFORM_EXE, "run", "--no-progress", "--target", profile,
-                                   "--report", "json:" + report},
+  ProcessResult run = run_process({BIS_CONFORM_EXE, "run", "--no-progress", "--jobs", "16",
+                                   "--target", profile, "--report", "json:" + report},
                                   kSourceDir, std::chrono::seconds(300));
   const json result = read_json(report);
   ASSERT_TRUE(result.is_object()) << "exit " << run.exit_code << "\n" << run.out << run.err;

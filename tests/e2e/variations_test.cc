@@ -54,6 +54,9 @@ SuiteRun run_suites(const std::string& name, const std::vector<std::string>& moc
   std::vector<std::string> args = {BIS_CONFORM_EXE, "run",    "--no-progress", "--mock-exe",
                                    BIS_MOCK_EXE,    "--report", "json:" + report};
   if (strict) args.push_back("--strict");
+  // The runner mostly waits on the asynchronous variation's delays: more scenarios at once
+  // (2 cores or not) cut the run from ~36s to ~13s.
+  args.insert(args.end(), {"--jobs", "16"});
   for (const std::string& a : mock_args) args.push_back("--mock-arg=" + a);
   const ProcessResult p = run_process(args, kSourceDir);
   SuiteRun r;
