@@ -312,8 +312,9 @@ void ApiRoutes::list_subscribe(Exchange& x, std::string_view list) {
     x.reason = request.error();
     return set_json(x.res, 400, detail(x.reason));
   }
-  std::string key = x.req.get_header_value("api-key");
-  if (key.empty() && request->api_key) key = *request->api_key;
+  std::vector<HeaderField> headers(x.req.headers.begin(), x.req.headers.end());
+  const std::string key = list_private_key(service_.state_rules(), headers,
+                                           x.req.get_param_value("api_key"), request->api_key);
   if (key.empty()) {
     x.outcome = "rejected";
     x.reason = "no private API key (header api-key or body field api_key)";

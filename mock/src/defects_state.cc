@@ -190,6 +190,32 @@ std::span<const DefectInfo> state_defects() {
       {Defect::kPrivateKeyAnyAccount, "private-key-any-account", "List API key",
        Operator::kIsolation,
        "any account's private key opens the lists of every account"},
+      {Defect::kKnownVariantAnyCase, "known-variant-any-case", "unknown variants",
+       Operator::kNormalization,
+       "an unknown ID that differs from a known variant's only in letter case counts as that variant"},
+      {Defect::kClearLastOnly, "clear-last-only", "restock and clearing",
+       Operator::kPartial,
+       "of the subscriptions a restock notifies, only the newest is cleared"},
+      {Defect::kDuplicateKeyHasStore, "duplicate-key-has-store", "duplicate subscriptions",
+       Operator::kIdentity,
+       "a repeat naming another Magento `store` (or none) is not a duplicate: a second subscription"},
+      {Defect::kNotifySkipsPendingMembers, "notify-skips-pending-members", "marketing consent",
+       Operator::kIdentity,
+       "a restock skips subscribers whose only list memberships await confirmation (pending)"},
+      {Defect::kConsentAfterTenSubscribers, "consent-after-ten-subscribers", "marketing consent",
+       Operator::kBoundary,
+       "a restock notifies at most 10 subscribers on no list; the others need a list membership"},
+      {Defect::kDuplicateAddsToList, "duplicate-adds-to-list", "lists are separate",
+       Operator::kPartial,
+       "a duplicate back-in-stock subscribe adds the profile to the account's first list"},
+      {Defect::kListKeyFromQuery, "list-key-from-query", "List API key",
+       Operator::kIdentity,
+       "the List API reads the private key from the query parameter api_key (or the body), never "
+       "from the api-key header"},
+      {Defect::kListKeyHeaderCaseSensitive, "list-key-header-case-sensitive", "List API key",
+       Operator::kNormalization,
+       "the List API reads the private key only from a header spelled exactly `api-key` "
+       "(`API-Key` is ignored)"},
   };
   return kRows;
 }
@@ -269,6 +295,15 @@ constexpr Adjustment kAdjustments[] = {
     {Defect::kPrivateKeyAnyCase, [](R& r) { r.private_key = R::PrivateKey::kCaseInsensitive; }},
     {Defect::kPublicKeyAsPrivate, [](R& r) { r.private_key = R::PrivateKey::kPublicToo; }},
     {Defect::kPrivateKeyAnyAccount, [](R& r) { r.private_key = R::PrivateKey::kAnyAccount; }},
+    {Defect::kKnownVariantAnyCase, [](R& r) { r.lookup = R::Lookup::kAnyCase; }},
+    {Defect::kClearLastOnly, [](R& r) { r.clear = R::Select::kLast; }},
+    {Defect::kDuplicateKeyHasStore, [](R& r) { r.duplicate_key_has_store = true; }},
+    {Defect::kNotifySkipsPendingMembers, [](R& r) { r.notify_skips_pending = true; }},
+    {Defect::kConsentAfterTenSubscribers, [](R& r) { r.notify_without_consent_max = 10; }},
+    {Defect::kDuplicateAddsToList, [](R& r) { r.duplicate_adds_to_list = true; }},
+    {Defect::kListKeyFromQuery, [](R& r) { r.list_key_from = R::ListKeyFrom::kQuery; }},
+    {Defect::kListKeyHeaderCaseSensitive,
+     [](R& r) { r.list_key_from = R::ListKeyFrom::kHeaderExactName; }},
 };
 static_assert(std::size(kAdjustments) ==
               static_cast<size_t>(Defect::kNoCors) - static_cast<size_t>(Defect::kRejectUnknownVariant));

@@ -61,4 +61,24 @@ Expected<ListSubscribeRequest, std::string> parse_list_subscribe(std::string_vie
   return out;
 }
 
+std::string list_private_key(const StateRules& rules, const std::vector<HeaderField>& headers,
+                             std::string_view query_key, const std::optional<std::string>& body_key) {
+  using From = StateRules::ListKeyFrom;
+  std::string key;
+  if (rules.list_key_from == From::kQuery) {
+    key = query_key;
+  } else {
+    for (const auto& [name, value] : headers) {
+      const bool named = rules.list_key_from == From::kHeaderExactName ? name == "api-key"
+                                                                       : iequals(name, "api-key");
+      if (named && !value.empty()) {
+        key = value;
+        break;
+      }
+    }
+  }
+  if (key.empty() && body_key) key = *body_key;
+  return key;
+}
+
 }  // namespace bis::mock

@@ -75,10 +75,19 @@ std::vector<Service::Target> Service::restock_targets(const fixtures::Account& a
       for (const Target& t : active_for(other.key, variant)) out.push_back(t);
     }
   }
+  // Back in stock by email needs no marketing consent; the rules may ask for it anyway.
+  const bool asks_consent = state_rules_.notify_members_only || state_rules_.notify_skips_pending ||
+                            state_rules_.notify_without_consent_max > 0;
+  size_t without_consent = 0;
   std::erase_if(out, [&](const Target& t) {
     const State& s = shards_[t.shard].state;
-    return (state_rules_.notify_members_only && !s.on_a_list(t.ref)) ||
-           (!state_rules_.notify_renewed && s.renews(t.ref));
+    if (!state_rules_.notify_renewed && s.renews(t.ref)) return true;
+    if (!asks_consent) return false;
+    const State::Membership m = s.membership(t.ref);
+    if (state_rules_.notify_members_only && m == State::Membership::kNone) return true;
+    if (state_rules_.notify_skips_pending && m == State::Membership::kPending) return true;
+    return m == State::Membership::kNone && state_rules_.notify_without_consent_max > 0 &&
+           ++without_consent > state_rules_.notify_without_consent_max;
   });
   if (out.size() > 1 && state_rules_.notify == StateRules::Select::kFirst) out.resize(1);
   if (out.size() > 1 && state_rules_.notify == StateRules::Select::kLast) out.erase(out.begin(), out.end() - 1);

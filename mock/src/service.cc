@@ -181,12 +181,14 @@ SubscribeAnswer store_failed(const std::string& why, std::string account) {
 
 // The API's duplicate key is (account, profile, variant), found through the index; a cleared
 // subscription lets the profile subscribe again. The rules may widen, narrow or age the key.
-State::Ref Service::duplicate_of(const State& state, const State::Key& key, int64_t now) const {
+State::Ref Service::duplicate_of(const State& state, const State::Key& key, int64_t now,
+                                  std::optional<std::string_view> store) const {
   State::Ref latest = 0;
   switch (state_rules_.duplicate_key) {
     case StateRules::DuplicateKey::kProfileVariant:
       latest = state.latest(key);
       if (latest == 0 || (!state.is_active(latest) && state_rules_.resubscribe)) return 0;
+      if (state_rules_.duplicate_key_has_store && state.subscription(latest).store != store) return 0;
       break;
     case StateRules::DuplicateKey::kNone:
       return 0;
@@ -221,6 +223,11 @@ const fixtures::Variant* Service::find_variant(const fixtures::Account& account,
     case StateRules::Lookup::kAnyAccount:
       for (const fixtures::Account& a : catalog_.fixtures().accounts) {
         if (const fixtures::Variant* v = catalog_.variant(a, id)) return v;
+      }
+      return nullptr;
+    case StateRules::Lookup::kAnyCase:
+      for (const fixtures::Variant& v : account.variants) {
+        if (iequals(v.id, id)) return &v;
       }
       return nullptr;
   }
@@ -269,7 +276,7 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   Shard& shard = shards_[shard_index];
   std::unique_lock lock(shard.mu);
   State::Key key = shard.state.key(v.account->key, v.profile, v.variant);
-  const State::Ref duplicate = duplicate_of(shard.state, key, now);
+  const State::Ref duplicate = duplicate_of(shard.state, key, now, v.store);
   if (duplicate != 0 && !state_rules_.duplicate_replaces) {
     if (v.refuse_after_record) {  // record-then-refuse: recorded the first time already
       return rejected({v.account->error_status, *v.refuse_after_record, v.account->key});
@@ -374,6 +381,17 @@ SubscribeAnswer Service::duplicate_locked(Shard& shard, State::Ref latest, const
     detail += ": recorded another event";
   } else {
     detail += ": nothing recorded";
+  }
+  if (state_rules_.duplicate_adds_to_list && !account.lists.empty()) {
+    const fixtures::List& list = account.lists.front();
+    if (!shard.state.find_member(account.key, list.id, v.profile)) {
+      const ListMember member{list.id,      account.key,        v.profile, std::string(v.email),
+                              std::nullopt, list.double_opt_in, now};
+      Changes c;
+      c.members.push_back(member);
+      if (auto st = commit(c); !st) return store_failed(st.error(), account.key);
+      shard.state.put_member(member);
+    }
   }
   if (state_rules_.notify_per_request) ++shard.repeats[latest];
   const bool success = account.duplicate_answer == fixtures::DuplicateAnswer::kSuccess &&

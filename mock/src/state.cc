@@ -155,13 +155,16 @@ bool State::renews(Ref ref) const {
   return false;
 }
 
-bool State::on_a_list(Ref ref) const {
+State::Membership State::membership(Ref ref) const {
   const Sub& s = subs_[ref - 1];
   const std::string_view account = pool_.view(s.account), profile = pool_.view(s.profile);
+  Membership best = Membership::kNone;
   for (const ListMember& m : members_) {
-    if (m.account == account && m.profile == profile) return true;
+    if (m.account != account || m.profile != profile) continue;
+    if (!m.pending) return Membership::kSubscribed;
+    best = Membership::kPending;
   }
-  return false;
+  return best;
 }
 
 void State::put_member(const ListMember& m) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "bis/mock/list_request.h"
 #include "bis/mock/state_rules.h"
 #include "test_support.h"
 
@@ -243,6 +244,53 @@ const std::vector<StateRow>& rows() {
        [](ServiceHarness& h) { return list_call(h, "LSgl", "Shop01").substr(0, 3); }},
       {Defect::kPrivateKeyAnyAccount, "404",  // pk_big opens Big001, which has no list LSgl
        [](ServiceHarness& h) { return list_call(h, "LSgl", "pk_big").substr(0, 3); }},
+      {Defect::kKnownVariantAnyCase, "0",
+       [](ServiceHarness& h) {
+         h.restock("Shop01", "AbC", 0);
+         h.subscribe(shop("a@x.io", "abc"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kClearLastOnly, "0",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("b@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.subscriptions("", "111"));
+       }},
+      {Defect::kDuplicateKeyHasStore, "1",
+       [](ServiceHarness& h) {
+         h.subscribe({"Mag002", "a@x.io", "331", "magento_two", "default"});
+         h.subscribe({"Mag002", "a@x.io", "331", "magento_two", "other"});
+         h.subscribe({"Mag002", "a@x.io", "331", "magento_two"});
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kNotifySkipsPendingMembers, "1",
+       [](ServiceHarness& h) {
+         list_call(h, "LDbl", "pk_shop", {"a@x.io"});
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("a@x.io"));
+       }},
+      {Defect::kConsentAfterTenSubscribers, "11",
+       [](ServiceHarness& h) {
+         for (int i = 0; i < 11; ++i) h.subscribe(shop("s" + std::to_string(i) + "@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.notifications("", "111"));
+       }},
+      {Defect::kDuplicateAddsToList, "none none",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.subscribe(shop("a@x.io"));
+         return member_status(h, "LDbl", "a@x.io") + " " + member_status(h, "LSgl", "a@x.io");
+       }},
+      {Defect::kListKeyFromQuery, "pk_shop",
+       [](ServiceHarness& h) {
+         return list_private_key(h.service->state_rules(), {{"api-key", "pk_shop"}}, "", std::nullopt);
+       }},
+      {Defect::kListKeyHeaderCaseSensitive, "pk_shop",
+       [](ServiceHarness& h) {
+         return list_private_key(h.service->state_rules(), {{"API-Key", "pk_shop"}}, "", std::nullopt);
+       }},
   };
   return kRows;
 }

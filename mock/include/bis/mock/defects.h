@@ -118,6 +118,14 @@ enum class Defect : uint16_t {
   kPrivateKeyAnyCase,
   kPublicKeyAsPrivate,
   kPrivateKeyAnyAccount,
+  kKnownVariantAnyCase,
+  kClearLastOnly,
+  kDuplicateKeyHasStore,
+  kNotifySkipsPendingMembers,
+  kConsentAfterTenSubscribers,
+  kDuplicateAddsToList,
+  kListKeyFromQuery,
+  kListKeyHeaderCaseSensitive,
   // (new state-rule defects go here)
 
   // --- wire rules: endpoints, methods, bodies, CORS, robustness (defects_wire.cc)

@@ -201,7 +201,8 @@ class Service {
   SubscribeAnswer duplicate_locked(Shard& shard, State::Ref latest, const ValidSubscribe& v,
                                    int64_t now);
   // The subscription a new request would duplicate (0: none), by the rules' duplicate key.
-  State::Ref duplicate_of(const State& state, const State::Key& key, int64_t now) const;
+  State::Ref duplicate_of(const State& state, const State::Key& key, int64_t now,
+                          std::optional<std::string_view> store) const;
   // The catalog's variant a subscribe names, by the rules' lookup; nullptr if unknown.
   const fixtures::Variant* find_variant(const fixtures::Account& account,
                                         std::string_view id) const;

@@ -45,8 +45,9 @@ class State {
   size_t active_count_of_profile(std::string_view account, std::string_view profile) const;
   // Whether an older subscription of the same account, profile and variant exists.
   bool renews(Ref ref) const;
-  // Whether the subscription's profile is a member of any list of its account.
-  bool on_a_list(Ref ref) const;
+  // The subscription's profile's membership in the lists of its account: the best of them.
+  enum class Membership : uint8_t { kNone, kPending, kSubscribed };
+  Membership membership(Ref ref) const;
 
   // Adds an active subscription; it becomes the newest for its key.
   Ref add_subscription(const Key& key, uint64_t id, std::string_view email,

@@ -32,6 +32,7 @@ struct StateRules {
     kExact,       // this account, this ID
     kPrefix,      // also any ID that starts with one of the account's IDs
     kAnyAccount,  // any account's variant of that ID
+    kAnyCase,     // also an ID that differs from one of the account's only in letter case
   };
   Lookup lookup = Lookup::kExact;
   bool variant_lower_cased = false;  // the subscription records the ID lower-cased
@@ -54,6 +55,7 @@ struct StateRules {
   bool duplicate_records_event_other_case = false;  // only when spelled differently
   bool duplicate_replaces = false;  // clears the existing one and records a new one
   bool racy_duplicates = false;
+  bool duplicate_key_has_store = false;  // a repeat naming another Magento `store` is new (too narrow)
   // How a duplicate is answered (the account's duplicate_answer picks success or error).
   enum class DuplicateBody : uint8_t {
     kAccount,        // the standard success (echoing this request's email) or the error body
@@ -90,6 +92,9 @@ struct StateRules {
   bool notify_other_accounts = false;  // the same variant ID on every account
   bool notify_per_request = false; // one message per subscribe request, duplicates included
   bool notify_members_only = false;  // only profiles on one of the account's lists
+  bool notify_skips_pending = false;  // not profiles whose only list memberships are pending
+  // Subscribers on no list a restock notifies at most (the rest need consent): 0 = no limit.
+  size_t notify_without_consent_max = 0;
   bool notify_renewed = true;      // a profile notified once for the variant is notified again
   int copies = 1;                  // messages per notified subscription
 
@@ -102,6 +107,7 @@ struct StateRules {
 
   // --- lists (BIS-LIST-*)
   bool subscribe_adds_to_list = false;
+  bool duplicate_adds_to_list = false;  // only a duplicate subscribe adds the profile
   bool list_call_queues_subscription = false;
   struct OptIn {
     bool pending = false;          // members wait for confirmation
@@ -119,6 +125,13 @@ struct StateRules {
     kAnyAccount,       // any account's private key opens every account's lists
   };
   PrivateKey private_key = PrivateKey::kExact;
+  // Where the List API call's private key is read (list_private_key(), list_request.h).
+  enum class ListKeyFrom : uint8_t {
+    kHeader,           // the `api-key` header (any letter case of its name), else body `api_key`
+    kHeaderExactName,  // the header only when its name is spelled `api-key` exactly
+    kQuery,            // the query parameter `api_key`, else the body: never the header
+  };
+  ListKeyFrom list_key_from = ListKeyFrom::kHeader;
 
   bool operator==(const StateRules&) const = default;
 };
