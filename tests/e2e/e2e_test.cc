@@ -189,11 +189,7 @@ std::string joined(const std::set<std::string>& ids) {
 // must still break its whole row; the extra requirements are printed. Work this list down to
 // empty by giving those steps the `covers` of what they prove; a defect joins it only with its
 // reason in docs/defects.md ("Attribution not yet exact").
-const std::set<std::string> kImpreciseToday = {
-    "success-without-email", "success-string-true",    "email-echo-normalized",
-    "reject-unknown-variant", "event-for-unknown-variant", "duplicate-event",
-    "duplicate-subscription", "notify-twice",           "double-opt-in-ignored",
-    "double-opt-in-answers-profiles"};
+const std::set<std::string> kImpreciseToday = {"reject-unknown-variant"};
 
 // Precise attribution (docs/suite-format.md, "Attribution"): the requirements a defect breaks
 // (verdict fail or warn) are exactly its row, and each is cited by a failing scenario; every
