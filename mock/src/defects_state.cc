@@ -216,6 +216,14 @@ std::span<const DefectInfo> state_defects() {
        Operator::kNormalization,
        "the List API reads the private key only from a header spelled exactly `api-key` "
        "(`API-Key` is ignored)"},
+      {Defect::kClearOnFirstRestockOnly, "clear-on-first-restock-only", "restock and clearing",
+       Operator::kTime,
+       "only a variant's first restock clears the subscriptions it notifies; later restocks clear "
+       "nobody"},
+      {Defect::kUnknownVariantQueuedOnRepeat, "unknown-variant-queued-on-repeat", "unknown variants",
+       Operator::kTime,
+       "a profile's first try at an unknown variant records nothing; a second try queues a "
+       "subscription (no event)"},
   };
   return kRows;
 }
@@ -304,6 +312,8 @@ constexpr Adjustment kAdjustments[] = {
     {Defect::kListKeyFromQuery, [](R& r) { r.list_key_from = R::ListKeyFrom::kQuery; }},
     {Defect::kListKeyHeaderCaseSensitive,
      [](R& r) { r.list_key_from = R::ListKeyFrom::kHeaderExactName; }},
+    {Defect::kClearOnFirstRestockOnly, [](R& r) { r.clear_on_first_restock_only = true; }},
+    {Defect::kUnknownVariantQueuedOnRepeat, [](R& r) { r.unknown_queued_on_repeat = true; }},
 };
 static_assert(std::size(kAdjustments) ==
               static_cast<size_t>(Defect::kNoCors) - static_cast<size_t>(Defect::kRejectUnknownVariant));

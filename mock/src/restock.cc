@@ -95,7 +95,7 @@ std::vector<Service::Target> Service::restock_targets(const fixtures::Account& a
 }
 
 Expected<size_t, std::string> Service::notify(const std::vector<Target>& targets, int64_t batch,
-                                              int64_t now) {
+                                              int64_t now, bool clear) {
   // One message per notified subscription; the subscription is then cleared, so the profile
   // may subscribe again. The rules may change how many messages and what is cleared.
   std::vector<int> copies(targets.size(), state_rules_.copies);
@@ -107,7 +107,8 @@ Expected<size_t, std::string> Service::notify(const std::vector<Target>& targets
       const auto& repeats = shards_[t.shard].repeats;
       if (auto it = repeats.find(t.ref); it != repeats.end()) copies[i] *= 1 + it->second;
     }
-    if (state_rules_.clear_nothing || (state_rules_.clear == StateRules::Select::kFirst && i > 0) ||
+    if (!clear || state_rules_.clear_nothing ||
+        (state_rules_.clear == StateRules::Select::kFirst && i > 0) ||
         (state_rules_.clear == StateRules::Select::kLast && i + 1 < targets.size())) {
       continue;
     }
@@ -196,6 +197,8 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
   std::uniform_int_distribution<int64_t> prompt_delay(1, 1000);
   int64_t prompt_due = now;
   const uint64_t restock = next_restock_++;
+  if (state_rules_.clear_on_first_restock_only)
+    first_restock_.try_emplace(account->key + "\n" + std::string(variant), restock);
   for (size_t start = 0, batch = 1; start < targets.size(); start += batch_size, ++batch) {
     PendingBatch b;
     b.account = account->key;
@@ -268,7 +271,9 @@ size_t Service::run_due_locked(int64_t now) {
     for (const Target& t : b.subscriptions) {
       if (state_rules_.notify_cleared || shards_[t.shard].state.is_active(t.ref)) active.push_back(t);
     }
-    auto sent = notify(active, b.batch, now);
+    const bool clear = !state_rules_.clear_on_first_restock_only ||
+                       first_restock_[b.account + "\n" + b.variant] == b.restock;
+    auto sent = notify(active, b.batch, now, clear);
     if (!sent) {
       pending_.insert(pending_.begin(), std::move(b));  // the store failed: retry on the next tick
       break;

@@ -151,8 +151,10 @@ void Service::clear_state() {
   for (size_t i = 0; i < kShards; ++i) {
     shards_[i].state.clear();
     shards_[i].repeats.clear();
+    shards_[i].unknown_tries.clear();
   }
   pending_.clear();
+  first_restock_.clear();
   next_subscription_id_ = next_event_id_ = next_notification_id_ = 1;
 }
 
@@ -258,13 +260,20 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
   const int64_t now = options_.clock->now_ms();
 
   const bool known = !v.variant.empty() && find_variant(*v.account, v.variant) != nullptr;
+  StateRules::Unknown unknown = state_rules_.unknown;
+  if (!known && state_rules_.unknown_queued_on_repeat && !v.variant.empty()) {
+    Shard& shard = shards_[shard_index];
+    std::lock_guard lock(shard.mu);
+    const std::string tried = v.account->key + "\n" + v.profile + "\n" + std::string(v.variant);
+    if (!shard.unknown_tries.insert(tried).second) unknown = StateRules::Unknown::kSubscriptionOnly;
+  }
   if (!known) {
     const std::string key = v.account->key;
     const int error_status = v.account->error_status;
     const std::string what =
         "variant '" + printable(v.variant) + "' is not in account " + key + "'s catalog";
     if (rejects_unknown(v.variant)) return rejected({error_status, what, key});
-    if (state_rules_.unknown == StateRules::Unknown::kNothing || v.variant.empty()) {
+    if (unknown == StateRules::Unknown::kNothing || v.variant.empty()) {
       catalog_lock.unlock();
       if (v.refuse_after_record) return rejected({error_status, *v.refuse_after_record, key});
       return {SubscribeOutcome::kUnknownVariant, true, 200, what + ": nothing recorded", key, {}};
@@ -328,9 +337,9 @@ SubscribeAnswer Service::subscribe(const SubscribeFields& fields) {
     }
   }
   int events = state_rules_.events_per_subscription;
-  if (!known && state_rules_.unknown == StateRules::Unknown::kSubscriptionOnly) events = 0;
+  if (!known && unknown == StateRules::Unknown::kSubscriptionOnly) events = 0;
   if (renewal && !state_rules_.resubscribe_records_event) events = 0;
-  const bool active = known || state_rules_.unknown != StateRules::Unknown::kEventOnly;
+  const bool active = known || unknown != StateRules::Unknown::kEventOnly;
   const uint64_t id = next_subscription_id_.fetch_add(1);
   uint64_t event_ids[2] = {};
   for (int e = 0; e < events; ++e) event_ids[e] = next_event_id_.fetch_add(1);

@@ -291,6 +291,21 @@ const std::vector<StateRow>& rows() {
        [](ServiceHarness& h) {
          return list_private_key(h.service->state_rules(), {{"API-Key", "pk_shop"}}, "", std::nullopt);
        }},
+      {Defect::kClearOnFirstRestockOnly, "0",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         h.restock("Shop01", "111", 0);
+         h.subscribe(shop("a@x.io"));
+         h.restock("Shop01", "111", 5);
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kUnknownVariantQueuedOnRepeat, "0",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io", "999"));
+         h.subscribe(shop("a@x.io", "999"));
+         return n(h.subscriptions("a@x.io"));
+       }},
   };
   return kRows;
 }

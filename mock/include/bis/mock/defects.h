@@ -126,6 +126,8 @@ enum class Defect : uint16_t {
   kDuplicateAddsToList,
   kListKeyFromQuery,
   kListKeyHeaderCaseSensitive,
+  kClearOnFirstRestockOnly,
+  kUnknownVariantQueuedOnRepeat,
   // (new state-rule defects go here)
 
   // --- wire rules: endpoints, methods, bodies, CORS, robustness (defects_wire.cc)

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "bis/common/expected.h"
@@ -161,6 +162,9 @@ class Service {
     State state;
     // Duplicate requests per subscription, counted only for `notify-per-request`.
     std::unordered_map<State::Ref, int> repeats;
+    // (account, profile, variant) tried with an unknown ID, kept only for
+    // `unknown-variant-queued-on-repeat`.
+    std::unordered_set<std::string> unknown_tries;
   };
   // A subscription somewhere in the shards.
   struct Target {
@@ -226,7 +230,7 @@ class Service {
   // Notifies `targets` as batch `batch`: records the notifications (and clears) in the store,
   // then in the shards. Needs every shard locked. Returns how many were notified.
   Expected<size_t, std::string> notify(const std::vector<Target>& targets, int64_t batch,
-                                       int64_t now);
+                                       int64_t now, bool clear = true);
   size_t run_due_locked(int64_t now);
   // The batches waiting, as the store keeps them (they survive a restart with --state).
   std::vector<PendingBatchRecord> pending_records() const;
@@ -249,6 +253,9 @@ class Service {
   Catalog catalog_;
   std::vector<PendingBatch> pending_;  // by due time
   uint64_t next_restock_ = 1;
+  // Each variant's first restock ("account\nvariant" -> restock), kept only for the rule
+  // clear_on_first_restock_only.
+  std::unordered_map<std::string, uint64_t> first_restock_;
   std::mt19937_64 rng_{std::random_device{}()};  // batches-any-order; under catalog_mu_
 
   std::unique_ptr<Shard[]> shards_;

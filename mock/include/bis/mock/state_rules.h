@@ -23,6 +23,7 @@ struct StateRules {
     kSubscriptionOnly,  // an active subscription, no event
   };
   Unknown unknown = Unknown::kNothing;
+  bool unknown_queued_on_repeat = false;  // a profile's second try at an unknown ID queues it
   // Unknown IDs answered the error body although the rest get success: 0 = no length limit.
   size_t reject_unknown_longer_than = 0;
   bool reject_unknown_odd = false;     // whitespace, punctuation other than -_.:, or non-ASCII
@@ -102,6 +103,7 @@ struct StateRules {
   Select clear = Select::kAll;       // which notified subscriptions are cleared
   bool clear_nothing = false;        // none are
   bool clear_whole_profile = false;  // all the profile's subscriptions on the account
+  bool clear_on_first_restock_only = false;  // a variant's later restocks clear nobody
   bool resubscribe = true;           // a cleared subscription lets the profile subscribe again
   bool resubscribe_records_event = true;
 
