@@ -49,6 +49,15 @@ struct StateRow {
 
 std::string n(size_t v) { return std::to_string(v); }
 
+// Subscribes a@x.io to 111, restocks, sells out, subscribes again, restocks again.
+void two_restocks(ServiceHarness& h) {
+  h.subscribe(shop("a@x.io"));
+  h.restock("Shop01", "111", 5);
+  h.restock("Shop01", "111", 0);
+  h.subscribe(shop("a@x.io"));
+  h.restock("Shop01", "111", 5);
+}
+
 const std::vector<StateRow>& rows() {
   static const std::vector<StateRow> kRows = {
       {Defect::kRejectOddVariantIds, "200 success ",
@@ -214,11 +223,7 @@ const std::vector<StateRow>& rows() {
        }},
       {Defect::kResubscribeNotNotified, "2",
        [](ServiceHarness& h) {
-         h.subscribe(shop("a@x.io"));
-         h.restock("Shop01", "111", 5);
-         h.restock("Shop01", "111", 0);
-         h.subscribe(shop("a@x.io"));
-         h.restock("Shop01", "111", 5);
+         two_restocks(h);
          return n(h.notifications("a@x.io"));
        }},
       {Defect::kDoubleOptInAnswersProfiles, "200 []",
@@ -293,11 +298,7 @@ const std::vector<StateRow>& rows() {
        }},
       {Defect::kClearOnFirstRestockOnly, "0",
        [](ServiceHarness& h) {
-         h.subscribe(shop("a@x.io"));
-         h.restock("Shop01", "111", 5);
-         h.restock("Shop01", "111", 0);
-         h.subscribe(shop("a@x.io"));
-         h.restock("Shop01", "111", 5);
+         two_restocks(h);
          return n(h.subscriptions("a@x.io"));
        }},
       {Defect::kUnknownVariantQueuedOnRepeat, "0",
