@@ -4,7 +4,8 @@
 
 namespace bis::mock {
 
-std::string success_body(std::string_view email, const AnswerRule& rule) {
+std::string success_body(std::string_view email, const AnswerRule& rule,
+                         std::optional<std::string_view> store) {
   std::string out;
   out.reserve(email.size() + 40);
   out += '{';
@@ -18,6 +19,10 @@ std::string success_body(std::string_view email, const AnswerRule& rule) {
     out += ", ";
   }
   out += rule.success_as_string ? "\"success\": \"true\"" : "\"success\": true";
+  if (rule.echo_store && store) {
+    out += ", \"store\": ";
+    append_json_string(out, *store);
+  }
   out += '}';
   return out;
 }

@@ -55,7 +55,7 @@ bool is_header_value(std::string_view v) {
 }  // namespace
 
 void ApiRoutes::handle(Exchange& x) {
-  const std::string& path = x.req.path;
+  const std::string& path = rules_.path_with_query ? x.req.target : x.req.path;
   const std::string& method = x.req.method;
   const bool onsite = path == protocol::kOnsiteSubscribePath;
   if (onsite || path == protocol::kSubscribePath) {
@@ -191,8 +191,11 @@ void ApiRoutes::subscribe(Exchange& x) {
     case BodyStatus::kOk:
       break;
   }
-  if (rules_.refuse_app_user_agent && is_app_user_agent(x.req.get_header_value("User-Agent"))) {
-    return reject(x, "requests from app User-Agents are refused (defect refuse-app-user-agent)");
+  if (rules_.refuse_app_user_agent || rules_.require_user_agent ||
+      rules_.refuse_library_user_agent) {
+    const std::string why = user_agent_refusal(rules_, x.req.has_header("User-Agent"),
+                                               x.req.get_header_value("User-Agent"));
+    if (!why.empty()) return reject(x, why);
   }
   const std::string type = form::media_type(content_type);
   Expected<form::Fields, std::string> parsed = form::Fields{};
@@ -235,7 +238,13 @@ void ApiRoutes::subscribe(Exchange& x) {
   answer_fields(x, *parsed);
 }
 
-void ApiRoutes::answer_fields(Exchange& x, const form::Fields& parsed) {
+void ApiRoutes::answer_fields(Exchange& x, const form::Fields& body) {
+  form::Fields renamed;
+  if (rules_.field_names_any_case) {
+    renamed = body;
+    for (form::Field& f : renamed) f.name = ascii_lower(f.name);
+  }
+  const form::Fields& parsed = rules_.field_names_any_case ? renamed : body;
   auto fields = subscribe_fields(parsed);
   if (!fields) return reject(x, fields.error());
   if (rules_.variant_crash_length > 0 && fields->variant &&
@@ -278,7 +287,7 @@ void ApiRoutes::answer_fields(Exchange& x, const form::Fields& parsed) {
   const AnswerRule& rule = service_.rules().answer;
   if (answer.success) {
     set_json(x.res, answer.status == 200 ? rule.success_status : answer.status,
-             success_body(fields->email.value_or(std::string_view()), rule));
+             success_body(fields->email.value_or(std::string_view()), rule, fields->store));
   } else if (answer.outcome == SubscribeOutcome::kStoreFailed) {
     set_json(x.res, answer.status, rejection(x));
   } else {

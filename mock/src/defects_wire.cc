@@ -73,6 +73,17 @@ std::span<const DefectInfo> wire_defects() {
       {Defect::kRefuseAppUserAgent, "refuse-app-user-agent", "apps",
        Operator::kIdentity,
        "refuses a request whose User-Agent names a phone OS without a browser's Mozilla/"},
+      {Defect::kFieldNamesAnyCase, "field-names-any-case", "required fields",
+       Operator::kNormalization,
+       "reads field names in any letter case: Email=, Variant= stand for email, variant"},
+      {Defect::kPathWithQuery, "path-with-query", "endpoints",
+       Operator::kIdentity,
+       "matches the path with its query string: /api/v1/catalog/subscribe?x=1 answers 404"},
+      {Defect::kRequireUserAgent, "require-user-agent", "apps",
+       Operator::kPartial, "refuses a request without a User-Agent (or an empty one)"},
+      {Defect::kRefuseLibraryUserAgent, "refuse-library-user-agent", "apps",
+       Operator::kIdentity,
+       "refuses the User-Agents of apps' HTTP libraries (okhttp/, Dart/, CFNetwork/)"},
   };
   return kRows;
 }

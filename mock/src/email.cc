@@ -116,7 +116,8 @@ std::optional<std::string> domain_problem(std::string_view domain, const EmailRu
     start = dot + 1;
   }
   if (labels < 2) {
-    if (rule.require_dot_in_domain) return "domain has no dot";
+    if (rule.require_dot_in_domain && !(rule.dotless_localhost && iequals(domain, "localhost")))
+      return "domain has no dot";
     return std::nullopt;
   }
   const bool unicode_tld = rule.allow_unicode_domain &&
@@ -146,6 +147,9 @@ std::optional<std::string> email_problem(std::string_view email, EmailRule rule)
   if (email.find('@') != at) return "more than one '@'";
   if (rule.allow_unicode_domain && !is_valid_utf8(email)) return "not valid UTF-8";
   if (auto p = local_problem(email.substr(0, at), rule)) return p;
+  if (rule.dot_anywhere && email.substr(0, at).find('.') != std::string_view::npos) {
+    rule.require_dot_in_domain = false;  // the local part's dot was taken for the domain's
+  }
   return domain_problem(email.substr(at + 1), rule);
 }
 

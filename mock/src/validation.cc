@@ -1,5 +1,7 @@
 #include "bis/mock/validation.h"
 
+#include <algorithm>
+
 #include "bis/common/text.h"
 #include "bis/mock/email.h"
 
@@ -64,6 +66,10 @@ const fixtures::Account* resolve_key(std::string_view key, const Catalog& catalo
   if (rule.trim) key = trim_blanks(key);
   if (key.size() == rule.length) {
     if (const fixtures::Account* a = catalog.account(key)) return a;
+    if (rule.case_insensitive) {
+      for (const fixtures::Account& a : catalog.fixtures().accounts)
+        if (iequals(key, a.key)) return catalog.account(a.key);
+    }
     if (rule.like_wildcards) {
       for (const fixtures::Account& a : catalog.fixtures().accounts)
         if (like(key, a.key)) return catalog.account(a.key);
@@ -92,6 +98,7 @@ const fixtures::Account* resolve_key(std::string_view key, const Catalog& catalo
 // The known platform value `sent` names, if any.
 std::optional<std::string_view> known_platform(std::string_view sent, const PlatformRule& rule) {
   if (rule.trim) sent = trim_blanks(sent);
+  if (rule.max_length != 0 && sent.size() > rule.max_length) return std::nullopt;
   for (std::string_view p : rule.known) {
     if (sent == p) return p;
     if (rule.case_insensitive && iequals(sent, p)) return p;
@@ -103,6 +110,11 @@ std::optional<std::string_view> known_platform(std::string_view sent, const Plat
 // The platform an account's integration subscribes with; nullopt when it cannot.
 std::optional<std::string_view> platform_of(const fixtures::Account& account,
                                             const PlatformRule& rule) {
+  using fixtures::Integration;
+  if (account.integration == Integration::kCustomCatalog && !rule.serve_custom_catalog) {
+    return std::nullopt;
+  }
+  if (account.integration == Integration::kNone && rule.no_integration_as_api) return "api";
   if (auto p = fixtures::platform_for(account.integration)) return p;
   if (rule.accept_catalog_without_inventory &&
       account.integration == fixtures::Integration::kCustomCatalogWithoutInventory) {
@@ -160,6 +172,7 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
                                                            const Catalog& catalog,
                                                            const RequestRules& rules) {
   const auto missing = [](const std::optional<std::string_view>& v) { return !v || v->empty(); };
+  const auto blank = [](std::string_view v) { return trim_blanks(v).empty(); };
   const auto absent = [](const std::optional<std::string_view>& v, std::string_view name) {
     return "field '" + std::string(name) + (v ? "' is empty" : "' is missing");
   };
@@ -169,12 +182,16 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
     return reject(absent(f.a, "a"));
   }
   std::string why;
+  if (!rules.fields.refuse_blank_key && blank(*f.a)) return answer_success("field 'a' is blank");
   const fixtures::Account* account = resolve_key(*f.a, catalog, rules.key, why);
   if (!account) return reject(why);
 
   if (missing(f.email)) {
     if (f.email && !rules.fields.refuse_empty_email) return answer_success(absent(f.email, "email"));
     return reject(absent(f.email, "email"), account);
+  }
+  if (!rules.fields.refuse_blank_email && blank(*f.email)) {
+    return answer_success("field 'email' is blank");
   }
   std::optional<std::string> refuse_after_record;
   if (precheck.email_problem) {
@@ -184,10 +201,16 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
   }
 
   if (missing(f.variant) && rules.fields.refuse_missing_variant) {
+    if (f.variant && !rules.fields.refuse_empty_variant) {
+      return answer_success(absent(f.variant, "variant"));
+    }
     return reject(absent(f.variant, "variant"), account);
   }
 
   if (!f.platform && !rules.fields.refuse_missing_platform) {
+    return answer_success(absent(f.platform, "platform"));
+  }
+  if (f.platform && f.platform->empty() && !rules.fields.refuse_empty_platform) {
     return answer_success(absent(f.platform, "platform"));
   }
   if (missing(f.platform)) return reject(absent(f.platform, "platform"), account);
@@ -210,6 +233,11 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
                       std::string(fixtures::to_string(account->integration)) +
                       " integration (expects '" + std::string(*expected) + "')",
                   account);
+  }
+
+  if (std::find(rules.platform.recorded.begin(), rules.platform.recorded.end(), *platform) ==
+      rules.platform.recorded.end()) {
+    return answer_success("platform '" + std::string(*platform) + "' is not recorded");
   }
 
   ValidSubscribe v;

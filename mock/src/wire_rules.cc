@@ -28,6 +28,10 @@ WireRules WireRules::from(const Defects& d) {
   r.onsite_refuses = !d.has(Defect::kOnsiteRejectionsSucceed);
   if (d.has(Defect::kLongVariant5xx)) r.variant_crash_length = 10000;
   r.refuse_app_user_agent = d.has(Defect::kRefuseAppUserAgent);
+  r.require_user_agent = d.has(Defect::kRequireUserAgent);
+  r.refuse_library_user_agent = d.has(Defect::kRefuseLibraryUserAgent);
+  r.path_with_query = d.has(Defect::kPathWithQuery);
+  r.field_names_any_case = d.has(Defect::kFieldNamesAnyCase);
   return r;
 }
 
@@ -84,6 +88,23 @@ bool is_app_user_agent(std::string_view ua) {
     if (ua.find(os) != std::string_view::npos) return true;
   }
   return false;
+}
+
+std::string user_agent_refusal(const WireRules& rules, bool present, std::string_view ua) {
+  if (rules.refuse_app_user_agent && is_app_user_agent(ua)) {
+    return "requests from app User-Agents are refused (defect refuse-app-user-agent)";
+  }
+  if (rules.require_user_agent && (!present || ua.empty())) {
+    return "a request without a User-Agent is refused (defect require-user-agent)";
+  }
+  if (rules.refuse_library_user_agent) {
+    for (std::string_view lib : {"okhttp/", "Dart/", "CFNetwork/"}) {
+      if (ua.find(lib) != std::string_view::npos) {
+        return "User-Agent of an HTTP library refused (defect refuse-library-user-agent)";
+      }
+    }
+  }
+  return {};
 }
 
 }  // namespace bis::mock::http

@@ -4,6 +4,7 @@
 // wire group adjust them once at start-up (docs/defects.md, "Wire rules"), so the request
 // path reads parameters instead of testing each defect.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "bis/common/form.h"
@@ -43,6 +44,12 @@ struct WireRules {
   // Robustness (BIS-ROBUST-1) and apps (BIS-APP-1).
   size_t variant_crash_length = 0;  // a longer variant answers 500; 0: no such limit
   bool refuse_app_user_agent = false;
+  bool require_user_agent = false;         // a request without a User-Agent is refused
+  bool refuse_library_user_agent = false;  // okhttp/, Dart/, CFNetwork User-Agents refused
+
+  // Paths and fields (BIS-ENDPOINT-1, BIS-FIELD-1..4).
+  bool path_with_query = false;       // the path is matched with its query string
+  bool field_names_any_case = false;  // `Email` is read as `email`
 
   static WireRules from(const Defects& defects);
 };
@@ -62,5 +69,9 @@ std::string multipart_refusal(const WireRules& rules, std::string_view body,
 
 // Whether a User-Agent names a phone app rather than a browser (refuse-app-user-agent).
 bool is_app_user_agent(std::string_view user_agent);
+
+// Why a request with this User-Agent (`present`: the header was sent) is refused under
+// `rules` (the apps defects); empty if it is not.
+std::string user_agent_refusal(const WireRules& rules, bool present, std::string_view user_agent);
 
 }  // namespace bis::mock::http

@@ -61,6 +61,17 @@ TEST(RequestRulesTest, EachDefectFlipsTheVerdictOnItsRequest) {
       {Defect::kPlatformPrefixMatch, {"Shop01", "a@example.com", "111", "shopify,api"}, false},
       {Defect::kRejectMagentoTwo, {"Mag002", "a@example.com", "331", "magento_two"}, true},
       {Defect::kAcceptCatalogWithoutInventory, {"NoInv4", "a@example.com", "551", "api"}, false},
+      {Defect::kAcceptBlankKey, {"      ", "a@example.com", "111", "shopify"}, false},
+      {Defect::kAcceptBlankEmail, {"Shop01", " \t ", "111", "shopify"}, false},
+      {Defect::kAcceptEmptyVariant, {"Shop01", "a@example.com", "", "shopify"}, false},
+      {Defect::kAcceptEmptyPlatform, {"Shop01", "a@example.com", "111", ""}, false},
+      {Defect::kKeyAnyCase, {"SHOP01", "a@example.com", "111", "shopify"}, false},
+      {Defect::kEmailLocalhostAllowed, {"Shop01", "a@localhost", "111", "shopify"}, false},
+      {Defect::kEmailDotAnywhere, {"Shop01", "first.last@klaviyo", "111", "shopify"}, false},
+      {Defect::kRejectBigCommerce, {"Big001", "a@example.com", "111", "bigcommerce"}, true},
+      {Defect::kRejectCustomCatalog, {"Api003", "a@example.com", "111", "api"}, true},
+      {Defect::kNoIntegrationAsApi, {"None05", "a@example.com", "111", "api"}, false},
+      {Defect::kPlatformMax10Chars, {"Big001", "a@example.com", "111", "bigcommerce"}, true},
   };
   const RequestRules documented = request_rules(Defects{});
   for (const Row& row : rows) {
@@ -80,6 +91,30 @@ TEST(RequestRulesTest, ASilentlyAcceptedRequestRecordsNothing) {
   EXPECT_EQ(h.subscriptions(), 0u);
 }
 
+AnswerRule answer_rule_with(Defect d) { return request_rules(Defects().add(d)).answer; }
+
+TEST(RequestRulesTest, BigCommerceNotRecordedAnswersSuccessAndRecordsNothing) {
+  const testing::Request big("Big001", "a@example.com", "111", "bigcommerce");
+  testing::ServiceHarness documented;
+  EXPECT_TRUE(documented.subscribe(big).success);
+  EXPECT_EQ(documented.subscriptions(), 1u);
+
+  testing::ServiceHarness h(Defects().add(Defect::kBigCommerceNotRecorded));
+  EXPECT_TRUE(h.subscribe(big).success);
+  EXPECT_EQ(h.subscriptions(), 0u);
+  EXPECT_TRUE(h.subscribe(testing::shop("b@example.com")).success);
+  EXPECT_EQ(h.subscriptions(), 1u);
+}
+
+TEST(RequestRulesTest, SuccessEchoesStoreOnlyWithTheDefect) {
+  EXPECT_EQ(success_body("a@x.io", request_rules(Defects{}).answer, "default"),
+            R"({"email": "a@x.io", "success": true})");
+  const AnswerRule echo = answer_rule_with(Defect::kSuccessEchoesStore);
+  EXPECT_EQ(success_body("a@x.io", echo, "default"),
+            R"({"email": "a@x.io", "success": true, "store": "default"})");
+  EXPECT_EQ(success_body("a@x.io", echo), R"({"email": "a@x.io", "success": true})");
+}
+
 TEST(RequestRulesTest, RecordThenRefuseRecordsAndAnswersTheError) {
   testing::ServiceHarness documented;
   EXPECT_FALSE(documented.subscribe(testing::shop("test@klaviyo")).success);
@@ -92,8 +127,6 @@ TEST(RequestRulesTest, RecordThenRefuseRecordsAndAnswersTheError) {
   EXPECT_EQ(h.subscriptions("test@klaviyo"), 1u);
   EXPECT_EQ(h.events("test@klaviyo"), 1u);
 }
-
-AnswerRule answer_rule_with(Defect d) { return request_rules(Defects().add(d)).answer; }
 
 TEST(RequestRulesTest, AnswerDefectsChangeOnlyTheirPartOfTheAnswer) {
   const AnswerRule documented = request_rules(Defects{}).answer;

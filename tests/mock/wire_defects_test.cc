@@ -177,6 +177,30 @@ const Row kRows[] = {
            kV1, {{"User-Agent", "BisConformanceApp/1.0 (iPhone; iOS 17.0)"}},
            form("Shop01", unique_email(), "111", "shopify"), kForm));
      }},
+    {Defect::kFieldNamesAnyCase,
+     [](const MockServer& m) {
+       const std::string body = form::encode_urlencoded(
+           {testing::field("a", "Shop01"), testing::field("Email", unique_email()),
+            testing::field("variant", "111"), testing::field("platform", "shopify")});
+       return succeeded(m.post_form(body));
+     }},
+    {Defect::kPathWithQuery,
+     [](const MockServer& m) {
+       return !succeeded(m.post_form(form("Shop01", unique_email(), "111", "shopify"),
+                                     std::string(kV1) + "?source=app"));
+     }},
+    {Defect::kRequireUserAgent,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(kV1, {{"User-Agent", ""}},
+                                          form("Shop01", unique_email(), "111", "shopify"),
+                                          kForm));
+     }},
+    {Defect::kRefuseLibraryUserAgent,
+     [](const MockServer& m) {
+       return !succeeded(m.client()->Post(kV1, {{"User-Agent", "okhttp/4.12.0"}},
+                                          form("Shop01", unique_email(), "111", "shopify"),
+                                          kForm));
+     }},
 };
 
 }  // namespace wire

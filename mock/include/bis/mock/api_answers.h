@@ -3,6 +3,7 @@
 // byte for byte; the answer defects adjust an AnswerRule once, at start-up
 // (request_rules()), and are applied here and nowhere else.
 // Rendered without a JSON library: this is the hot path.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,13 +19,15 @@ struct AnswerRule {
   bool echo_email = true;          // {"email": ..., "success": true}
   bool echo_lower_case = false;    // echo the address lower-cased
   bool success_as_string = false;  // "success": "true"
+  bool echo_store = false;         // a third member "store" when the request had one
   int success_status = 200;
   int refusal_status = 0;  // 0: the account's error status (kDefaultErrorStatus without one)
   std::string_view error_body = kDocumentedErrorBody;
 };
 
 // {"email": "<email as sent>", "success": true}
-std::string success_body(std::string_view email, const AnswerRule& rule = {});
+std::string success_body(std::string_view email, const AnswerRule& rule = {},
+                         std::optional<std::string_view> store = std::nullopt);
 // The documented error body.
 inline std::string rejection_body(const AnswerRule& rule = {}) {
   return std::string(rule.error_body);

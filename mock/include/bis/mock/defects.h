@@ -55,6 +55,19 @@ enum class Defect : uint16_t {
   kRefusalStatus202,
   kErrorMessageChanged,
   kErrorDataNull,
+  kAcceptBlankKey,
+  kAcceptBlankEmail,
+  kAcceptEmptyVariant,
+  kAcceptEmptyPlatform,
+  kKeyAnyCase,
+  kEmailLocalhostAllowed,
+  kEmailDotAnywhere,
+  kRejectBigCommerce,
+  kBigCommerceNotRecorded,
+  kRejectCustomCatalog,
+  kNoIntegrationAsApi,
+  kSuccessEchoesStore,
+  kPlatformMax10Chars,
   // (new request-rule defects go here)
 
   // --- state rules: variants, events, duplicates, restock, clearing, lists (defects_state.cc)
@@ -153,6 +166,10 @@ enum class Defect : uint16_t {
   kOnsiteRejectionsSucceed,
   kLongVariant5xx,
   kRefuseAppUserAgent,
+  kFieldNamesAnyCase,
+  kPathWithQuery,
+  kRequireUserAgent,
+  kRefuseLibraryUserAgent,
   // (new wire-rule defects go here)
 
   kCount,

@@ -13,6 +13,8 @@ namespace bis::mock {
 struct EmailRule {
   // The document's own bad example is test@klaviyo: a domain needs at least two labels.
   bool require_dot_in_domain = true;
+  bool dotless_localhost = false;  // ... except the dotless domain "localhost"
+  bool dot_anywhere = false;       // ... met by a dot anywhere in the address (first.last@x)
   // Left open by the document; the variations email-unicode-domain and email-quoted-local
   // turn them on (docs/variations.md).
   bool allow_unicode_domain = false;  // UTF-8 domain labels (user@bücher.de)
