@@ -94,7 +94,7 @@ TEST(RequestRulesTest, ASilentlyAcceptedRequestRecordsNothing) {
 AnswerRule answer_rule_with(Defect d) { return request_rules(Defects().add(d)).answer; }
 
 TEST(RequestRulesTest, BigCommerceNotRecordedAnswersSuccessAndRecordsNothing) {
-  const testing::Request big("Big001", "a@example.com", "111", "bigcommerce");
+  const testing::Request big("Big001", "a@example.com", "221", "bigcommerce");
   testing::ServiceHarness documented;
   EXPECT_TRUE(documented.subscribe(big).success);
   EXPECT_EQ(documented.subscriptions(), 1u);
