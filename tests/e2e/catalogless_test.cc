@@ -210,6 +210,40 @@ INSTANTIATE_TEST_SUITE_P(
       return name.empty() ? std::string("none") : name.substr(0, name.size() - 1);
     });
 
+// With a catalog, the scenarios that create their own variants change the catalog (new
+// variants), but nothing else: every flow they set (notify's threshold-boundary, restock's) is
+// put back to what they read, not to the mock's defaults.
+TEST(TargetWithCatalog, EveryFlowIsPutBackAsItWasRead) {
+  TempDir dir;
+  Mock mock = start_mock({"--fixtures", dir.write("fixtures.yaml", kFixtures)});
+  ASSERT_FALSE(mock.url.empty()) << "bis-mock did not start: " << mock.said;
+  const auto flows = [&] {
+    json f = json::object();
+    const json fixtures = fixtures_of(mock.url);
+    for (const json& a : fixtures.value("accounts", json::array())) f[a.value("key", "")] = a["flow"];
+    return f;
+  };
+  const json before = flows();
+  ASSERT_EQ(before["StShop"]["threshold"], 3) << before.dump();
+  const std::string report = dir.path("report.json");
+  ProcessResult run = run_process({BIS_CONFORM_EXE, "run", "--no-progress", "--jobs", "16",
+                                   "--target", mock.url, "--report", "json:" + report},
+                                  kSourceDir, std::chrono::seconds(300));
+  const json result = read_json(report);
+  ASSERT_TRUE(result.is_object()) << "exit " << run.exit_code << "\n" << run.out << run.err;
+  const json* notify = find_suite(result, "notify");
+  ASSERT_NE(notify, nullptr);
+  bool ran = false;
+  for (const auto& sc : (*notify)["scenarios"]) {
+    if (sc.value("id", "") != "threshold-boundary") continue;
+    ran = true;
+    EXPECT_EQ(sc.value("verdict", ""), "pass") << sc.dump().substr(0, 4000);
+  }
+  EXPECT_TRUE(ran);
+  const json after = flows();
+  EXPECT_EQ(after, before) << "diff: " << json::diff(before, after).dump();
+}
+
 // Too few out-of-stock variants: the scenarios that need more are not applicable, and say how
 // many the target lacks, so that its owner knows what to add.
 TEST(CatalogLessTargetTooFew, SaysHowManyVariantsAreMissing) {
