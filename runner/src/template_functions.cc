@@ -82,11 +82,12 @@ Expected<json, RenderError> call_function(const std::string& fn, std::vector<jso
     if (hi >= 0) return bad_call("hex(): odd number of hex digits");
     return json(std::move(out));
   }
-  if (fn == "upper" || fn == "lower") {
+  if (fn == "upper" || fn == "lower" || fn == "swapcase") {
     std::string s = value_text(args[0]);
     for (char& c : s) {
-      if (fn == "upper" && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-      if (fn == "lower" && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      const bool is_lower = c >= 'a' && c <= 'z', is_upper = c >= 'A' && c <= 'Z';
+      if (is_lower && fn != "lower") c = static_cast<char>(c - 'a' + 'A');
+      if (is_upper && fn != "upper") c = static_cast<char>(c - 'A' + 'a');
     }
     return json(std::move(s));
   }

@@ -16,7 +16,7 @@ struct Function {
   size_t arity;
 };
 inline constexpr Function kFunctions[] = {{"email", 1}, {"unique", 1}, {"repeat", 2}, {"hex", 1},
-                                          {"upper", 1}, {"lower", 1},  {"json", 1},   {"slice", 3}};
+                                          {"upper", 1}, {"lower", 1}, {"swapcase", 1},  {"json", 1},   {"slice", 3}};
 
 // Calls function `fn` (known, with its arity checked by the parser) on evaluated arguments.
 Expected<nlohmann::json, RenderError> call_function(const std::string& fn,

@@ -49,6 +49,8 @@ TEST_F(TemplateTest, FunctionsComputeTheirValues) {
   EXPECT_EQ(render("{{ repeat(\"ab\", 3) }}"), "ababab");
   EXPECT_EQ(render("{{ hex(\"ff 00 41\") }}"), std::string("\xff\x00\x41", 3));
   EXPECT_EQ(render("{{ upper(email) }}"), "X@EXAMPLE.COM");
+  EXPECT_EQ(render("{{ swapcase(\"PkShop9\") }}"), "pKsHOP9");
+  EXPECT_EQ(render("{{ swapcase(\"ABC123\") }}"), "abc123");  // differs even when one case
   EXPECT_EQ(render("{{ slice(\"AbC123\", 0, 5) }}"), "AbC12");
   EXPECT_EQ(render("{{ slice(\"AbC123\", -2, 99) }}"), "23");
   EXPECT_EQ(render("{{ slice(\"AbC123\", 4, 2) }}"), "");
