@@ -9,17 +9,21 @@
 # each server's figure is its median over the rounds. Then start-up to first answer (bis-mock
 # vs the minimal server) and the RSS of bis-mock holding 1,000,000 active subscriptions.
 #
-#   bench/mock/run.sh [--rounds N] [--duration S] [--subscriptions N]
+#   bench/mock/run.sh [--rounds N] [--duration S] [--subscriptions N] [--baseline-mock PATH]
+# --baseline-mock: also drive another bis-mock binary (an older commit's, built elsewhere) in
+# the same rounds, and print the current one's throughput as a ratio of it: the A/B check that
+# a change (e.g. the defect parameter sets) costs the default path nothing measurable.
 # Needs wrk, nginx (Debian packages; installed if missing). Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROUNDS=3 DURATION=8 SUBS=1000000
+ROUNDS=3 DURATION=8 SUBS=1000000 BASE_MOCK=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --subscriptions) SUBS=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--duration S] [--subscriptions N]" >&2; exit 2 ;;
+    --baseline-mock) BASE_MOCK=$2; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--duration S] [--subscriptions N] [--baseline-mock PATH]" >&2; exit 2 ;;
   esac
 done
 
@@ -83,6 +87,7 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   start minimal "$BIN/bench_minimal_server" --port 0; drive minimal; stop
   start mock "$MOCK" --port 0 --quiet; drive mock; stop
+  if [ -n "$BASE_MOCK" ]; then start basemock "$BASE_MOCK" --port 0 --quiet; drive basemock; stop; fi
   start_nginx; drive nginx; stop
 done
 
@@ -98,6 +103,7 @@ summarize() {  # NAME -> "rps p99_ms errors"
 read -r MIN_RPS MIN_P99 MIN_ERR <<<"$(summarize minimal)"
 read -r MOCK_RPS MOCK_P99 MOCK_ERR <<<"$(summarize mock)"
 read -r NGX_RPS NGX_P99 NGX_ERR <<<"$(summarize nginx)"
+[ -n "$BASE_MOCK" ] && read -r BASE_RPS BASE_P99 BASE_ERR <<<"$(summarize basemock)"
 
 BODY='a=PkShop&email=start%40example.com&variant=44221714950&platform=shopify'
 START_MIN=$("$BIN/bench_startup" 20 "$BODY" -- "$BIN/bench_minimal_server" --port 0)
@@ -128,6 +134,9 @@ cat <<TABLE
 | minimal cpp-httplib (baseline) | ${MIN_RPS} | 1.00 | ${MIN_P99} ms | ${MIN_ERR} |
 | bis-mock | ${MOCK_RPS} | $(ratio "$MOCK_RPS" "$MIN_RPS") | ${MOCK_P99} ms | ${MOCK_ERR} |
 | nginx, fixed answer | ${NGX_RPS} | $(ratio "$NGX_RPS" "$MIN_RPS") | ${NGX_P99} ms | ${NGX_ERR} |
+$([ -n "$BASE_MOCK" ] && echo "| baseline bis-mock ($BASE_MOCK) | ${BASE_RPS} | $(ratio "$BASE_RPS" "$MIN_RPS") | ${BASE_P99} ms | ${BASE_ERR} |")
+$([ -n "$BASE_MOCK" ] && echo "
+bis-mock / baseline bis-mock, requests/s: $(ratio "$MOCK_RPS" "$BASE_RPS")")
 
 | start-up to first answer (20 runs) | median | worst |
 |---|---|---|
