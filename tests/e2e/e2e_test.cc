@@ -221,7 +221,7 @@ std::string joined(const std::set<std::string>& ids) {
 // must still break its whole row; the extra requirements are printed. Work this list down to
 // empty by giving those steps the `covers` of what they prove; a defect joins it only with its
 // reason in docs/defects.md ("Attribution not yet exact").
-const std::set<std::string> kImpreciseToday = {"reject-unknown-variant"};
+const std::set<std::string> kImpreciseToday = {};  // empty since 2026-11-30: keep it so
 
 // Precise attribution (docs/suite-format.md, "Attribution"): the requirements a defect breaks
 // (verdict fail or warn) are exactly its row, and each is cited by a failing scenario; every
