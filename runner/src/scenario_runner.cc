@@ -23,8 +23,7 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
   // A target that can say when it has finished its pending work decides a default
   // `eventually` at once: once it has settled, a read that still fails will not pass later.
   // An explicit timeout waits on time itself (a batch due later), so it keeps polling.
-  bool settle_first = step.eventually && !step.eventually->timeout && ctx_.target.control &&
-                      ctx_.target.has_capability(protocol::capability::kSettle);
+  bool settle_first = step.eventually && !step.eventually->timeout && offers_settle();
   bool settled = false;
   Attempt a;
   for (;;) {
@@ -50,12 +49,11 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
     std::this_thread::sleep_for(interval);
   }
   if (step.eventually && !a.check.passed() && !a.check.error) {
+    const std::string when =
+        settled ? "once the target had settled"
+                : "after " + format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start));
     const std::string why =
-        (settled ? " (still failing once the target had settled, " : " (still failing after ") +
-        (settled ? std::string()
-                 : format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start)) +
-                       ", ") +
-        std::to_string(out.attempts) + " attempts)";
+        " (still failing " + when + ", " + std::to_string(out.attempts) + " attempts)";
     for (auto& assertion : a.check.assertions) {
       if (!assertion.passed) assertion.message += why;
     }
@@ -93,8 +91,7 @@ void ScenarioRunner::watch(const Step& step, StepResult& out, Attempt& a) {
 // reads, so that read is sound at once and the watch only has to last the settle window.
 // Returns why the step cannot be checked ("" when it can, or the target does not offer it).
 std::string ScenarioRunner::settle(StepResult& out) {
-  if (!ctx_.target.control || !ctx_.target.has_capability(protocol::capability::kSettle))
-    return "";
+  if (!offers_settle()) return "";
   const Duration budget = remaining();
   if (budget.count() <= 0) return deadline_error();
   ControlCall call;

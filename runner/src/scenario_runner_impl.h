@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bis/common/protocol.h"
 #include "bis/runner/assert.h"
 #include "bis/runner/scenario_runner.h"
 
@@ -71,6 +72,9 @@ class ScenarioRunner {
            format_duration(sc_.timeout.value_or(ctx_.scenario_timeout)) + ") passed";
   }
   Scope scope() const { return Scope{vars_, tctx_}; }
+  bool offers_settle() const {
+    return ctx_.target.control && ctx_.target.has_capability(protocol::capability::kSettle);
+  }
   // What a step proves (contract A of docs/suite-format.md, "Attribution"): its own covers;
   // without them, nothing when another step names covers (a precondition), else the
   // scenario's (a one-check scenario).
