@@ -60,6 +60,11 @@ std::string flow_text(const bis::fixtures::Account& a) {
   return s + ")";
 }
 
+// "1 event", "0 events", "2 events".
+std::string counted(size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 // What a person starting bis-mock needs: where it listens, the accounts and keys to use.
 void print_banner(RequestLog& log, const Server& server, const Service& service, const Flags& flags,
                   const std::vector<std::string>& notices) {
@@ -83,9 +88,9 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
          std::to_string(f.accounts.size()) + " accounts)\n";
   out += "  state     " + service.store_description();
   if (!flags.state.empty()) {
-    out += " (" + std::to_string(st.subscriptions) + " active subscriptions, " +
-           std::to_string(st.events) + " events, " + std::to_string(st.notifications) +
-           " notifications, " + std::to_string(st.members) + " list members)";
+    out += " (" + counted(st.subscriptions, "active subscription") + ", " +
+           counted(st.events, "event") + ", " + counted(st.notifications, "notification") + ", " +
+           counted(st.members, "list member") + ")";
   }
   out += "\n  admin     " + server.url() + "/__admin" +
          (flags.admin_token.empty() ? " (loopback clients only)" : " (token required)") + "\n";

@@ -2,14 +2,17 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <span>
 #include <thread>
 
 #include "bis/common/form.h"
 #include "bis/common/protocol.h"
 #include "bis/common/text.h"
 #include "bis/mock/fixtures_loader.h"
+#include "bis/mock/printable.h"
 
 #ifndef BIS_VERSION
 #define BIS_VERSION "0.0.0"
@@ -64,6 +67,27 @@ Expected<std::vector<std::string>, std::string> segments(const httplib::Request&
 
 std::string param(const httplib::Request& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : std::string();
+}
+
+// The query parameters of the filterable observation routes.
+constexpr std::string_view kRecordFilters[] = {"account", "email", "variant"};
+constexpr std::string_view kMemberFilters[] = {"account", "email"};
+constexpr std::string_view kRequestFilters[] = {"path", "method", "account", "email", "variant",
+                                                "limit"};
+
+// An unknown filter (a typo, or one another tool has) would be ignored and the caller would
+// take everything for the filtered answer: it is refused, naming the filters the route knows.
+bool known_filters(const httplib::Request& req, std::span<const std::string_view> known,
+                   std::string& why) {
+  for (const auto& [name, value] : req.params) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string list;
+    for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    why = "unknown filter '" + printable(name) + "' on " + req.path + did_you_mean(name, known) +
+          " (known: " + list + ")";
+    return false;
+  }
+  return true;
 }
 
 RecordFilter record_filter(const httplib::Request& req) {
@@ -236,17 +260,19 @@ void AdminRoutes::variant(Exchange& x, const std::string& account, const std::st
   }
   auto r = service_.set_inventory(account, variant, j["inventory"].get<int64_t>());
   if (!r) return error(x, r.error().status, r.error().message);
-  answer(x, json{{"account", r->account},
-                 {"variant", r->variant},
-                 {"inventory", r->inventory},
-                 {"previous_inventory", r->previous_inventory},
-                 {"created", r->created},
-                 {"restocked", r->restocked},
-                 {"notified", r->notified},
-                 {"queued", r->queued}});
+  json out{{"account", r->account},       {"variant", r->variant},
+           {"inventory", r->inventory},   {"previous_inventory", r->previous_inventory},
+           {"created", r->created},       {"restocked", r->restocked},
+           {"notified", r->notified},     {"queued", r->queued}};
+  if (!r->reason.empty()) {  // as subscribe answers say why nothing was recorded
+    out["reason"] = r->reason;
+    x.reason = r->reason;
+  }
+  answer(x, out);
 }
 
 void AdminRoutes::records(Exchange& x, std::string_view what) {
+  if (std::string why; !known_filters(x.req, kRecordFilters, why)) return error(x, 400, why);
   const RecordFilter filter = record_filter(x.req);
   if (what == "subscriptions") return answer(x, view_.subscriptions(filter));
   if (what == "events") return answer(x, view_.events(filter));
@@ -254,6 +280,7 @@ void AdminRoutes::records(Exchange& x, std::string_view what) {
 }
 
 void AdminRoutes::members(Exchange& x, const std::string& list) {
+  if (std::string why; !known_filters(x.req, kMemberFilters, why)) return error(x, 400, why);
   auto m = view_.members(list, param(x.req, "account"), param(x.req, "email"));
   if (!m) return error(x, m.error().status, m.error().message);
   answer(x, *m);
@@ -291,6 +318,7 @@ void AdminRoutes::settle(Exchange& x) {
 
 void AdminRoutes::requests(Exchange& x) {
   if (x.req.method == "DELETE") return answer(x, json{{"cleared", journal_.clear()}});
+  if (std::string why; !known_filters(x.req, kRequestFilters, why)) return error(x, 400, why);
   JournalFilter f;
   f.path = param(x.req, "path");
   f.method = param(x.req, "method");

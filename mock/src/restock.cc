@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <random>
 
+#include "bis/mock/printable.h"
 #include "bis/mock/service.h"
 
 namespace bis::mock {
@@ -173,7 +174,18 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
     return Unexpected{AdminError{500, "state could not be saved: " + s.error()}};
   catalog_.set_inventory(key, variant, inventory);
   account = catalog_.account(key);  // set_inventory may have moved the variants
-  if (!r.restocked || !flow_notifies(*account)) return r;
+  if (!r.restocked) {
+    r.reason = "not a restock: inventory " + std::to_string(r.previous_inventory) + " -> " +
+               std::to_string(inventory) + " does not cross the threshold " +
+               std::to_string(threshold) + " upward";
+    return r;
+  }
+  if (!flow_notifies(*account)) {
+    r.reason = flow_of(*account) ? "account " + account->key + "'s back-in-stock flow is off"
+                                 : "account " + account->key + " has no back-in-stock flow";
+    r.reason += ": nobody is notified";
+    return r;
+  }
 
   // A new restock replaces the batches still waiting from an earlier one: their
   // subscriptions are still active and are part of this restock's snapshot.
@@ -218,6 +230,11 @@ Expected<InventoryResult, AdminError> Service::set_inventory(std::string_view ke
   r.notified = run_due_locked(now);
   for (const PendingBatch& b : pending_) {
     if (b.restock == restock) r.queued += b.subscriptions.size();
+  }
+  if (targets.empty()) {
+    r.reason = "no active subscription to variant '" + printable(variant) + "' to notify";
+  } else if (r.notified == 0) {
+    r.reason = "the first batch is not sent yet: " + std::to_string(r.queued) + " queued";
   }
   return r;
 }

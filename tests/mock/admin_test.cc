@@ -101,7 +101,10 @@ TEST(AdminTest, SettingInventoryCreatesVariantsAndReportsTheRestock) {
                                  {"created", true},
                                  {"restocked", false},
                                  {"notified", 0},
-                                 {"queued", 0}}));
+                                 {"queued", 0},
+                                 {"reason",
+                                  "not a restock: inventory 0 -> 0 does not cross the threshold 1 "
+                                  "upward"}}));
   ASSERT_EQ(m.post_form(form("Shop01", "v@example.com", "scenario-v1", "shopify"))
                 ->get_header_value("X-Bis-Mock-Outcome"),
             "subscribed");
@@ -121,6 +124,52 @@ TEST(AdminTest, SettingInventoryCreatesVariantsAndReportsTheRestock) {
   EXPECT_EQ(c->Put("/__admin/accounts/Nope00/variants/x", R"({"inventory": 3})", "application/json")
                 ->status,
             404);
+}
+
+// As a subscribe answer says why nothing was recorded, a restock says why nobody was notified.
+TEST(AdminTest, ARestockThatNotifiesNobodySaysWhy) {
+  MockServer m;
+  auto c = m.client();
+  const auto put = [&](const std::string& path, const std::string& inventory) {
+    return body(c->Put(path.c_str(), R"({"inventory": )" + inventory + "}", "application/json"));
+  };
+  ASSERT_EQ(m.post_form(form("NoFlo6", "n@example.com", "771", "shopify"))->status, 200);
+  const json no_flow = put("/__admin/accounts/NoFlo6/variants/771", "5");
+  EXPECT_EQ(no_flow["restocked"], true);
+  EXPECT_EQ(no_flow["notified"], 0);
+  EXPECT_EQ(no_flow["reason"], "account NoFlo6 has no back-in-stock flow: nobody is notified");
+  ASSERT_EQ(m.post_form(form("Off007", "o@example.com", "881", "shopify"))->status, 200);
+  EXPECT_EQ(put("/__admin/accounts/Off007/variants/881", "5")["reason"],
+            "account Off007's back-in-stock flow is off: nobody is notified");
+  EXPECT_EQ(put("/__admin/accounts/Shop01/variants/113", "5")["reason"],
+            "no active subscription to variant '113' to notify");
+  ASSERT_EQ(m.post_form(form("Shop01", "s@example.com", "111", "shopify"))->status, 200);
+  const json sent = put("/__admin/accounts/Shop01/variants/111", "5");
+  EXPECT_EQ(sent["notified"], 1);
+  EXPECT_FALSE(sent.contains("reason"));
+}
+
+// An unknown filter would be ignored and the whole list taken for the filtered one.
+TEST(AdminTest, AnUnknownFilterIsRefusedNamingTheKnownOnes) {
+  MockServer m;
+  auto c = m.client();
+  auto requests = c->Get("/__admin/requests?outcome=rejected");
+  ASSERT_TRUE(requests);
+  EXPECT_EQ(requests->status, 400);
+  EXPECT_EQ(body(requests)["error"],
+            "unknown filter 'outcome' on /__admin/requests (known: path, method, account, email, "
+            "variant, limit)");
+  auto typo = c->Get("/__admin/subscriptions?emial=a@example.com");
+  EXPECT_EQ(typo->status, 400);
+  EXPECT_EQ(body(typo)["error"],
+            "unknown filter 'emial' on /__admin/subscriptions (did you mean 'email'?) (known: "
+            "account, email, variant)");
+  EXPECT_EQ(c->Get("/__admin/events?store=x")->status, 400);
+  EXPECT_EQ(c->Get("/__admin/notifications?batch=1")->status, 400);
+  EXPECT_EQ(c->Get("/__admin/lists/LDbl/members?variant=1")->status, 400);
+  // The known ones still filter.
+  EXPECT_EQ(c->Get("/__admin/requests?path=/x&method=GET&limit=1")->status, 200);
+  EXPECT_EQ(c->Get("/__admin/lists/LDbl/members?account=Shop01&email=a@example.com")->status, 200);
 }
 
 TEST(AdminTest, ObservationsFilterByAccountEmailAndVariant) {

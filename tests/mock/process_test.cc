@@ -172,6 +172,44 @@ TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
 }
 
+// The banner counts what a state file holds in words that agree with the number.
+TEST(ProcessTest, TheBannerCountsTheStateInSingularAndPlural) {
+  const std::string state = temp_path("banner.db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+  const auto state_line = [](ChildProcess& p) {
+    for (int i = 0; i < 12; ++i) {
+      const std::string line = p.read_line().value_or("");
+      if (line.find("  state ") == 0) return line;
+    }
+    return std::string("<no state line>");
+  };
+  {
+    ChildProcess p({kBinary, "--port", "0", "--state", state});
+    const int port = start(p);
+    ASSERT_GT(port, 0);
+    EXPECT_NE(state_line(p).find(
+                  "(0 active subscriptions, 0 events, 0 notifications, 0 list members)"),
+              std::string::npos);
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Post("/api/v1/catalog/subscribe",
+                    "a=PkShop&email=one%40example.com&variant=44221714950&platform=shopify",
+                    "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait(), 0);
+  }
+  ChildProcess p({kBinary, "--port", "0", "--state", state});
+  ASSERT_GT(start(p), 0);
+  const std::string line = state_line(p);
+  EXPECT_NE(line.find("(1 active subscription, 1 event, 0 notifications, 0 list members)"),
+            std::string::npos)
+      << line;
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait(), 0);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+}
+
 // Killed between the batches of a restock, the mock keeps the inventory and flow changes and
 // sends the waiting batch after the restart, once.
 TEST(ProcessTest, KillNineBetweenBatchesLosesNeitherTheCatalogNorTheWaitingBatch) {

@@ -92,6 +92,7 @@ struct InventoryResult {
   bool restocked = false;  // crossed the threshold upward
   size_t notified = 0;     // subscriptions notified now
   size_t queued = 0;       // subscriptions waiting in later batches
+  std::string reason;      // why nobody was notified now (empty when someone was)
 };
 
 struct ServiceStats {
