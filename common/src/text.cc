@@ -112,23 +112,32 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+// The one JSON string escaper of the project (the reports' JsonWriter uses it too): the
+// two-character escapes RFC 8259 names (\b \f \n \r \t), \u00XX for the other controls and
+// DEL, UTF-8 copied as is. Runs that need no escape are copied in one append each.
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < s.size();) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       uint32_t cp;
       const size_t len = decode_utf8(s, i, cp);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        out.append(s.substr(i, len));
+      if (len != 0) {
         i += len;
+        continue;
       }
+      out.append(s.substr(run, i - run));
+      out += "\xEF\xBF\xBD";
+      run = ++i;
       continue;
     }
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
+      ++i;
+      continue;
+    }
+    out.append(s.substr(run, i - run));
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -138,16 +147,13 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (c < 0x20 || c == 0x7F) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
     }
-    ++i;
+    run = ++i;
   }
+  out.append(s.substr(run));
   out.push_back('"');
 }
 

@@ -44,45 +44,7 @@ void JsonWriter::close(char c) {
 
 void JsonWriter::string(std::string_view s) {
   before_value();
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      append_json_string(out_, s);  // validates UTF-8, replacing what is not
-      return;
-    }
-  }
-  // ASCII, the common case: copy runs that need no escape in one append each.
-  static constexpr char kHex[] = "0123456789abcdef";
-  out_.push_back('"');
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
-    out_.append(s.substr(run, i - run));
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out_ += "\\\"";
-        break;
-      case '\\':
-        out_ += "\\\\";
-        break;
-      case '\n':
-        out_ += "\\n";
-        break;
-      case '\r':
-        out_ += "\\r";
-        break;
-      case '\t':
-        out_ += "\\t";
-        break;
-      default:
-        out_ += "\\u00";
-        out_.push_back(kHex[c >> 4]);
-        out_.push_back(kHex[c & 0xF]);
-    }
-  }
-  out_.append(s.substr(run));
-  out_.push_back('"');
+  append_json_string(out_, s);
 }
 
 void JsonWriter::raw_number(std::string_view text) {

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "bis/common/text.h"
+#include "json_writer.h"
 
 namespace bis::reports {
 namespace {
@@ -64,6 +67,22 @@ TEST(EscapeTest, MarkdownCellBreaksMentionsButNotEmailAddresses) {
   EXPECT_EQ(out,
             "@\xE2\x81\xA0octocat, cc @\xE2\x81\xA0octo-org/security (bis.x+1@example.com, "
             "a\\_@b) -@\xE2\x81\xA0x +@\xE2\x81\xA0y .@\xE2\x81\xA0z");
+}
+
+// One escaper: a control character comes out the same whether or not the string around it is
+// ASCII, and the same from the reports' JsonWriter, common's json_quote and nlohmann (what the
+// mock's journal and the runner write with). The writer once had its own ASCII fast path that
+// wrote \b as \u0008, so a report's bytes depended on an unrelated "é" in the same string.
+TEST(EscapeTest, EveryJsonWriterEscapesControlsTheSameWithOrWithoutNonAscii) {
+  for (const std::string s :
+       {"bs\b ff\f nl\n q\" u\x01", "bs\b ff\f nl\n q\" u\x01 caf\xc3\xa9"}) {
+    std::string written;
+    JsonWriter(written, 0).string(s);
+    EXPECT_EQ(written, json_quote(s));
+    EXPECT_EQ(written, nlohmann::json(s).dump());
+    const std::string escaped = R"("bs\b ff\f nl\n q\" u\u0001)";
+    EXPECT_EQ(written.substr(0, escaped.size()), escaped);
+  }
 }
 
 TEST(EscapeTest, Base64MatchesRfc4648Vectors) {

@@ -36,7 +36,11 @@ TEST(JunitReportTest, SchemaCheckCatchesAnInvalidReport) {
   std::string doc = render_junit(fixture_tree(), kContext);
   doc.replace(doc.find("<testcase "), 10, "<testcase bogus=\"1\" ");
   const auto r = xmllint(doc, "", source("tests/reports/data/junit.xsd"));
+  // Without xmllint every schema check here proves nothing, so this one fails rather than
+  // passing on "not found" (CI must have it: scripts/deps.sh installs libxml2-utils).
+  ASSERT_NE(r.status, 127) << r.output << "; install it with: apt-get install libxml2-utils";
   EXPECT_NE(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("bogus"), std::string::npos) << r.output;  // rejected for that attribute
 }
 
 TEST(JunitReportTest, OneTestcasePerScenarioWithOutcomeByVerdict) {
