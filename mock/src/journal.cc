@@ -175,23 +175,24 @@ Redactor Journal::redactor() const {
 
 nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
   HeaderList headers = header_lines(e.headers);
-  const std::string content_type = header(headers, "Content-Type");
-  r.headers(headers);
+  r.headers_in_place(headers);
   std::string query = e.query, body = e.body, path = e.path;
-  r.text(query);
-  r.text(path);
-  r.body(body, content_type);
+  r.in_place(query);
+  r.in_place(path);
+  r.in_place(body);
   nlohmann::json fields = nullptr;
   if (auto parsed = form_fields(e)) {
-    r.fields(*parsed);
+    r.headers_in_place(*parsed);  // a form field named like a secret is hidden like a header
     fields = nlohmann::json::object();
     for (const auto& [name, value] : *parsed) {
       if (!fields.contains(name)) fields[name] = text_json(value);
     }
   }
   std::string response_body = e.response_body, reason = e.reason;
-  r.text(response_body);
-  r.text(reason);
+  r.in_place(response_body);
+  r.in_place(reason);
+  HeaderList response_headers = header_lines(e.response_headers);
+  r.headers_in_place(response_headers);
   auto optional_text = [](const std::string& s) {
     return s.empty() ? nlohmann::json(nullptr) : text_json(s);
   };
@@ -207,79 +208,13 @@ nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
       {"fields", std::move(fields)},
       {"status", e.status},
       {"response",
-       {{"headers", headers_json(header_lines(e.response_headers))},
+       {{"headers", headers_json(response_headers)},
         {"body", text_json(response_body)}}},
       {"outcome", optional_text(e.outcome)},
       {"reason", optional_text(reason)},
       {"account", optional_text(e.account)},
       {"duration_ms", e.duration_ms},
   };
-}
-
-Redactor::Redactor(std::vector<std::string> private_keys) : private_keys_(std::move(private_keys)) {
-  std::erase_if(private_keys_, [](const std::string& k) { return k.empty(); });
-}
-
-void Redactor::headers(HeaderList& headers) const {
-  for (auto& [name, value] : headers) {
-    if (iequals(name, "api-key") || iequals(name, "Authorization") ||
-        iequals(name, "X-Admin-Token")) {
-      value = std::string(kRedacted);
-    } else {
-      text(value);
-    }
-  }
-}
-
-void Redactor::fields(HeaderList& fields) const {
-  for (auto& [name, value] : fields) {
-    if (name == "api_key") {
-      value = std::string(kRedacted);
-    } else {
-      text(value);
-    }
-  }
-}
-
-void Redactor::text(std::string& s) const {
-  for (const std::string& key : private_keys_) {
-    for (size_t pos = s.find(key); pos != std::string::npos;
-         pos = s.find(key, pos + kRedacted.size())) {
-      s.replace(pos, key.size(), kRedacted);
-    }
-  }
-  // api_key=VALUE in a urlencoded body or a query string.
-  for (size_t pos = s.find("api_key="); pos != std::string::npos;
-       pos = s.find("api_key=", pos + 1)) {
-    if (pos != 0 && s[pos - 1] != '&' && s[pos - 1] != '?') continue;
-    const size_t start = pos + 8;
-    size_t end = s.find('&', start);
-    if (end == std::string::npos) end = s.size();
-    s.replace(start, end - start, kRedacted);
-  }
-}
-
-void Redactor::body(std::string& body, std::string_view content_type) const {
-  if (body.find("api_key") != std::string::npos &&
-      content_type.find("json") != std::string_view::npos) {
-    auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("api_key")) {
-      j["api_key"] = kRedacted;
-      body = j.dump();
-    }
-  }
-  if (auto boundary = form::multipart_boundary(content_type)) {
-    if (auto parsed = form::parse_multipart(body, *boundary)) {
-      for (const form::Field& f : *parsed) {
-        if (f.name != "api_key" || f.value.empty()) continue;
-        for (size_t pos = body.find(f.value); pos != std::string::npos;
-             pos = body.find(f.value, pos + kRedacted.size())) {
-          body.replace(pos, f.value.size(), kRedacted);
-        }
-      }
-    }
-  }
-  text(body);
 }
 
 }  // namespace bis::mock

@@ -15,7 +15,7 @@ class RedactedTree {
   // The redacted copy of `result`, computed on the first call for this tree.
   const runner::RunResult& get(const runner::RunResult& result) {
     if (source_ != &result || source_run_id_ != result.run_id) {
-      tree_ = redactor_.tree(result);
+      tree_ = redacted(redactor_, result);
       source_ = &result;
       source_run_id_ = result.run_id;
     }

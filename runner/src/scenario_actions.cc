@@ -15,17 +15,17 @@ Exchange ScenarioRunner::exchange_of(const std::string& method, const std::strin
                                      const std::string& body) const {
   Exchange e;
   e.method = method;
-  e.url = redactor_.url(url);
+  e.url = redactor_.text(url);
   e.request_headers = redactor_.headers(headers);
-  e.request_body = cut(redactor_.body(body), e.request_body_truncated);
+  e.request_body = cut(redactor_.text(body), e.request_body_truncated);
   e.curl = curl_command(e.method, e.url, e.request_headers, e.request_body);
   return e;
 }
 
 void ScenarioRunner::redact(Assertion& a) const {
-  a.expected = redactor_.body(a.expected);
-  a.actual = redactor_.body(a.actual);
-  a.message = redactor_.body(a.message);
+  a.expected = redactor_.text(a.expected);
+  a.actual = redactor_.text(a.actual);
+  a.message = redactor_.text(a.message);
 }
 
 Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
@@ -60,7 +60,7 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
   o.exchange.status = r.response->status;
   o.exchange.response_headers = redactor_.headers(r.response->headers);
   o.exchange.response_body =
-      cut(redactor_.body(r.response->body), o.exchange.response_body_truncated);
+      cut(redactor_.text(r.response->body), o.exchange.response_body_truncated);
   o.answer.status = r.response->status;
   o.answer.headers = std::move(r.response->headers);
   o.answer.body = std::move(r.response->body);
@@ -90,7 +90,7 @@ Outcome ScenarioRunner::control(const Step& step) {
     o.exchange.curl = redactor_.text(r.command) + "  # BIS_ACTION=" + call.action +
                       " BIS_ARGS=" + shell_quote(redactor_.text(call.args().dump()));
     o.exchange.request_body =
-        cut(redactor_.body(r.request_body), o.exchange.request_body_truncated);
+        cut(redactor_.text(r.request_body), o.exchange.request_body_truncated);
   } else {
     o.exchange = exchange_of(r.method, r.url, r.request_headers, r.request_body);
   }
@@ -98,7 +98,7 @@ Outcome ScenarioRunner::control(const Step& step) {
   o.exchange.status = r.status;
   o.exchange.response_headers = redactor_.headers(r.response_headers);
   o.exchange.response_body =
-      cut(redactor_.body(r.response_body), o.exchange.response_body_truncated);
+      cut(redactor_.text(r.response_body), o.exchange.response_body_truncated);
   if (!r.error.empty()) {
     o.error = redactor_.text(r.error);
     o.exchange.error = o.error;

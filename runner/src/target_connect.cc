@@ -319,7 +319,7 @@ Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const Co
     timing.settle = kUnsettledSettleWindow;
   }
   c->target.info.capabilities = c->target.capabilities;
-  c->target.info.base_url = c->target.redactor.url(c->target.info.base_url);
+  c->target.info.base_url = c->target.redactor.text(c->target.info.base_url);
   c->target.info.name = c->target.redactor.text(c->target.info.name);
   return c;
 }

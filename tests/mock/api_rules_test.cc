@@ -385,7 +385,7 @@ TEST(ApiRulesTest, Rule12TheJournalIsBoundedAndRedactsPrivateKeys) {
   EXPECT_EQ(last["status"], 200);
   EXPECT_EQ(last["response"]["body"], "[]");
   EXPECT_EQ(journal.dump().find("pk_shop"), std::string::npos);
-  EXPECT_EQ(last["headers"]["api-key"], "[redacted]");
+  EXPECT_EQ(last["headers"]["api-key"], "[REDACTED]");
   EXPECT_FALSE(last["headers"].contains("REMOTE_ADDR"));  // added by cpp-httplib, not sent
   EXPECT_FALSE(last["headers"].contains("LOCAL_PORT"));
   const auto rejected = m.post_form(form("Shop01", "test@klaviyo", "111", "shopify"));

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "../common/redaction_cases.h"
+
 namespace bis::mock {
 namespace {
 
@@ -108,9 +110,35 @@ TEST(JournalTest, PrivateKeysAreRedactedWhereverTheyAppear) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in " << text;
   }
   const auto first = to_json(entries[0], j.redactor());
-  EXPECT_EQ(first["headers"]["api-key"], "[redacted]");
-  EXPECT_EQ(first["query"], "api_key=[redacted]&x=1");
+  EXPECT_EQ(first["headers"]["api-key"], "[REDACTED]");
+  EXPECT_EQ(first["query"], "api_key=[REDACTED]&x=1");
+  EXPECT_EQ(first["body"], R"({"api_key": "[REDACTED]", "profiles": []})");  // as sent, but the key
   EXPECT_EQ(to_json(entries[1], j.redactor())["fields"]["email"], "a@x.io");
+}
+
+// The journal hides what the runner and the reports hide, the same way (one Redactor).
+TEST(JournalTest, RedactsTheSharedCasesLikeTheRunnerAndTheReports) {
+  Journal j(16);
+  j.add_private_keys({bis::testing::kConfiguredSecret});
+  for (const auto& c : bis::testing::redaction_cases()) {
+    JournalEntry e = entry("/p", "", "Content-Type: text/plain\r\n");
+    if (c.where == bis::testing::RedactionCase::kBody) e.body = c.input;
+    if (c.where == bis::testing::RedactionCase::kQuery) e.query = c.input;
+    if (c.where == bis::testing::RedactionCase::kHeader) e.headers += c.header + ": " + c.input + "\r\n";
+    j.add(e);
+  }
+  const auto entries = j.entries({});
+  ASSERT_EQ(entries.size(), bis::testing::redaction_cases().size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& c = bis::testing::redaction_cases()[i];
+    SCOPED_TRACE(c.what);
+    const auto json = to_json(entries[i], j.redactor());
+    switch (c.where) {
+      case bis::testing::RedactionCase::kBody: EXPECT_EQ(json["body"], c.redacted); break;
+      case bis::testing::RedactionCase::kQuery: EXPECT_EQ(json["query"], c.redacted); break;
+      case bis::testing::RedactionCase::kHeader: EXPECT_EQ(json["headers"][c.header], c.redacted); break;
+    }
+  }
 }
 
 TEST(JournalTest, InvalidUtf8IsServedAsReplacementCharacters) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "../common/redaction_cases.h"
 #include "run_fixture.h"
 #include "test_server.h"
 
@@ -657,7 +658,58 @@ TEST(RunnerComponentTest, SecretsNeverReachTheResultTree) {
   }
   for (const auto& a : sc.steps[0].assertions) everything += a.expected + a.actual + a.message;
   EXPECT_EQ(everything.find(TestServer::kPrivateKey), std::string::npos) << everything;
-  EXPECT_NE(everything.find("Klaviyo-API-Key ***"), std::string::npos);
+  EXPECT_NE(everything.find("Klaviyo-API-Key [REDACTED]"), std::string::npos);
+}
+
+// What the runner records hides what the mock's journal and the reports hide, the same way (one
+// Redactor). The configured secret is the target's private key here.
+TEST(RunnerComponentTest, RecordedExchangesRedactTheSharedCasesLikeTheMockAndTheReports) {
+  using bis::testing::RedactionCase;
+  const auto quote = [](const std::string& s) { return nlohmann::json(s).dump(); };
+  std::string steps;
+  for (const auto& c : bis::testing::redaction_cases()) {
+    std::string input = c.input;
+    const std::string secret = bis::testing::kConfiguredSecret;
+    if (const size_t p = input.find(secret); p != std::string::npos)
+      input.replace(p, secret.size(), "{{ target.private_key }}");
+    steps += "      - request:\n          path: /echo\n";
+    if (c.where == RedactionCase::kBody) steps += "          body: " + quote(input) + "\n";
+    if (c.where == RedactionCase::kHeader)
+      steps += "          headers: {" + quote(c.header) + ": " + quote(input) + "}\n";
+    if (c.where == RedactionCase::kQuery) {  // "a=1&b=2" as [{"a": "1"}, {"b": "2"}], in order
+      std::string list;
+      for (size_t b = 0; b <= input.size();) {
+        const size_t e = std::min(input.find('&', b), input.size());
+        const std::string pair = input.substr(b, e - b);
+        const size_t eq = pair.find('=');
+        list += (list.empty() ? "[{" : ", {") + quote(pair.substr(0, eq)) + ": " +
+                quote(pair.substr(eq + 1)) + "}";
+        b = e + 1;
+      }
+      steps += "          query: " + list + "]\n";
+    }
+  }
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite("  - id: shared\n    covers: [R-MUST]\n    steps:\n" + steps),
+                          target->target);
+  const auto& sc = scenario(result, "shared");
+  ASSERT_EQ(sc.steps.size(), bis::testing::redaction_cases().size()) << sc.reason;
+  for (size_t i = 0; i < sc.steps.size(); ++i) {
+    const auto& c = bis::testing::redaction_cases()[i];
+    SCOPED_TRACE(c.what);
+    ASSERT_EQ(sc.steps[i].exchanges.size(), 1u) << sc.steps[i].error;
+    const auto& x = sc.steps[i].exchanges[0];
+    if (c.where == RedactionCase::kBody) EXPECT_EQ(x.request_body, c.redacted);
+    if (c.where == RedactionCase::kQuery) EXPECT_EQ(x.url, server.url() + "/echo?" + c.redacted);
+    if (c.where == RedactionCase::kHeader) {
+      const auto h = runner::find_header(x.request_headers, c.header);
+      ASSERT_NE(h, x.request_headers.end());
+      EXPECT_EQ(h->second, c.redacted);
+    }
+    EXPECT_EQ(x.curl.find(TestServer::kPrivateKey), std::string::npos) << x.curl;
+    EXPECT_EQ(x.curl.find("pk_abc"), std::string::npos) << x.curl;
+  }
 }
 
 TEST(RunnerComponentTest, FiltersSelectScenariosAndFailFastStopsTheRest) {

@@ -83,7 +83,7 @@ TEST(TargetProfileTest, ShellHooksDriveControlAndObservations) {
   const auto key = std::find_if(sent.begin(), sent.end(),
                                 [](const auto& h) { return h.first == "api-key"; });
   ASSERT_NE(key, sent.end());  // the header was sent, and recorded redacted
-  EXPECT_EQ(key->second, "***");
+  EXPECT_EQ(key->second, "[REDACTED]");
   EXPECT_EQ(ok.steps[0].exchanges[0].curl.find(TestServer::kPrivateKey), std::string::npos);
 }
 

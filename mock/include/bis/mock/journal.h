@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "bis/common/redact.h"
+
 namespace bis::mock {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
@@ -44,25 +46,8 @@ HeaderList header_lines(std::string_view lines);
 // The form fields of an entry whose body is urlencoded or multipart; nullopt otherwise.
 std::optional<HeaderList> form_fields(const JournalEntry& entry);
 
-inline constexpr std::string_view kRedacted = "[redacted]";
-
-// Removes private keys: values of the `api-key`, `Authorization` and admin-token headers,
-// of `api_key` fields (form, query or top-level JSON member), and any occurrence of a
-// known private key.
-class Redactor {
- public:
-  explicit Redactor(std::vector<std::string> private_keys = {});
-  void headers(HeaderList& headers) const;
-  void fields(HeaderList& fields) const;
-  // `content_type` decides how a body is read for `api_key`.
-  void body(std::string& body, std::string_view content_type) const;
-  void text(std::string& text) const;  // known private keys, and api_key=... in a query
-
- private:
-  std::vector<std::string> private_keys_;
-};
-
-// The entry as GET /__admin/requests serves it, private keys redacted.
+// The entry as GET /__admin/requests serves it, redacted (bis/common/redact.h: the rules
+// every report applies too).
 nlohmann::json to_json(const JournalEntry& entry, const Redactor& redactor);
 
 struct JournalFilter {

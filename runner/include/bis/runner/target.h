@@ -14,7 +14,7 @@
 #include "bis/runner/control.h"
 #include "bis/runner/duration.h"
 #include "bis/runner/http_client.h"
-#include "bis/runner/redact.h"
+#include "bis/common/redact.h"
 #include "bis/runner/result.h"
 
 namespace bis::runner {
