@@ -15,6 +15,8 @@
     var t = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
     if (t) {
       if (t.classList.contains('s')) setOpen(t, true);
+      var folded = t.closest('details');  // a passing requirement's row
+      if (folded) folded.open = true;
       t.scrollIntoView();
     }
   }

@@ -141,46 +141,105 @@ void filter(Html& h, const runner::RunResult& result) {
       "<button type=\"button\" id=\"close-all\">Collapse all</button></nav>\n");
 }
 
-void matrix(Html& h, const runner::RunResult& result) {
-  h.raw("<section id=\"matrix\"><h2>Requirement matrix</h2>\n");
-  if (result.requirements.empty()) {
-    h.raw("<p>No requirement catalogue in this run.</p></section>\n");
-    return;
+void scenario_links(Html& h, const std::vector<std::string>& keys) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string& key = keys[i];
+    const size_t slash = key.find('/');
+    std::string id =
+        slash == std::string::npos ? key : key.substr(0, slash) + "--" + key.substr(slash + 1);
+    h.raw(i ? ", " : "").raw("<a href=\"#s-").text(id).raw("\">").text(key).raw("</a>");
   }
-  const auto cover = coverage(result);
+}
+
+void matrix_head(Html& h, std::string_view last) {
   h.raw("<table><thead><tr><th>Requirement</th><th>Level</th><th>Verdict</th>");
   for (Verdict v : kVerdicts) h.raw("<th>").badge(v).raw("</th>");
-  h.raw("<th>Sentence and scenarios</th></tr></thead><tbody>\n");
-  for (const auto& r : result.requirements) {
-    const auto it = cover.find(r.id);
-    const runner::Counts c = it == cover.end() ? runner::Counts{} : it->second;
-    h.raw("<tr class=\"f-")
-        .raw(runner::to_string(r.verdict))
-        .raw("\" id=\"r-")
-        .text(r.id)
-        .raw("\"><td><code>")
-        .text(r.id)
-        .raw("</code></td><td>")
-        .raw(runner::to_string(r.level))
-        .raw("</td><td>")
-        .badge(r.verdict);
-    if (!r.reason.empty()) h.raw("<br/><span class=\"muted\">").text(r.reason).raw("</span>");
-    h.raw("</td>");
-    for (Verdict v : kVerdicts)
-      h.raw("<td class=\"n\">").text(std::to_string(count_of(c, v))).raw("</td>");
-    h.raw("<td><q>").text(r.text).raw("</q>");
-    if (!r.source.empty()) h.raw(" <span class=\"muted\">(").text(r.source).raw(")</span>");
-    if (!r.scenarios.empty()) h.raw("<br/>");
-    for (size_t i = 0; i < r.scenarios.size(); ++i) {
-      const std::string& key = r.scenarios[i];
-      const size_t slash = key.find('/');
-      std::string id =
-          slash == std::string::npos ? key : key.substr(0, slash) + "--" + key.substr(slash + 1);
-      h.raw(i ? ", " : "").raw("<a href=\"#s-").text(id).raw("\">").text(key).raw("</a>");
+  h.raw("<th>").text(last).raw("</th></tr></thead><tbody>\n");
+}
+
+// One matrix row; `scenarios` are the keys to link under the sentence.
+void requirement_row(Html& h, const runner::RequirementResult& r, const runner::Counts& c,
+                     const std::vector<std::string>& scenarios) {
+  h.raw("<tr class=\"f-")
+      .raw(runner::to_string(r.verdict))
+      .raw("\" id=\"r-")
+      .text(r.id)
+      .raw("\"><td><code>")
+      .text(r.id)
+      .raw("</code></td><td>")
+      .raw(runner::to_string(r.level))
+      .raw("</td><td>")
+      .badge(r.verdict);
+  if (!r.reason.empty()) h.raw("<br/><span class=\"muted\">").text(r.reason).raw("</span>");
+  h.raw("</td>");
+  for (Verdict v : kVerdicts)
+    h.raw("<td class=\"n\">").text(std::to_string(count_of(c, v))).raw("</td>");
+  h.raw("<td><q>").text(r.text).raw("</q>");
+  if (!r.source.empty()) h.raw(" <span class=\"muted\">(").text(r.source).raw(")</span>");
+  if (!scenarios.empty()) h.raw("<br/>");
+  scenario_links(h, scenarios);
+  h.raw("</td></tr>\n");
+}
+
+std::vector<std::string> keys(const BrokenRequirement& b) {
+  std::vector<std::string> out;
+  for (const auto& s : b.scenarios) out.push_back(scenario_key(*s.suite, *s.scenario));
+  return out;
+}
+
+// What is wrong first: the broken requirements (fail, warn, error) with every scenario that
+// broke them; then the others, folded in one <details> (it works without the script).
+void matrix(Html& h, const runner::RunResult& result) {
+  const auto cover = coverage(result);
+  const auto counts = [&](const std::string& id) {
+    const auto it = cover.find(id);
+    return it == cover.end() ? runner::Counts{} : it->second;
+  };
+  const auto broken = broken_requirements(result);
+  if (!broken.empty()) {
+    h.raw("<section id=\"broken\"><h2>Broken requirements</h2>\n");
+    bool table = false;
+    for (const auto& b : broken) {
+      if (b.requirement == nullptr) continue;
+      if (!table) matrix_head(h, "Sentence and the scenarios that broke it");
+      table = true;
+      requirement_row(h, *b.requirement, counts(b.id), keys(b));
     }
-    h.raw("</td></tr>\n");
+    if (table) h.raw("</tbody></table>\n");
+    for (const auto& b : broken) {
+      if (b.requirement != nullptr) continue;
+      h.raw("<p>").badge(b.verdict).raw(" ");
+      if (b.id.empty()) {
+        h.text(b.verdict == Verdict::kError ? "Could not run" : "Failures naming no requirement");
+      } else {
+        h.raw("<code>").text(b.id).raw("</code> (not in the catalogue)");
+      }
+      h.raw(": ");
+      scenario_links(h, keys(b));
+      h.raw("</p>\n");
+    }
+    h.raw("</section>\n");
   }
-  h.raw("</tbody></table></section>\n");
+  h.raw("<section id=\"matrix\">");
+  if (result.requirements.empty()) {
+    h.raw("<h2>Requirement matrix</h2><p>No requirement catalogue in this run.</p></section>\n");
+    return;
+  }
+  runner::Counts rest;
+  for (const auto& r : result.requirements) {
+    if (r.verdict == Verdict::kPass || r.verdict == Verdict::kNotApplicable) rest.add(r.verdict);
+  }
+  h.raw("<details><summary>")
+      .text(std::to_string(rest.total()) + " requirements not broken: " +
+            std::to_string(rest.pass) + " pass, " + std::to_string(rest.not_applicable) +
+            " not applicable")
+      .raw("</summary>\n");
+  matrix_head(h, "Sentence and scenarios");
+  for (const auto& r : result.requirements) {
+    if (r.verdict == Verdict::kPass || r.verdict == Verdict::kNotApplicable)
+      requirement_row(h, r, counts(r.id), r.scenarios);
+  }
+  h.raw("</tbody></table></details></section>\n");
 }
 
 std::string headers_text(const std::vector<runner::Header>& headers) {

@@ -1,5 +1,6 @@
-// The Markdown report: a compact summary, the requirement matrix and the first failures, sized
-// for a CI job summary or a pull-request comment (GitHub Flavored Markdown).
+// The Markdown report, sized for a CI job summary or a pull-request comment (GitHub Flavored
+// Markdown): the verdict, the broken requirements (fail, warn, error) with their first failing
+// scenarios, then the other requirements folded in a <details>.
 #include "bis/reports/formats.h"
 #include "escape.h"
 #include "report_view.h"
@@ -10,7 +11,7 @@ namespace {
 
 using runner::Verdict;
 
-constexpr size_t kMaxFailures = 50;             // rows of the failure table; the rest are counted
+constexpr size_t kMaxFailures = 50;             // failing-scenario rows in all; the rest are counted
 constexpr size_t kScenariosPerRequirement = 3;  // scenario names shown per matrix row
 constexpr size_t kMarkdownMessageLength = 160;          // code points of a failure message
 
@@ -66,21 +67,37 @@ void summary(std::string& out, const runner::RunResult& result) {
       "| **total** | " + std::to_string(sc.total()) + " | " + std::to_string(rc.total()) + " |\n\n";
 }
 
+// The requirements that are not broken (pass, not applicable, not in the run), folded away:
+// a reader opens the report for what is wrong.
 void matrix(std::string& out, const runner::RunResult& result) {
-  out += "### Requirement matrix\n\n";
   if (result.requirements.empty()) {
     out += "No requirement catalogue in this run.\n\n";
     return;
   }
+  std::vector<const runner::RequirementResult*> rest;
+  runner::Counts counts;
+  for (const auto& r : result.requirements) {
+    if (r.verdict == Verdict::kPass || r.verdict == Verdict::kNotApplicable) {
+      rest.push_back(&r);
+      counts.add(r.verdict);
+    }
+  }
+  if (rest.empty()) return;
+  out += "<details><summary>" + std::string(icon(Verdict::kPass)) + " " +
+         std::to_string(rest.size()) + (rest.size() == 1 ? " requirement" : " requirements") +
+         " not broken: " +
+         std::to_string(counts.pass) + " pass, " + std::to_string(counts.not_applicable) +
+         " not applicable</summary>\n\n";
   const auto cover = coverage(result);
   out += "| Requirement | Level | Verdict | Scenarios (pass/fail/warn/error/n.a.) | Sentence |\n";
   out += "|---|---|---|---|---|\n";
-  for (const auto& r : result.requirements) {
+  for (const runner::RequirementResult* rp : rest) {
+    const auto& r = *rp;
     const auto it = cover.find(r.id);
     const runner::Counts c = it == cover.end() ? runner::Counts{} : it->second;
-    std::string counts;
+    std::string numbers;
     for (Verdict v : kVerdicts)
-      counts += (counts.empty() ? "" : "/") + std::to_string(count_of(c, v));
+      numbers += (numbers.empty() ? "" : "/") + std::to_string(count_of(c, v));
     std::string names;
     for (size_t i = 0; i < r.scenarios.size() && i < kScenariosPerRequirement; ++i) {
       names += (i ? ", " : "") + r.scenarios[i];
@@ -90,62 +107,90 @@ void matrix(std::string& out, const runner::RunResult& result) {
     }
     out += "| " + cell(r.id) + " | " + std::string(runner::to_string(r.level)) + " | " +
            verdict_cell(r.verdict) + (r.reason.empty() ? "" : "<br>" + cell(r.reason)) + " | " +
-           counts + (names.empty() ? "" : "<br>" + cell(names)) + " | " + cell(r.text) + " |\n";
+           numbers + (names.empty() ? "" : "<br>" + cell(names)) + " | " + cell(r.text) + " |\n";
   }
-  out += '\n';
+  out += "\n</details>\n\n";
 }
 
-void failures(std::string& out, const runner::RunResult& result) {
-  const auto groups = failures_by_requirement(result);
-  const auto errors = run_errors(result);
-  if (groups.empty() && errors.empty()) return;
-  out +=
-      "### Failures\n\n| Requirement | Scenario | Step | What | Where |\n|---|---|---|---|---|\n";
-  size_t shown = 0, total = errors.size();
-  for (const auto& g : groups) total += g.failures.size();
-  for (const auto& g : groups) {
-    for (const auto& f : g.failures) {
-      if (shown == kMaxFailures) break;
-      ++shown;
-      std::string what = f.assertion == nullptr ? "failed" : f.assertion->subject;
-      if (f.assertion != nullptr && !f.assertion->path.empty()) what += " at " + f.assertion->path;
-      if (f.assertion != nullptr && !f.assertion->message.empty())
-        what += ": " + f.assertion->message;
-      const std::string label =
-          g.id.empty()
-              ? "(none)"
-              : g.id + (g.requirement
-                            ? " (" + std::string(runner::to_string(g.requirement->level)) + ")"
-                            : std::string());
-      out += "| " + cell(label) + " | " + verdict_cell(f.scenario->verdict) + " " +
-             cell(scenario_key(*f.suite, *f.scenario)) + " | " +
-             (f.step ? cell(std::to_string(f.step->index + 1) + " " + f.step->name) : "") + " | " +
-             cell(one_line(what, kMarkdownMessageLength)) + " | " +
-             cell(f.assertion ? f.assertion->pos.to_string() : f.scenario->pos.to_string()) +
-             " |\n";
+// A PR comment must stay under GitHub's 65,536 characters whatever the run: a few scenarios per
+// broken requirement, a budget of rows in all, and a size past which requirements are only
+// counted. Everything is in the HTML and JSON reports.
+constexpr size_t kFailingScenariosShown = 3;  // per broken requirement
+constexpr size_t kCommentBudget = 60000;  // bytes of the whole report, under GitHub's 65,536
+constexpr size_t kSentenceLength = 240;       // code points of a requirement's sentence
+
+std::string requirement_heading(const BrokenRequirement& b) {
+  std::string h = "#### " + std::string(icon(b.verdict)) + " ";
+  if (b.requirement != nullptr) {
+    h += cell(b.id) + " (" + std::string(runner::to_string(b.requirement->level)) + "): " +
+         std::string(verdict_words(b.verdict));
+  } else if (!b.id.empty()) {
+    h += cell(b.id) + " (not in the catalogue): " + std::string(verdict_words(b.verdict));
+  } else {
+    h += b.verdict == Verdict::kError ? "Scenarios that could not run"
+                                      : "Failures that name no requirement";
+  }
+  return h + "\n\n";
+}
+
+std::string scenario_row(const BrokenScenario& s) {
+  std::string what;
+  if (s.assertion != nullptr) {
+    what = s.assertion->subject;
+    if (!s.assertion->path.empty()) what += " at " + s.assertion->path;
+    if (!s.assertion->message.empty()) what += ": " + s.assertion->message;
+  } else if (s.scenario->verdict == Verdict::kError) {
+    what = "could not run: " + s.scenario->reason;
+  } else {
+    what = s.scenario->reason.empty() ? "failed" : s.scenario->reason;
+  }
+  const std::string step =
+      s.step == nullptr ? ""
+                        : std::to_string(s.step->index + 1) + " " + s.step->name +
+                              (s.step->cleanup ? " (finally)" : "");
+  return "| " + verdict_cell(s.scenario->verdict) + " " +
+         cell(scenario_key(*s.suite, *s.scenario)) + " | " + cell(step) + " | " +
+         cell(one_line(what, kMarkdownMessageLength)) + " | " +
+         cell(s.assertion ? s.assertion->pos.to_string() : s.scenario->pos.to_string()) + " |\n";
+}
+
+// `budget`: the bytes the section may take; past it, broken requirements are only counted.
+void broken(std::string& out, const runner::RunResult& result, size_t budget) {
+  const auto list = broken_requirements(result);
+  if (list.empty()) return;
+  out += "### Broken requirements\n\n";
+  const size_t start = out.size();
+  size_t rows = 0, requirement = 0;
+  for (; requirement < list.size(); ++requirement) {
+    const BrokenRequirement& b = list[requirement];
+    if (out.size() - start > budget) break;
+    out += requirement_heading(b);
+    if (b.requirement != nullptr) {
+      if (!b.requirement->text.empty())
+        out += "> " + cell(one_line(b.requirement->text, kSentenceLength)) + "\n\n";
+      if (!b.requirement->reason.empty()) out += cell(b.requirement->reason) + "\n\n";
+    }
+    size_t shown = 0;
+    for (const auto& s : b.scenarios) {
+      if (shown == kFailingScenariosShown || rows == kMaxFailures) break;
+      if (shown++ == 0) out += "| Scenario | Step | What | Where |\n|---|---|---|---|\n";
+      out += scenario_row(s);
+      ++rows;
+    }
+    if (shown > 0) out += '\n';
+    if (shown < b.scenarios.size()) {
+      const size_t more = b.scenarios.size() - shown;
+      out += (shown ? "\xE2\x80\xA6and " + std::to_string(more) + " more"
+                    : std::to_string(more)) +
+             (more == 1 ? " scenario" : " scenarios") +
+             ": see the HTML or JSON report for every one.\n\n";
     }
   }
-  for (const auto& e : errors) {
-    if (shown == kMaxFailures) break;
-    ++shown;
-    out += "| \xE2\x80\x94 | " + verdict_cell(Verdict::kError) + " " +
-           cell(scenario_key(*e.suite, *e.scenario)) + " | " +
-           (e.step ? cell(std::to_string(e.step->index + 1) + " " + e.step->name +
-                          (e.step->cleanup ? " (finally)" : ""))
-                   : "") +
-           " | " +
-           cell(one_line(e.scenario->verdict == Verdict::kError
-                             ? "could not run: " + e.scenario->reason
-                             : e.scenario->reason,
-                         kMarkdownMessageLength)) +
-           " | " +
-           cell(e.scenario->pos.to_string()) + " |\n";
+  if (requirement < list.size()) {
+    const size_t more = list.size() - requirement;
+    out += std::to_string(more) + (more == 1 ? " more broken requirement" : " more broken requirements") +
+           " not shown: see the HTML or JSON report.\n\n";
   }
-  if (shown < total) {
-    out += "\n" + std::to_string(total - shown) +
-           " more not shown: see the HTML or JSON report for every failure.\n";
-  }
-  out += '\n';
 }
 
 }  // namespace
@@ -153,8 +198,11 @@ void failures(std::string& out, const runner::RunResult& result) {
 std::string render_markdown(const runner::RunResult& result, const RenderContext& context) {
   std::string out;
   summary(out, result);
-  matrix(out, result);
-  failures(out, result);
+  std::string rest;  // written first so the broken requirements can use what it leaves
+  matrix(rest, result);
+  const size_t used = out.size() + rest.size() + 4000;  // 4000: the last broken block, the end
+  broken(out, result, used < kCommentBudget ? kCommentBudget - used : 0);
+  out += rest;
   const Totals t = totals(result);
   out += "<sub>bis-conform " + cell(result.tool_version) + ", generated " +
          iso8601(context.generated_at) + "</sub>\n\n";

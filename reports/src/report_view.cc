@@ -84,6 +84,58 @@ std::vector<RunError> run_errors(const runner::RunResult& result) {
   return out;
 }
 
+namespace {
+
+bool names(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
+
+std::vector<BrokenRequirement> broken_requirements(const runner::RunResult& result) {
+  std::unordered_map<std::string, std::vector<BrokenScenario>> failed;
+  std::vector<BrokenRequirement> unknown;  // IDs the catalogue lacks, and "" last
+  for (const auto& g : failures_by_requirement(result)) {
+    std::vector<BrokenScenario> scenarios;
+    Verdict worst = Verdict::kWarn;
+    for (const auto& f : g.failures) {
+      if (!scenarios.empty() && scenarios.back().scenario == f.scenario) continue;
+      scenarios.push_back({f.suite, f.scenario, f.step, f.assertion});
+      if (f.scenario->verdict == Verdict::kFail) worst = Verdict::kFail;
+    }
+    if (g.requirement != nullptr) {
+      failed[g.id] = std::move(scenarios);
+    } else {
+      unknown.push_back({g.id, nullptr, worst, std::move(scenarios)});
+    }
+  }
+  std::stable_partition(unknown.begin(), unknown.end(), [](const auto& b) { return !b.id.empty(); });
+  const auto errors = run_errors(result);
+  std::vector<bool> listed(errors.size(), false);
+  std::vector<BrokenRequirement> out;
+  for (Verdict v : {Verdict::kFail, Verdict::kWarn, Verdict::kError}) {
+    for (const auto& r : result.requirements) {
+      if (r.verdict != v) continue;
+      BrokenRequirement b{r.id, &r, v, {}};
+      if (auto it = failed.find(r.id); it != failed.end()) b.scenarios = std::move(it->second);
+      for (size_t i = 0; i < errors.size() && v == Verdict::kError; ++i) {
+        const auto& e = errors[i];
+        if (!names(e.scenario->covers, r.id) && !names(e.scenario->not_run_covers, r.id)) continue;
+        b.scenarios.push_back({e.suite, e.scenario, e.step, nullptr});
+        listed[i] = true;
+      }
+      out.push_back(std::move(b));
+    }
+  }
+  for (auto& b : unknown) out.push_back(std::move(b));
+  BrokenRequirement rest{"", nullptr, Verdict::kError, {}};
+  for (size_t i = 0; i < errors.size(); ++i) {
+    if (!listed[i]) rest.scenarios.push_back({errors[i].suite, errors[i].scenario, errors[i].step, nullptr});
+  }
+  if (!rest.scenarios.empty()) out.push_back(std::move(rest));
+  return out;
+}
+
 size_t count_of(const runner::Counts& c, Verdict v) {
   switch (v) {
     case Verdict::kPass:

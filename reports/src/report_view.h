@@ -44,6 +44,26 @@ struct RunError {
 std::vector<RunError> run_errors(const runner::RunResult& result);
 RunError run_error(const runner::SuiteResult& suite, const runner::ScenarioResult& scenario);
 
+// A requirement the run broke and the scenarios that broke it, for the reports that open with
+// what is wrong. One entry per scenario (its first broken expectation; `assertion` is null for
+// a scenario that could not run or failed without one), in tree order.
+struct BrokenScenario {
+  const runner::SuiteResult* suite = nullptr;
+  const runner::ScenarioResult* scenario = nullptr;
+  const runner::StepResult* step = nullptr;
+  const runner::Assertion* assertion = nullptr;
+};
+struct BrokenRequirement {
+  std::string id;                                          // "" when nothing names one
+  const runner::RequirementResult* requirement = nullptr;  // null: not in the catalogue
+  runner::Verdict verdict = runner::Verdict::kFail;
+  std::vector<BrokenScenario> scenarios;
+};
+// Catalogue requirements that fail, then those that warn, then those in error (catalogue order
+// within each), then failures naming IDs the catalogue lacks or none, then scenarios that could
+// not run and cover none of the above.
+std::vector<BrokenRequirement> broken_requirements(const runner::RunResult& result);
+
 // The exchange an assertion was checked on: its index if valid, else the step's last one.
 const runner::Exchange* exchange_for(const runner::StepResult& step, const runner::Assertion& a);
 

@@ -1,5 +1,7 @@
 #include "fixture_tree.h"
 
+#include <optional>
+
 namespace bis::reports::testing {
 namespace {
 
@@ -426,6 +428,38 @@ runner::RunResult large_tree(size_t scenarios, size_t suites) {
     ScenarioResult s = (i % 4 == 0) ? pool[(i / 4) % pool.size()] : pass;
     s.id += "-" + std::to_string(i);
     r.suites[i % suites].scenarios.push_back(std::move(s));
+  }
+  return r;
+}
+
+runner::RunResult failing_tree(size_t scenarios, size_t requirements) {
+  runner::RunResult r = large_tree(0, 10);
+  std::optional<ScenarioResult> model;  // the fixture's first failing scenario
+  for (const auto& suite : fixture_tree().suites) {
+    for (const auto& s : suite.scenarios) {
+      if (!model && s.verdict == Verdict::kFail) model = s;
+    }
+  }
+  r.requirements.clear();
+  for (size_t k = 0; k < requirements; ++k) {
+    r.requirements.push_back(requirement(
+        "BIS-GEN-" + std::to_string(k + 1), Level::kMust,
+        "email: The email address entered by the subscriber. The request must carry it as a form "
+        "field, and the answer says whether it was accepted (requirement " +
+            std::to_string(k + 1) + ").",
+        Verdict::kFail, {}));
+  }
+  for (size_t i = 0; i < scenarios; ++i) {
+    ScenarioResult s = *model;
+    s.id = "generated-failure-" + std::to_string(i);
+    const std::string id = r.requirements[i % requirements].id;
+    s.covers = {id};
+    for (auto& step : s.steps) {
+      for (auto& a : step.assertions) a.requirements = {id};
+    }
+    auto& suite = r.suites[i % r.suites.size()];
+    r.requirements[i % requirements].scenarios.push_back(suite.id + "/" + s.id);
+    suite.scenarios.push_back(std::move(s));
   }
   return r;
 }

@@ -36,4 +36,8 @@ const std::vector<std::string>& secrets();
 // a request with its answer, a few failures), for the benchmark.
 runner::RunResult large_tree(size_t scenarios, size_t suites = 10);
 
+// The worst case for a summary: `scenarios` scenarios that all fail, spread over `requirements`
+// MUST requirements (61 like the real catalogue), each with a sentence of a real one's length.
+runner::RunResult failing_tree(size_t scenarios, size_t requirements = 61);
+
 }  // namespace bis::reports::testing

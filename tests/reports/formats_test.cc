@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <iostream>
 #include <regex>
 
 #include "fixture_tree.h"
@@ -172,7 +173,36 @@ TEST(HtmlReportTest, HasBannerMatrixScenariosAndVerdictFilter) {
   EXPECT_NE(html.find("<q>email: The email address entered by the subscriber"), std::string::npos);
   EXPECT_NE(html.find("@media print"), std::string::npos);
   EXPECT_EQ(count(html, "aria-expanded=\"false\""), 8u);  // collapsed by the script
-  EXPECT_EQ(html.find("<details"), std::string::npos);    // slow by the thousand
+  // Scenarios are not <details> (slow by the thousand); only the passing matrix rows are.
+  EXPECT_EQ(count(html, "<details"), 1u);
+}
+
+// A reader opens the report for what is wrong: the verdict, then the broken requirements
+// (fail, then warn, then error) with the scenarios that broke them, then the rest folded away.
+TEST(HtmlReportTest, OpensWithTheBrokenRequirementsAndFoldsThePassingRows) {
+  const std::string html = render_html(fixture_tree(), kContext);
+  const size_t verdict = html.find("<h1>Not conformant</h1>");
+  const size_t broken = html.find("<section id=\"broken\"><h2>Broken requirements</h2>");
+  const size_t folded = html.find("<details><summary>");
+  ASSERT_NE(broken, std::string::npos);
+  ASSERT_NE(folded, std::string::npos);
+  EXPECT_LT(verdict, broken);
+  EXPECT_LT(broken, folded);
+  const size_t fail = html.find("<tr class=\"f-fail\" id=\"r-BIS-EMAIL-1\">");
+  const size_t warn = html.find("<tr class=\"f-warn\"");
+  const size_t error = html.find("<tr class=\"f-error\"");
+  const size_t pass = html.find("<tr class=\"f-pass\"");
+  EXPECT_LT(broken, fail);
+  EXPECT_LT(fail, warn);
+  EXPECT_LT(warn, error);
+  EXPECT_LT(error, folded);
+  EXPECT_LT(folded, pass);
+  EXPECT_EQ(html.find("<tr class=\"f-fail\"", folded), std::string::npos);
+  EXPECT_NE(html.find("4 requirements not broken: 2 pass, 2 not applicable</summary>"),
+            std::string::npos) << html.substr(folded, 200);
+  // The failing scenario is linked from its broken requirement's row.
+  const std::string row = html.substr(fail, html.find("</tr>", fail) - fail);
+  EXPECT_NE(row.find("<a href=\"#s-validation--"), std::string::npos) << row;
 }
 
 // GitHub renders a table row as its unescaped '|' separators; a cell that leaked one would
@@ -202,22 +232,58 @@ void expect_tables_intact(const std::string& md) {
   }
 }
 
-TEST(MarkdownReportTest, SummaryMatrixAndFailuresInIntactTables) {
+TEST(MarkdownReportTest, SummaryBrokenRequirementsAndMatrixInIntactTables) {
   const std::string md = render_markdown(fixture_tree(), kContext);
   expect_tables_intact(md);
-  EXPECT_NE(md.find("## \xE2\x9D\x8C Back in Stock conformance: NOT CONFORMANT"),
+  EXPECT_EQ(md.rfind("## \xE2\x9D\x8C Back in Stock conformance: NOT CONFORMANT", 0), 0u);
+  EXPECT_NE(md.find("#### \xE2\x9D\x8C BIS-EMAIL-1 (MUST): fail\n\n> email: The email address"),
             std::string::npos);
-  EXPECT_NE(md.find("### Requirement matrix"), std::string::npos);
-  EXPECT_NE(md.find("| BIS-EMAIL-1 | MUST | \xE2\x9D\x8C fail | 0/1/0/0/0"), std::string::npos);
-  EXPECT_NE(md.find("### Failures"), std::string::npos);
+  EXPECT_NE(md.find("| BIS-SUCCESS-1 | MUST | \xE2\x9C\x85 pass | 1/0/0/0/0"), std::string::npos);
   EXPECT_EQ(md.substr(md.rfind('\n', md.size() - 2) + 1), "**2 passed, 4 failed, 2 skipped**\n");
 }
 
-TEST(MarkdownReportTest, LongRunsListOnlyTheFirstFailures) {
-  const std::string md = render_markdown(large_tree(2000), kContext);
+// A PR comment opens with what is wrong: the verdict, the broken requirements (fail, then warn,
+// then error) with their failing scenarios, then the passing rows folded in <details>.
+TEST(MarkdownReportTest, OpensWithTheBrokenRequirementsAndFoldsThePassingRows) {
+  const std::string md = render_markdown(fixture_tree(), kContext);
+  const size_t broken = md.find("### Broken requirements");
+  const size_t fail = md.find("#### \xE2\x9D\x8C BIS-EMAIL-1 (MUST): fail");
+  const size_t warn = md.find("#### \xE2\x9A\xA0\xEF\xB8\x8F BIS-DUP-ANSWER-1 (SHOULD): warn");
+  const size_t error = md.find(": error\n");
+  const size_t folded = md.find("<details><summary>");
+  const size_t pass = md.find("| BIS-SUCCESS-1 |");
+  ASSERT_NE(broken, std::string::npos) << md;
+  ASSERT_NE(folded, std::string::npos) << md;
+  EXPECT_LT(md.find("| Verdict | Scenarios | Requirements |"), broken);
+  EXPECT_LT(broken, fail);
+  EXPECT_LT(fail, warn);
+  EXPECT_LT(warn, error);
+  EXPECT_LT(error, folded);
+  EXPECT_LT(folded, pass);
+  EXPECT_LT(pass, md.find("</details>"));
+  // Under the failing requirement, its failing scenario and what broke.
+  const std::string block = md.substr(fail, warn - fail);
+  EXPECT_NE(block.find("| Scenario | Step | What | Where |"), std::string::npos) << block;
+  EXPECT_NE(block.find("\xE2\x9D\x8C fail validation/"), std::string::npos) << block;
+}
+
+// At 61 requirements and 5,000 failing scenarios the summary still fits a GitHub comment
+// (65,536 characters): a few scenarios per requirement, "and K more", the rest in HTML/JSON.
+TEST(MarkdownReportTest, FiveThousandFailingScenariosFitAPullRequestComment) {
+  const runner::RunResult tree = failing_tree(5000);
+  const std::string md = render_markdown(tree, kContext);
   expect_tables_intact(md);
-  EXPECT_NE(md.find("more not shown: see the HTML or JSON report"), std::string::npos);
-  EXPECT_LT(md.size(), 60000u);  // fits a pull-request comment (65536 characters)
+  EXPECT_LT(md.size(), 65536u);
+  EXPECT_EQ(count(md, "#### "), 61u) << "every broken requirement is named";
+  EXPECT_NE(md.find("\xE2\x80\xA6and 79 more scenarios: see the HTML or JSON report"),
+            std::string::npos);
+  EXPECT_EQ(md.find("<details>"), std::string::npos);  // nothing passes: nothing to fold
+  std::cout << "[ MEASURE  ] Markdown, 61 requirements, 5000 failing scenarios: " << md.size()
+            << " bytes\n";
+  const std::string mixed = render_markdown(large_tree(5000), kContext);
+  EXPECT_LT(mixed.size(), 65536u);
+  std::cout << "[ MEASURE  ] Markdown, large_tree(5000) (1 in 4 not passing): " << mixed.size()
+            << " bytes\n";
 }
 
 // A failing scenario whose `finally` step could not put the target back: every format says so,
