@@ -180,7 +180,7 @@ void broken(std::string& out, const runner::RunResult& result, size_t budget) {
     if (shown > 0) out += '\n';
     if (shown < b.scenarios.size()) {
       const size_t more = b.scenarios.size() - shown;
-      out += (shown ? "\xE2\x80\xA6and " + std::to_string(more) + " more"
+      out += (shown ? "\xE2\x80\xA6" "and " + std::to_string(more) + " more"
                     : std::to_string(more)) +
              (more == 1 ? " scenario" : " scenarios") +
              ": see the HTML or JSON report for every one.\n\n";

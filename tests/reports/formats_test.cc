@@ -8,6 +8,7 @@
 #include <iostream>
 #include <regex>
 
+#include "bis/common/text.h"
 #include "fixture_tree.h"
 #include "json_schema_check.h"
 #include "report_test_support.h"
@@ -273,9 +274,11 @@ TEST(MarkdownReportTest, FiveThousandFailingScenariosFitAPullRequestComment) {
   const runner::RunResult tree = failing_tree(5000);
   const std::string md = render_markdown(tree, kContext);
   expect_tables_intact(md);
+  EXPECT_TRUE(is_valid_utf8(md));  // a C++ "\xA6a" escape once swallowed the 'a' after "…"
   EXPECT_LT(md.size(), 65536u);
   EXPECT_EQ(count(md, "#### "), 61u) << "every broken requirement is named";
-  EXPECT_NE(md.find("\xE2\x80\xA6and 79 more scenarios: see the HTML or JSON report"),
+  EXPECT_NE(md.find("\xE2\x80\xA6"  // an ellipsis, then
+                    "and 79 more scenarios: see the HTML or JSON report"),
             std::string::npos);
   EXPECT_EQ(md.find("<details>"), std::string::npos);  // nothing passes: nothing to fold
   std::cout << "[ MEASURE  ] Markdown, 61 requirements, 5000 failing scenarios: " << md.size()
