@@ -6,9 +6,11 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <filesystem>
 #include <string_view>
 #include <utility>
 
+#include "bis/common/file.h"
 #include "bis/mock/state_store.h"
 
 namespace bis::mock {
@@ -104,6 +106,18 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
+// Why a state file cannot be at `path` (a missing directory, a directory, a FIFO, no
+// permission), or "" when SQLite may try it: it creates a missing file.
+std::string unusable_path(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return unreadable_reason(path);
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir, ec))
+    return "the directory " + dir.string() + " does not exist";
+  return "";
+}
+
 std::string column_text(sqlite3_stmt* s, int i) {
   const unsigned char* t = sqlite3_column_text(s, i);
   return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s, i))
@@ -128,9 +142,12 @@ class SqliteStore final : public StateStore {
   }
 
   Status open() {
+    // SQLite says only "unable to open database file": say which part of the path is wrong.
+    if (std::string why = unusable_path(path_); !why.empty())
+      return Unexpected{path_ + ": cannot open the state file: " + why};
     if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
         SQLITE_OK) {
-      return fail("cannot open");
+      return fail("open the state file");
     }
     // Exclusive locking: a second bis-mock on the same file fails at start instead of
     // silently diverging from this one.

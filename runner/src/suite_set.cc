@@ -5,6 +5,7 @@
 #include <map>
 #include <system_error>
 
+#include "bis/common/file.h"
 #include "bis/common/text.h"
 
 namespace bis::runner {
@@ -49,7 +50,7 @@ Expected<std::vector<std::string>, std::string> suite_files(const std::vector<st
     } else if (fs::is_regular_file(arg, ec)) {
       out.push_back(arg);
     } else {
-      return Unexpected{arg + ": no such file or directory"};
+      return Unexpected{arg + ": cannot read file: " + unreadable_reason(arg)};
     }
   }
   return out;

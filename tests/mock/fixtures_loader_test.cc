@@ -84,7 +84,7 @@ TEST(FixturesLoaderTest, ErrorStatusMustBeTwoHundredOrAnError) {
 TEST(FixturesLoaderTest, AnUnreadableFileIsAnErrorAtTheFile) {
   auto f = load_fixtures_file("/nonexistent/fixtures.yaml");
   ASSERT_FALSE(f);
-  EXPECT_EQ(f.error().to_string(), "/nonexistent/fixtures.yaml: cannot read file");
+  EXPECT_EQ(f.error().to_string(), "/nonexistent/fixtures.yaml: cannot read file: no such file");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sys/stat.h>
 #include <thread>
 
 #include "child_process.h"
@@ -275,6 +276,57 @@ TEST(ProcessTest, AStateFileOfAnotherKindIsRefused) {
   EXPECT_EQ(p.wait(), 2);
   EXPECT_NE(err.find(path), std::string::npos) << err;
   std::filesystem::remove(path);
+}
+
+// Whatever the path, bis-mock says why it cannot read it and exits 2: never an uncaught
+// stream exception (exit 134), never a wait on a FIFO.
+TEST(ProcessTest, UnreadableFixturesExitTwoWithTheReason) {
+  const std::string dir = temp_path("fixtures-dir");
+  std::filesystem::create_directories(dir);
+  const std::string fifo = temp_path("fixtures.fifo");
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string binary = temp_path("fixtures.bin");
+  std::ofstream(binary, std::ios::binary) << std::string("\x7f" "ELF\0\0\x01", 7);
+  const std::pair<std::string, std::string> cases[] = {
+      {dir + "/", "is a directory"},
+      {temp_path("nope.yaml"), "no such file"},
+      {fifo, "is a FIFO, not a regular file"},
+      {binary, "a binary file"}};
+  for (const auto& [path, reason] : cases) {
+    ChildProcess p({kBinary, "--port", "0", "--fixtures", path});
+    const std::string err = p.read_rest();
+    EXPECT_EQ(p.wait(), 2) << path << ": " << err;
+    EXPECT_NE(err.find(path + ": cannot read file: " + reason), std::string::npos) << err;
+    EXPECT_EQ(err.find("terminate"), std::string::npos) << err;
+  }
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(fifo);
+  std::filesystem::remove(binary);
+}
+
+TEST(ProcessTest, AStateFileInAMissingDirectorySaysSoOnce) {
+  const std::string missing = temp_path("no-such-dir");
+  std::filesystem::remove_all(missing);
+  ChildProcess p({kBinary, "--port", "0", "--state", missing + "/state.db"});
+  const std::string err = p.read_rest();
+  EXPECT_EQ(p.wait(), 2);
+  EXPECT_NE(err.find("cannot open the state file: the directory " + missing + " does not exist"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("cannot cannot"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(missing));
+}
+
+TEST(ProcessTest, AStateFileThatIsADirectoryIsRefused) {
+  const std::string dir = temp_path("state-dir");
+  std::filesystem::create_directories(dir);
+  ChildProcess p({kBinary, "--port", "0", "--state", dir});
+  const std::string err = p.read_rest();
+  EXPECT_EQ(p.wait(), 2);
+  EXPECT_NE(err.find(dir + ": cannot open the state file: is a directory"), std::string::npos)
+      << err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

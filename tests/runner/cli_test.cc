@@ -184,6 +184,31 @@ TEST(CliTest, BadSuiteFilesAndBadUsageExitTwoWithPositions) {
   EXPECT_NE(none.err.find("no scenario matches the filters"), std::string::npos);
 }
 
+// An unreadable suite file or profile says why, exit 2, through the same reader as bis-mock's
+// fixtures.
+TEST(CliTest, UnreadableSuitesAndProfilesSayWhy) {
+  Cli cli;
+  cli.dir.write("suites/ok.yaml", kPassing);
+  auto missing = cli.run("lint suites/nope.yaml");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("suites/nope.yaml: cannot read file: no such file"), std::string::npos)
+      << missing.err;
+  cli.dir.write("suites/binary.yaml", std::string("suite: b\n\0\0", 12));
+  auto binary = cli.run("lint suites/binary.yaml");
+  EXPECT_EQ(binary.exit_code, 2);
+  EXPECT_NE(binary.err.find("suites/binary.yaml: cannot read file: a binary file"),
+            std::string::npos)
+      << binary.err;
+  auto profile = cli.run("run --target ./nope.yaml suites/ok.yaml");
+  EXPECT_EQ(profile.exit_code, 2);
+  EXPECT_NE(profile.err.find("--target ./nope.yaml: cannot read the target profile: no such file"),
+            std::string::npos)
+      << profile.err;
+  auto dir = cli.run("run --target suites/ suites/ok.yaml");
+  EXPECT_EQ(dir.exit_code, 2);
+  EXPECT_NE(dir.err.find("is a directory"), std::string::npos) << dir.err;
+}
+
 // Parallel scenarios share the target: two that restock the same listed variant would see
 // each other's messages, so lint refuses it, across suite files too.
 TEST(CliTest, LintRefusesTwoScenariosRestockingTheSameListedVariant) {
