@@ -1,9 +1,9 @@
-#include "bis/runner/duration.h"
+#include "bis/common/duration.h"
 
 #include <cstdint>
 #include <limits>
 
-namespace bis::runner {
+namespace bis {
 namespace {
 
 std::string bad(std::string_view text) {
@@ -62,4 +62,4 @@ std::string format_duration(Duration d) {
   return out;
 }
 
-}  // namespace bis::runner
+}  // namespace bis

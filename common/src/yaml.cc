@@ -1,13 +1,11 @@
 #include "bis/common/yaml.h"
 
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <regex>
-#include <sstream>
 #include <vector>
 
-#include "bis/common/text.h"
+#include "bis/common/file.h"
 
 namespace bis::yaml {
 
@@ -20,11 +18,9 @@ Expected<YAML::Node, SourceError> parse(std::string_view text, std::string_view 
 }
 
 Expected<YAML::Node, SourceError> parse_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Unexpected{SourceError{SourcePos{path, 0, 0}, "cannot read file"}};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return parse(buf.str(), path);
+  auto text = read_text_file(path);
+  if (!text) return Unexpected{text.error()};
+  return parse(*text, path);
 }
 
 SourcePos position(const YAML::Node& node, std::string_view file) {
@@ -35,23 +31,6 @@ SourcePos position(const YAML::Node& node, std::string_view file) {
 
 SourceError error_at(const YAML::Node& node, std::string_view file, std::string message) {
   return SourceError{position(node, file), std::move(message)};
-}
-
-std::optional<SourceError> check_keys(const YAML::Node& node,
-                                      std::initializer_list<std::string_view> allowed,
-                                      std::string_view file, std::string_view context) {
-  if (!node.IsMap()) return std::nullopt;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string key = it->first.Scalar();
-    bool known = false;
-    for (std::string_view a : allowed) known = known || a == key;
-    if (known) continue;
-    std::string message = "unknown key '" + key + "' in " + std::string(context);
-    std::vector<std::string_view> candidates(allowed.begin(), allowed.end());
-    message += did_you_mean(key, std::span<const std::string_view>(candidates));
-    return error_at(it->first, file, std::move(message));
-  }
-  return std::nullopt;
 }
 
 namespace {

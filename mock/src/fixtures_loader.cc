@@ -1,10 +1,10 @@
 #include "bis/mock/fixtures_loader.h"
 
-#include <fstream>
-#include <iterator>
 #include <set>
 
+#include "bis/common/file.h"
 #include "bis/common/yaml.h"
+#include "bis/common/yaml_reader.h"
 
 namespace bis::embedded {
 extern const std::string_view default_fixtures_yaml;
@@ -12,24 +12,6 @@ extern const std::string_view default_fixtures_yaml;
 
 namespace bis::mock {
 namespace {
-
-// YAML maps with a repeated key are an error (yaml-cpp would keep one silently).
-std::optional<SourceError> find_duplicate_key(const YAML::Node& node, std::string_view file) {
-  if (node.IsMap()) {
-    std::set<std::string> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (!seen.insert(it->first.Scalar()).second) {
-        return yaml::error_at(it->first, file, "duplicate key '" + it->first.Scalar() + "'");
-      }
-      if (auto e = find_duplicate_key(it->second, file)) return e;
-    }
-  } else if (node.IsSequence()) {
-    for (const auto& item : node) {
-      if (auto e = find_duplicate_key(item, file)) return e;
-    }
-  }
-  return std::nullopt;
-}
 
 // The node a model path ("accounts[2].flow.threshold") names, or the deepest one that exists.
 YAML::Node locate(const YAML::Node& root, std::string_view path) {
@@ -120,7 +102,7 @@ Expected<fixtures::Fixtures, SourceError> load_fixtures(std::string_view text,
         SourceError{SourcePos{std::string(file), 1, 1},
                     "expected a map with 'accounts', got " + std::string(yaml::describe(*root))}};
   }
-  if (auto dup = find_duplicate_key(*root, file)) return Unexpected{*dup};
+  if (auto dups = yaml::duplicate_keys(*root, file); !dups.empty()) return Unexpected{dups[0]};
   auto parsed = fixtures::fixtures_from_json(yaml::to_json(*root));
   if (!parsed) return Unexpected{position_error(*root, file, parsed.error())};
   if (auto problem = check_rules(*parsed)) return Unexpected{position_error(*root, file, *problem)};
@@ -128,10 +110,9 @@ Expected<fixtures::Fixtures, SourceError> load_fixtures(std::string_view text,
 }
 
 Expected<fixtures::Fixtures, SourceError> load_fixtures_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Unexpected{SourceError{SourcePos{path, 0, 0}, "cannot read file"}};
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return load_fixtures(text, path);
+  auto text = read_text_file(path);
+  if (!text) return Unexpected{text.error()};
+  return load_fixtures(*text, path);
 }
 
 Expected<fixtures::Fixtures, SourceError> load_default_fixtures() {

@@ -57,7 +57,7 @@ std::optional<Matcher> Loader::matcher(const YAML::Node& node) {
   }
   Matcher m;
   m.pos = pos(node);
-  const size_t errors_before = errors_.size();
+  const size_t errors_before = errors().size();
   auto any = [&](const char* key, std::optional<json>& out) {
     if (const YAML::Node n = get(node, key); n.IsDefined()) {
       if (auto v = value(n)) out = std::move(v->json);
@@ -77,11 +77,7 @@ std::optional<Matcher> Loader::matcher(const YAML::Node& node) {
     const std::string t = scalar(n, "type").value_or("");
     const auto& types = matcher_types();
     if (std::find(types.begin(), types.end(), t) == types.end()) {
-      std::string msg = "unknown type '" + t + "'";
-      const std::string guess = closest_match(t, types);
-      msg += guess.empty() ? " (known: string, number, integer, boolean, null, array, object)"
-                           : " (did you mean '" + guess + "'?)";
-      error(n, msg);
+      error(n, "unknown type '" + t + "'" + known_or_did_you_mean(t, types));
     } else {
       m.type = t;
     }
@@ -131,7 +127,7 @@ std::optional<Matcher> Loader::matcher(const YAML::Node& node) {
     if (auto inner = matcher_or_value(n))
       m.negated = std::make_shared<const Matcher>(std::move(*inner));
   }
-  if (errors_.size() != errors_before) return std::nullopt;
+  if (errors().size() != errors_before) return std::nullopt;
   return m;
 }
 

@@ -12,31 +12,17 @@
 #include <string_view>
 #include <vector>
 
+#include "bis/common/yaml_reader.h"
 #include "bis/runner/suite.h"
 #include "bis/runner/suite_loader.h"
 
 namespace bis::runner::load {
 
-class Loader {
+// The common positioned reader (bis/common/yaml_reader.h) plus what only suites have:
+// templates, variables in scope and target values.
+class Loader : public yaml::Reader {
  public:
-  explicit Loader(std::string file) : file_(std::move(file)) {}
-
-  const std::string& file() const { return file_; }
-  SourceErrors& errors() { return errors_; }
-  SourcePos pos(const YAML::Node& node) const;
-  void error(const YAML::Node& node, std::string message);
-
-  // Unknown keys ("did you mean") and duplicate keys. False if `node` is not a map.
-  bool check_map(const YAML::Node& node, std::initializer_list<std::string_view> allowed,
-                 std::string_view context);
-  static YAML::Node get(const YAML::Node& map, std::string_view key);
-
-  std::optional<std::string> scalar(const YAML::Node& node, std::string_view what);
-  std::optional<bool> boolean(const YAML::Node& node, std::string_view what);
-  std::optional<long long> integer(const YAML::Node& node, std::string_view what, long long min,
-                                   long long max);
-  std::optional<Duration> duration(const YAML::Node& node, std::string_view what);
-  std::vector<std::string> string_list(const YAML::Node& node, std::string_view what);
+  explicit Loader(std::string file) : yaml::Reader(std::move(file)) {}
 
   // Template-aware values: templates are parsed and the variables they read checked.
   std::optional<Text> text(const YAML::Node& node, std::string_view what);
@@ -72,8 +58,6 @@ class Loader {
   std::vector<Capture> captures(const YAML::Node& node);
 
  private:
-  std::string file_;
-  SourceErrors errors_;
   std::set<std::string> defined_;
   bool index_in_scope_ = false;
   std::map<std::string, std::vector<std::string>> var_targets_;

@@ -1,9 +1,8 @@
 #include "bis/runner/requirements.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "bis/common/file.h"
 #include "bis/common/yaml.h"
+#include "bis/common/yaml_reader.h"
 #include "loader.h"
 
 namespace bis::runner {
@@ -24,32 +23,28 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
   Catalogue c;
   c.file_ = std::string(file);
   auto root = yaml::parse(text, file);
-  std::vector<SourceError> errors;
   if (!root) return Unexpected{std::vector<SourceError>{root.error()}};
-  auto error = [&](const YAML::Node& n, std::string m) {
-    errors.push_back(yaml::error_at(n, file, std::move(m)));
-  };
+  yaml::Reader reader{std::string(file)};
+  std::vector<SourceError>& errors = reader.errors();
+  auto error = [&](const YAML::Node& n, std::string m) { reader.error(n, std::move(m)); };
   try {
     const YAML::Node& top = *root;
     if (!top.IsMap()) {
       error(top, "the catalogue must be a map with 'requirements'");
       return Unexpected{errors};
     }
-    if (auto e = yaml::check_keys(top, {"requirements"}, file, "the catalogue"))
-      errors.push_back(*e);
+    reader.check_duplicates(top);
+    reader.check_map(top, {"requirements"}, "the catalogue");
     const YAML::Node list = top["requirements"];
     if (!list.IsDefined() || !list.IsSequence()) {
       error(top, "'requirements' must be a list");
       return Unexpected{errors};
     }
     for (const YAML::Node& n : list) {
-      if (!n.IsMap()) {
-        error(n, "a requirement must be a map");
+      if (!reader.check_map(
+              n, {"id", "level", "text", "source", "inferred", "level_reason", "why"},
+              "a requirement")) {
         continue;
-      }
-      if (auto e = yaml::check_keys(n, {"id", "level", "text", "source", "inferred", "level_reason", "why"}, file,
-                                    "a requirement")) {
-        errors.push_back(*e);
       }
       Requirement r;
       r.pos = yaml::position(n, file);
@@ -71,14 +66,8 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
       r.source = str("source", true);
       r.why = str("why", false);
       r.level_reason = str("level_reason", false);
-      if (const YAML::Node inf = n["inferred"]; inf.IsDefined()) {
-        const auto j = yaml::to_json(inf);
-        if (!j.is_boolean()) {
-          error(inf, "inferred must be true or false");
-        } else {
-          r.inferred = j.get<bool>();
-        }
-      }
+      if (const YAML::Node inf = n["inferred"]; inf.IsDefined())
+        r.inferred = reader.boolean(inf, "inferred").value_or(false);
       if (!r.id.empty() && !load::is_requirement_id(r.id))
         error(n["id"], "requirement ID '" + r.id + "' must match [A-Z0-9-]+");
       if (level == "MUST") {
@@ -118,13 +107,9 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
 }
 
 Expected<Catalogue, std::vector<SourceError>> Catalogue::load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Unexpected{
-        std::vector<SourceError>{SourceError{SourcePos{path, 0, 0}, "cannot read file"}}};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load(text.str(), path);
+  auto text = read_text_file(path);
+  if (!text) return Unexpected{std::vector<SourceError>{text.error()}};
+  return load(*text, path);
 }
 
 }  // namespace bis::runner

@@ -350,6 +350,7 @@ Expected<Suite, SourceErrors> load_root(Expected<YAML::Node, SourceError> root,
   Loader loader{file};
   std::optional<Suite> suite;
   try {
+    loader.check_duplicates(*root);
     suite = SuiteLoader(loader).suite(*root);
   } catch (const YAML::Exception& e) {
     loader.errors().push_back(

@@ -4,10 +4,12 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "bis/common/control_surface.h"
 #include "bis/common/fixtures.h"
 #include "bis/common/protocol.h"
 #include "bis/common/text.h"
 #include "bis/common/yaml.h"
+#include "bis/common/yaml_reader.h"
 #include "bis/runner/suite_loader.h"
 
 namespace bis::runner {
@@ -22,30 +24,16 @@ namespace {
 
 using nlohmann::json;
 
-class ProfileLoader {
+// Profiles are read with the common positioned reader; what is theirs is {env: NAME} values.
+class ProfileLoader : public yaml::Reader {
  public:
-  ProfileLoader(std::string file, const GetEnv& env) : file_(std::move(file)), env_(env) {}
-
-  std::vector<SourceError> errors;
-
-  void error(const YAML::Node& n, std::string m) {
-    errors.push_back(yaml::error_at(n, file_, std::move(m)));
-  }
-
-  void keys(const YAML::Node& n, std::initializer_list<std::string_view> allowed,
-            std::string_view context) {
-    if (!n.IsMap()) {
-      error(n, std::string(context) + " must be a map");
-      return;
-    }
-    if (auto e = yaml::check_keys(n, allowed, file_, context)) errors.push_back(*e);
-  }
+  ProfileLoader(std::string file, const GetEnv& env) : yaml::Reader(std::move(file)), env_(env) {}
 
   // A string, or {env: NAME[, secret: false]}.
   std::optional<std::string> str(const YAML::Node& n, std::string_view what) {
     if (n.IsScalar()) return n.Scalar();
     if (n.IsMap()) {
-      keys(n, {"env", "secret"}, "an environment reference");
+      check_map(n, {"env", "secret"}, "an environment reference");
       const YAML::Node name = n["env"];
       if (!name.IsScalar()) {
         error(n, std::string(what) + ": write a string or {env: NAME}");
@@ -95,9 +83,9 @@ class ProfileLoader {
   json account(const YAML::Node& n, const std::string& what, bool primary = false) {
     json a = json::object();
     if (primary) {
-      keys(n, {"key", "platform", "private_key"}, what);
+      check_map(n, {"key", "platform", "private_key"}, what);
     } else {
-      keys(n, {"key", "platform", "private_key", "restockable"}, what);
+      check_map(n, {"key", "platform", "private_key", "restockable"}, what);
     }
     if (!n.IsMap()) return a;
     set(a, "key", n, what + ".key");
@@ -109,26 +97,14 @@ class ProfileLoader {
       bool known = false;
       for (auto k : fixtures::kPlatforms) known = known || k == p;
       if (!known && !n["platform"].IsMap()) {
-        std::string m = "unknown platform '" + p + "'";
-        const std::string guess = closest_match(p, fixtures::kPlatforms);
-        m += guess.empty() ? " (known: shopify, bigcommerce, magento_two, api)"
-                           : " (did you mean '" + guess + "'?)";
-        error(n["platform"], m);
+        error(n["platform"],
+              "unknown platform '" + p + "'" +
+                  known_or_did_you_mean(p, fixtures::kPlatforms));
       }
     }
     return a;
   }
 
-  std::optional<Duration> duration(const YAML::Node& n, std::string_view what) {
-    auto d = parse_duration(n.IsScalar() ? n.Scalar() : "");
-    if (!d) {
-      error(n, std::string(what) + ": " + d.error());
-      return std::nullopt;
-    }
-    return *d;
-  }
-
-  const std::string file_;
   const GetEnv& env_;
   std::vector<std::string> secrets;
 };
@@ -146,11 +122,12 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
   p.endpoints = default_endpoints();
   p.commands_cwd = std::filesystem::absolute(path).parent_path().string();
   try {
-    l.keys(root,
+    l.check_duplicates(root);
+    l.check_map(root,
            {"name", "base_url", "tls", "headers", "email_domain", "account", "variants", "accounts",
             "lists", "endpoints", "control", "capabilities", "timing"},
            "a target profile");
-    if (!root.IsMap()) return Unexpected{l.errors};
+    if (!root.IsMap()) return Unexpected{l.errors()};
     if (const YAML::Node n = root["name"]; n.IsDefined()) p.name = l.str(n, "name").value_or("");
     if (const YAML::Node n = root["base_url"]; !n.IsDefined()) {
       l.error(root, "a target profile needs 'base_url'");
@@ -160,7 +137,7 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
     }
     if (p.name.empty()) p.name = std::filesystem::path(path).stem().string();
     if (const YAML::Node t = root["tls"]; t.IsDefined()) {
-      l.keys(t, {"ca_file", "insecure"}, "tls");
+      l.check_map(t, {"ca_file", "insecure"}, "tls");
       if (const YAML::Node ca = t["ca_file"]; ca.IsDefined()) {
         p.tls.ca_file = l.str(ca, "tls.ca_file").value_or("");
         // Relative to the profile, like every path in it.
@@ -186,7 +163,7 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
     if (const YAML::Node n = root["account"]; n.IsDefined())
       p.values.update(l.account(n, "account", true));
     if (const YAML::Node n = root["variants"]; n.IsDefined()) {
-      l.keys(n, {"in_stock", "out_of_stock", "unknown", "restockable"}, "variants");
+      l.check_map(n, {"in_stock", "out_of_stock", "unknown", "restockable"}, "variants");
       json v = json::object();
       for (const char* k : {"in_stock", "out_of_stock", "unknown"})
         l.set(v, k, n, std::string("variants.") + k);
@@ -209,14 +186,16 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
       p.values["accounts"] = accounts;
     }
     if (const YAML::Node n = root["lists"]; n.IsDefined()) {
-      l.keys(n, {"double_opt_in", "single_opt_in"}, "lists");
+      l.check_map(n, {"double_opt_in", "single_opt_in"}, "lists");
       json v = json::object();
       for (const char* k : {"double_opt_in", "single_opt_in"})
         l.set(v, k, n, std::string("lists.") + k);
       p.values["lists"] = v;
     }
     if (const YAML::Node n = root["endpoints"]; n.IsDefined()) {
-      l.keys(n, {"subscribe", "onsite_subscribe", "list_subscribe"}, "endpoints");
+      static const std::vector<std::string> kNames = endpoint_names();
+      static const std::vector<std::string_view> kKeys(kNames.begin(), kNames.end());
+      l.check_map(n, kKeys, "endpoints");
       for (auto [key, out] :
            {std::pair<const char*, std::string*>{"subscribe", &p.endpoints.subscribe},
             {"onsite_subscribe", &p.endpoints.onsite_subscribe},
@@ -232,7 +211,7 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
       }
     }
     if (const YAML::Node c = root["control"]; c.IsDefined()) {
-      l.keys(c, {"url", "token", "commands", "cwd", "timeout"}, "control");
+      l.check_map(c, {"url", "token", "commands", "cwd", "timeout"}, "control");
       if (const YAML::Node u = c["url"]; u.IsDefined()) {
         p.control_url = l.str(u, "control.url").value_or("");
         if (auto parsed_url = parse_url(p.control_url); !parsed_url) l.error(u, parsed_url.error());
@@ -249,14 +228,18 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
         if (!cmds.IsMap()) {
           l.error(cmds, "control.commands must be a map of action to shell command");
         } else {
-          const auto& actions = control_actions();
+          static const std::vector<std::string> kActions = [] {
+            const auto in_commands = [](const protocol::Route& r) { return r.in_commands; };
+            std::vector<std::string> a = protocol::route_names(protocol::RouteKind::kAction, in_commands);
+            for (auto& o : protocol::route_names(protocol::RouteKind::kObservation, in_commands))
+              a.push_back(o);
+            return a;
+          }();
           for (auto it = cmds.begin(); it != cmds.end(); ++it) {
             const std::string action = it->first.Scalar();
-            if (std::find(actions.begin(), actions.end(), action) == actions.end() ||
-                action == "fixtures") {
-              std::string m = "unknown control action '" + action + "'";
-              m += did_you_mean(action, actions);
-              l.error(it->first, m);
+            if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {
+              l.error(it->first, "unknown control action '" + action + "'" +
+                                     known_or_did_you_mean(action, kActions));
               continue;
             }
             if (auto v = l.str(it->second, "command " + action)) p.commands[action] = *v;
@@ -281,7 +264,7 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
       p.capabilities = caps;
     }
     if (const YAML::Node t = root["timing"]; t.IsDefined()) {
-      l.keys(t, {"settle", "eventually"}, "timing");
+      l.check_map(t, {"settle", "eventually"}, "timing");
       if (const YAML::Node s = t["settle"]; s.IsDefined()) {
         p.timing.settle = l.duration(s, "timing.settle").value_or(p.timing.settle);
         p.settle_set = true;
@@ -290,9 +273,9 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
         p.timing.eventually = l.duration(e, "timing.eventually").value_or(p.timing.eventually);
     }
   } catch (const YAML::Exception& e) {
-    l.errors.push_back(SourceError{SourcePos{path, e.mark.line + 1, e.mark.column + 1}, e.msg});
+    l.errors().push_back(SourceError{SourcePos{path, e.mark.line + 1, e.mark.column + 1}, e.msg});
   }
-  if (!l.errors.empty()) return Unexpected{l.errors};
+  if (!l.errors().empty()) return Unexpected{l.errors()};
   if (!p.control_token.empty()) l.secrets.push_back(p.control_token);
   p.secrets = l.secrets;
   return p;

@@ -14,14 +14,6 @@ TEST(YamlTest, SyntaxErrorHasFileLineAndColumn) {
   EXPECT_EQ(node.error().to_string().rfind("suite.yaml:", 0), 0u);
 }
 
-TEST(YamlTest, UnknownKeySuggestsTheClosestKnownKey) {
-  auto node = parse("name: x\nexpcet: 1\n", "f.yaml");
-  ASSERT_TRUE(node);
-  auto err = check_keys(*node, {"name", "expect", "request"}, "f.yaml", "a step");
-  ASSERT_TRUE(err);
-  EXPECT_EQ(err->to_string(), "f.yaml:2:1: unknown key 'expcet' in a step (did you mean 'expect'?)");
-}
-
 TEST(YamlTest, PositionIsOneBased) {
   auto node = parse("list:\n  - item\n", "f.yaml");
   ASSERT_TRUE(node);
@@ -53,7 +45,7 @@ TEST(YamlTest, ToJsonResolvesPlainScalarsAndKeepsQuotedOnesAsStrings) {
 TEST(YamlTest, UnreadableFileIsAnErrorNamingTheFile) {
   auto node = parse_file("/nonexistent/suite.yaml");
   ASSERT_FALSE(node);
-  EXPECT_EQ(node.error().to_string(), "/nonexistent/suite.yaml: cannot read file");
+  EXPECT_EQ(node.error().to_string(), "/nonexistent/suite.yaml: cannot read file: no such file");
 }
 
 }  // namespace

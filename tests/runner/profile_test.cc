@@ -164,6 +164,21 @@ control: {commands: {evnts: "true"}}
   EXPECT_EQ(c.error().exit_code, 2);
 }
 
+TEST(TargetProfileTest, RejectsADuplicateKeyWithItsPosition) {
+  TempDir dir;
+  const std::string file = dir.write("dup.yaml", R"(base_url: http://127.0.0.1:1
+account:
+  key: PkShop
+  platform: shopify
+  key: PkOther
+)");
+  auto p = runner::load_target_profile(file);
+  ASSERT_FALSE(p);
+  std::string all;
+  for (const auto& e : p.error()) all += e.to_string() + "\n";
+  EXPECT_NE(all.find(file + ":5:3: duplicate key 'key'"), std::string::npos) << all;
+}
+
 TEST(TargetProfileTest, ACapabilityThatNeedsControlNeedsItsCommand) {
   TestServer server;
   TempDir dir;

@@ -38,6 +38,19 @@ TEST(CatalogueTest, LoadsRequirementsWithLevelsAndPositions) {
   EXPECT_EQ(c->find("NOPE"), nullptr);
 }
 
+// yaml-cpp keeps one of two equal keys silently: a requirement's second `text` would
+// quietly replace its first.
+TEST(CatalogueTest, RejectsADuplicateKeyWithItsPosition) {
+  const std::string e = catalogue_errors_of(R"(requirements:
+  - id: A-1
+    level: MUST
+    text: first sentence
+    source: s
+    text: second sentence
+)");
+  EXPECT_NE(e.find("requirements.yaml:6:5: duplicate key 'text'"), std::string::npos) << e;
+}
+
 TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsInferredWithoutReasonsAndInferredMusts) {
   const std::string text = R"(requirements:
   - {id: A-1, level: MUST, text: t, source: s}

@@ -1,10 +1,9 @@
 #pragma once
-// YAML loading that keeps positions: every node can be turned into "file:line:col", unknown
-// keys get "did you mean", and YAML converts to JSON with typed plain scalars. Used by every
-// loader of user-written files (suites, fixtures, target profiles).
+// YAML loading that keeps positions: every node can be turned into "file:line:col", and YAML
+// converts to JSON with typed plain scalars. Checking maps, keys and typed scalars with those
+// positions is yaml_reader.h's Reader.
 #include <yaml-cpp/yaml.h>
 
-#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -25,12 +24,6 @@ Expected<YAML::Node, SourceError> parse_file(const std::string& path);
 SourcePos position(const YAML::Node& node, std::string_view file);
 
 SourceError error_at(const YAML::Node& node, std::string_view file, std::string message);
-
-// Checks that every key of the map `node` is in `allowed`. The first unknown key gives
-// "unknown key 'x' in <context> (did you mean 'y'?)" at the key's position.
-std::optional<SourceError> check_keys(const YAML::Node& node,
-                                      std::initializer_list<std::string_view> allowed,
-                                      std::string_view file, std::string_view context);
 
 // Converts YAML to JSON. Plain scalars resolve like YAML 1.2's core schema (null, booleans,
 // integers, floats); quoted scalars always stay strings. Map keys are their text.
