@@ -74,6 +74,18 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return suggestion(closest_match(word, candidates));
 }
 
+std::string known_or_did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  if (std::string guess = did_you_mean(word, candidates); !guess.empty()) return guess;
+  std::string known;
+  for (std::string_view c : candidates) known += (known.empty() ? "" : ", ") + std::string(c);
+  return " (known: " + known + ")";
+}
+
+std::string known_or_did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  return known_or_did_you_mean(word, std::span<const std::string_view>(views));
+}
+
 size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = byte(i);

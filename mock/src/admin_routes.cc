@@ -8,6 +8,7 @@
 #include <span>
 #include <thread>
 
+#include "bis/common/control_surface.h"
 #include "bis/common/form.h"
 #include "bis/common/protocol.h"
 #include "bis/common/text.h"
@@ -47,20 +48,12 @@ Expected<std::vector<std::string>, std::string> segments(const httplib::Request&
   target = target.substr(0, target.find('?'));
   target.remove_prefix(std::min(target.size(), protocol::kAdminPrefix.size()));
   std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < target.size()) {
-    if (target[pos] == '/') {
-      ++pos;
-      continue;
-    }
-    size_t end = target.find('/', pos);
-    if (end == std::string_view::npos) end = target.size();
-    auto decoded = form::percent_decode(target.substr(pos, end - pos), false);
+  for (std::string_view segment : protocol::split_path(target)) {
+    auto decoded = form::percent_decode(segment, false);
     if (!decoded) return Unexpected{"path: " + decoded.error()};
     if (!is_valid_utf8(*decoded))
       return Unexpected{std::string("path: a segment is not valid UTF-8")};
     out.push_back(std::move(*decoded));
-    pos = end;
   }
   return out;
 }
@@ -139,39 +132,54 @@ void AdminRoutes::handle(Exchange& x) {
   if (!authorized(x)) return;
   auto parts = segments(x.req);
   if (!parts) return error(x, 400, parts.error());
-  const std::vector<std::string>& p = *parts;
-  const std::string& m = x.req.method;
-  const auto only = [&](std::string_view method, auto&& run) {
-    if (m == method) return run();
-    method_not_allowed(x, method);
-  };
-  if (p.size() == 1 && p[0] == "health") return only("GET", [&] { health(x); });
-  if (p.size() == 1 && p[0] == "reset") return only("POST", [&] { reset(x); });
-  if (p.size() == 1 && p[0] == "settle") return only("POST", [&] { settle(x); });
-  if (p.size() == 1 && p[0] == "fixtures") {
-    if (m == "GET") return get_fixtures(x);
-    if (m == "PUT") return put_fixtures(x);
-    return method_not_allowed(x, "GET, PUT");
+  // The routes are the rows of the control-surface table; a path that matches a row under
+  // another method is a 405 naming the methods it has.
+  std::string allowed;
+  for (const protocol::Route& r : protocol::routes()) {
+    protocol::PathArgs args;
+    if (r.kind == protocol::RouteKind::kEndpoint || !protocol::match_path(r.path, *parts, args))
+      continue;
+    if (r.method == x.req.method) {
+      if (!dispatch(x, r, args))
+        error(x, 500, "control route " + std::string(r.name) + " has no handler in bis-mock");
+      return;
+    }
+    if (allowed.find(r.method) == std::string::npos)
+      allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
   }
-  if (p.size() == 3 && p[0] == "accounts" && p[2] == "flow") {
-    if (m == "GET" || m == "PUT" || m == "DELETE") return flow(x, p[1]);
-    return method_not_allowed(x, "GET, PUT, DELETE");
-  }
-  if (p.size() == 4 && p[0] == "accounts" && p[2] == "variants") {
-    if (m == "GET" || m == "PUT") return variant(x, p[1], p[3]);
-    return method_not_allowed(x, "GET, PUT");
-  }
-  if (p.size() == 1 && (p[0] == "subscriptions" || p[0] == "events" || p[0] == "notifications")) {
-    return only("GET", [&] { records(x, p[0]); });
-  }
-  if (p.size() == 3 && p[0] == "lists" && p[2] == "members")
-    return only("GET", [&] { members(x, p[1]); });
-  if (p.size() == 1 && p[0] == "requests") {
-    if (m == "GET" || m == "DELETE") return requests(x);
-    return method_not_allowed(x, "GET, DELETE");
-  }
+  if (!allowed.empty()) return method_not_allowed(x, allowed);
   error(x, 404,
         "no control route " + x.req.method + " " + x.req.path + " (see docs/control-protocol.md)");
+}
+
+bool AdminRoutes::dispatch(Exchange& x, const protocol::Route& route,
+                           const protocol::PathArgs& args) {
+  const std::string_view n = route.name;
+  const std::string account = protocol::path_arg(args, "account");
+  if (n == "health") {
+    health(x);
+  } else if (n == "reset") {
+    reset(x);
+  } else if (n == "settle") {
+    settle(x);
+  } else if (n == "fixtures") {
+    get_fixtures(x);
+  } else if (n == "replace_fixtures") {
+    put_fixtures(x);
+  } else if (n == "get_flow" || n == "set_flow" || n == "remove_flow" || n == "delete_flow") {
+    flow(x, account);
+  } else if (n == "get_inventory" || n == "set_inventory") {
+    variant(x, account, protocol::path_arg(args, "variant"));
+  } else if (n == "subscriptions" || n == "events" || n == "notifications") {
+    records(x, n);
+  } else if (n == "list_members") {
+    members(x, protocol::path_arg(args, "list"));
+  } else if (n == "requests" || n == "clear_requests") {
+    requests(x);
+  } else {
+    return false;
+  }
+  return true;
 }
 
 void AdminRoutes::health(Exchange& x) {

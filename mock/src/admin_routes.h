@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bis/common/control_surface.h"
 #include "bis/mock/journal.h"
 #include "bis/mock/server.h"
 #include "bis/mock/service.h"
@@ -37,6 +38,8 @@ class AdminRoutes {
 
  private:
   bool authorized(Exchange& x) const;
+  // Runs the handler of a row of the control-surface table; false if it has none.
+  bool dispatch(Exchange& x, const protocol::Route& route, const protocol::PathArgs& args);
   void health(Exchange& x);
   void reset(Exchange& x);
   void settle(Exchange& x);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bis/common/control_surface.h"
 #include "bis/common/protocol.h"
 #include "bis/common/text.h"
 #include "bis/runner/json_diff.h"
@@ -14,30 +15,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kObservations = {"subscriptions", "events", "notifications",
-                                                "list_members", "requests"};
-
-std::string encode_segment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
-  }
-  return out;
-}
-
 void add_query(std::string& target, std::string_view name, const std::string& value) {
   if (value.empty()) return;
   target += target.find('?') == std::string::npos ? '?' : '&';
-  target += std::string(name) + "=" + encode_segment(value);
+  target += std::string(name) + "=" + protocol::encode_segment(value);
 }
 
 // Observations answer {"count": N, "items": [...]}; hooks may print a bare array.
@@ -76,6 +57,26 @@ void finish(ControlResult& r, const ControlCall& call, std::string_view body) {
   }
 }
 
+// The route of a control action or observation in the control-surface table.
+const protocol::Route* control_route(std::string_view action) {
+  return protocol::find_route(action,
+                              {protocol::RouteKind::kAction, protocol::RouteKind::kObservation});
+}
+
+// The JSON body of a call, as the table's row says ("" for none).
+std::string body_of(const protocol::Route& route, const ControlCall& call) {
+  switch (route.body) {
+    case protocol::Body::kInventory: return json{{"inventory", call.inventory.value_or(0)}}.dump();
+    case protocol::Body::kFlow: return (call.flow.is_null() ? json::object() : call.flow).dump();
+    case protocol::Body::kNull: return "null";
+    case protocol::Body::kSettle:
+      return call.timeout_ms ? json{{"timeout_ms", *call.timeout_ms}}.dump() : "";
+    case protocol::Body::kNone:
+    case protocol::Body::kFixtures: return "";
+  }
+  return "";
+}
+
 class HttpControl : public ControlSurface {
  public:
   HttpControl(std::shared_ptr<HttpClient> client, std::string token)
@@ -84,50 +85,35 @@ class HttpControl : public ControlSurface {
   bool supports(const std::string&) const override { return true; }
 
   ControlResult call(const ControlCall& call, Duration timeout) override {
+    ControlResult r;
+    const protocol::Route* route = control_route(call.action);
+    if (!route) {
+      r.error = "unknown control action " + call.action;
+      return r;
+    }
     HttpRequest req;
-    const std::string account = encode_segment(call.account);
-    const std::string& a = call.action;
-    if (a == "health" || a == "fixtures") {
-      req.target = "/" + a;
-    } else if (a == "reset") {
-      req.method = "POST";
-      req.target = "/reset";
-    } else if (a == "get_inventory" || a == "set_inventory") {
-      if (a == "set_inventory") {
-        req.method = "PUT";
-        req.body = json{{"inventory", call.inventory.value_or(0)}}.dump();
+    req.method = std::string(route->method);
+    req.target = protocol::expand_path(
+        route->path, {{"account", call.account}, {"variant", call.variant}, {"list", call.list}});
+    req.body = body_of(*route, call);
+    if (route->kind == protocol::RouteKind::kObservation) {
+      // The filters that are not in the path go in the query.
+      for (const auto& [name, value] : std::initializer_list<std::pair<const char*, std::string>>{
+               {"account", call.account},
+               {"email", call.email},
+               {"variant", call.variant},
+               {"path", call.path},
+               {"limit", call.limit ? std::to_string(*call.limit) : ""}}) {
+        if (protocol::has_word(route->args, name) &&
+            route->path.find(std::string("{") + name + "}") == std::string_view::npos) {
+          add_query(req.target, name, value);
+        }
       }
-      req.target = "/accounts/" + account + "/variants/" + encode_segment(call.variant);
-    } else if (a == "get_flow") {
-      req.target = "/accounts/" + account + "/flow";
-    } else if (a == "set_flow" || a == "remove_flow") {
-      req.method = "PUT";
-      req.target = "/accounts/" + account + "/flow";
-      req.body =
-          a == "remove_flow" ? "null" : (call.flow.is_null() ? json::object() : call.flow).dump();
-    } else if (a == "settle") {
-      req.method = "POST";
-      req.target = "/settle";
-      if (call.timeout_ms) req.body = json{{"timeout_ms", *call.timeout_ms}}.dump();
-    } else if (a == "clear_requests") {
-      req.method = "DELETE";
-      req.target = "/requests";
-    } else if (a == "list_members") {
-      req.target = "/lists/" + encode_segment(call.list) + "/members";
-      add_query(req.target, "email", call.email);
-    } else {
-      req.target = "/" + a;
-      add_query(req.target, "account", call.account);
-      add_query(req.target, "email", call.email);
-      add_query(req.target, "variant", call.variant);
-      add_query(req.target, "path", call.path);
-      if (call.limit) add_query(req.target, "limit", std::to_string(*call.limit));
     }
     req.headers.emplace_back("Accept", "application/json");
     if (!req.body.empty()) req.headers.emplace_back("Content-Type", "application/json");
     if (!token_.empty()) req.headers.emplace_back(std::string(protocol::kAdminTokenHeader), token_);
 
-    ControlResult r;
     r.method = req.method;
     r.url = client_->url(req.target);
     r.request_headers = req.headers;
@@ -186,13 +172,10 @@ class ShellControl : public ControlSurface {
       env.emplace_back(name, value_text(*a));
     }
     env.emplace_back("BIS_ARGS", args.dump());
-    std::string input;
-    if (call.action == "set_inventory")
-      input = json{{"inventory", call.inventory.value_or(0)}}.dump();
-    if (call.action == "set_flow")
-      input = (call.flow.is_null() ? json::object() : call.flow).dump();
-    if (call.action == "settle" && call.timeout_ms)
-      input = json{{"timeout_ms", *call.timeout_ms}}.dump();
+    const protocol::Route* route = control_route(call.action);
+    // A hook removing a flow knows it from BIS_ACTION; its stdin stays empty, as it always was.
+    const std::string input =
+        route && route->body != protocol::Body::kNull ? body_of(*route, call) : "";
     r.request_body = input;
     const auto start = std::chrono::steady_clock::now();
     CommandResult out = run_shell(r.command, env, input, timeout, cwd_);
@@ -221,7 +204,7 @@ class ShellControl : public ControlSurface {
 }  // namespace
 
 bool ControlCall::is_observation() const {
-  return std::find(kObservations.begin(), kObservations.end(), action) != kObservations.end();
+  return protocol::find_route(action, {protocol::RouteKind::kObservation}) != nullptr;
 }
 
 json ControlCall::args() const {
@@ -241,10 +224,11 @@ json ControlCall::args() const {
 }
 
 const std::vector<std::string>& control_actions() {
-  static const std::vector<std::string> names = {
-      "health",        "fixtures", "reset",         "get_inventory", "set_inventory",
-      "get_flow",      "set_flow", "remove_flow",   "clear_requests", "subscriptions",
-      "events",        "notifications", "list_members", "requests",      "settle"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n = protocol::route_names(protocol::RouteKind::kAction);
+    for (auto& o : protocol::route_names(protocol::RouteKind::kObservation)) n.push_back(o);
+    return n;
+  }();
   return names;
 }
 

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "bis/common/control_surface.h"
 #include "bis/common/form.h"
 #include "bis/common/text.h"
 #include "bis/runner/json_diff.h"
@@ -185,8 +186,8 @@ Expected<ControlCall, RenderError> build_control_call(const Step& step, const Ta
         }
       }
     }
-    const bool needs_account = c.action != "reset" && c.action != "clear_requests";
-    if (needs_account && !c.account) {
+    const protocol::Route* route = protocol::find_route(c.action, {protocol::RouteKind::kAction});
+    if (route && route->default_account && !c.account) {
       const nlohmann::json* key = target.value("target.key");
       if (key) {
         call.account = value_text(*key);

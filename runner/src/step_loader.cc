@@ -1,6 +1,7 @@
 // The step half of the suite loader: `request`, `control` and `observe`.
 #include <algorithm>
 
+#include "bis/common/control_surface.h"
 #include "bis/common/protocol.h"
 #include "bis/common/text.h"
 #include "loader.h"
@@ -8,7 +9,7 @@
 namespace bis::runner {
 
 const std::vector<std::string>& endpoint_names() {
-  static const std::vector<std::string> names = {"subscribe", "onsite_subscribe", "list_subscribe"};
+  static const std::vector<std::string> names = protocol::route_names(protocol::RouteKind::kEndpoint);
   return names;
 }
 
@@ -17,6 +18,42 @@ namespace load {
 void add_unique(std::vector<std::string>& list, std::string_view value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
 }
+
+namespace {
+
+// "' and '"-joined quoted words: 'variant' and 'inventory'.
+std::string quoted_words(std::string_view list) {
+  std::string out;
+  for (std::string_view w : protocol::words(list))
+    out += (out.empty() ? "'" : " and '") + std::string(w) + "'";
+  return out;
+}
+
+// The route a step names, or an error "unknown <what> 'x' (did you mean/known: ...)" at `at`.
+const protocol::Route* named_route(Loader& l, const YAML::Node& at, const std::string& name,
+                                   protocol::RouteKind kind, std::string_view what) {
+  const auto in_steps = [](const protocol::Route& r) { return r.in_steps; };
+  const protocol::Route* r = protocol::find_route(name, {kind});
+  if (r && r->in_steps) return r;
+  l.error(at, "unknown " + std::string(what) + " '" + name + "'" +
+                  known_or_did_you_mean(name, protocol::route_names(kind, in_steps)));
+  return nullptr;
+}
+
+// The keys a control or observe step may have: `first` (action, what) and every argument of
+// the table's routes of `kind`.
+std::vector<std::string_view> step_keys(protocol::RouteKind kind, std::string_view first) {
+  std::vector<std::string_view> keys = {first};
+  for (const protocol::Route& r : protocol::routes()) {
+    if (r.kind != kind || !r.in_steps) continue;
+    for (std::string_view w : protocol::words(r.args)) {
+      if (std::find(keys.begin(), keys.end(), w) == keys.end()) keys.push_back(w);
+    }
+  }
+  return keys;
+}
+
+}  // namespace
 
 bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
   st.kind = Step::Kind::kRequest;
@@ -43,19 +80,10 @@ bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
   }
   if (endpoint.IsDefined()) {
     r.endpoint = scalar(endpoint, "endpoint").value_or("");
-    const auto& names = endpoint_names();
-    if (std::find(names.begin(), names.end(), r.endpoint) == names.end()) {
-      std::string m = "unknown endpoint '" + r.endpoint + "'";
-      const std::string guess = closest_match(r.endpoint, names);
-      m += guess.empty() ? " (known: subscribe, onsite_subscribe, list_subscribe)"
-                         : " (did you mean '" + guess + "'?)";
-      error(endpoint, m);
-      return false;
-    }
-    if (r.endpoint == "subscribe") add_unique(sc.implied, protocol::capability::kSubscribe);
-    if (r.endpoint == "onsite_subscribe")
-      add_unique(sc.implied, protocol::capability::kOnsiteEndpoint);
-    if (r.endpoint == "list_subscribe") add_unique(sc.implied, protocol::capability::kListApi);
+    const protocol::Route* route =
+        named_route(*this, endpoint, r.endpoint, protocol::RouteKind::kEndpoint, "endpoint");
+    if (!route) return false;
+    add_unique(sc.implied, route->capability);
   } else {
     r.path = text(path, "path");
     if (r.path && !r.path->text.empty() && r.path->text[0] != '/' && !is_templated(r.path->text)) {
@@ -63,8 +91,10 @@ bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
     }
   }
   if (const YAML::Node n = get(node, "list"); n.IsDefined()) r.list = text(n, "list");
-  if (r.endpoint == "list_subscribe" && !r.list)
-    error(node, "endpoint list_subscribe needs 'list'");
+  if (const protocol::Route* route = protocol::find_route(r.endpoint, {protocol::RouteKind::kEndpoint});
+      route && protocol::has_word(route->required, "list") && !r.list) {
+    error(node, "endpoint " + r.endpoint + " needs 'list'");
+  }
   if (const YAML::Node n = get(node, "query"); n.IsDefined()) r.query = named_texts(n, "query");
   if (const YAML::Node n = get(node, "headers"); n.IsDefined())
     r.headers = named_texts(n, "headers");
@@ -106,8 +136,9 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
   if (node.IsScalar()) {
     c.action = node.Scalar();
   } else {
-    if (!check_map(node, {"action", "account", "variant", "inventory", "flow"}, "a control step"))
-      return false;
+    static const std::vector<std::string_view> kKeys =
+        step_keys(protocol::RouteKind::kAction, "action");
+    if (!check_map(node, kKeys, "a control step")) return false;
     const YAML::Node a = get(node, "action");
     if (!a.IsDefined()) {
       error(node, "a control step needs 'action'");
@@ -116,84 +147,49 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
     c.action = scalar(a, "action").value_or("");
     args = node;
   }
-  static const std::vector<std::string> kActions = {
-      "reset",   "get_inventory", "set_inventory", "get_flow",
-      "set_flow", "remove_flow",  "clear_requests"};
-  if (std::find(kActions.begin(), kActions.end(), c.action) == kActions.end()) {
-    std::string m = "unknown control action '" + c.action + "'";
-    const std::string guess = closest_match(c.action, kActions);
-    m += guess.empty() ? " (known: reset, get_inventory, set_inventory, get_flow, set_flow, "
-                         "remove_flow, clear_requests)"
-                       : " (did you mean '" + guess + "'?)";
-    error(node, m);
-    return false;
-  }
-  auto allow = [&](std::initializer_list<std::string_view> keys) {
-    if (!args.IsDefined()) return;
+  const protocol::Route* route =
+      named_route(*this, node, c.action, protocol::RouteKind::kAction, "control action");
+  if (!route) return false;
+  if (args.IsDefined()) {
     for (auto it = args.begin(); it != args.end(); ++it) {
       const std::string k = it->first.Scalar();
-      if (k == "action") continue;
-      if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
+      if (k != "action" && !protocol::has_word(route->args, k))
         error(it->first, "'" + k + "' does not apply to control action " + c.action);
-      }
     }
-  };
+  }
   // Reads and a variant's inventory touch only what the scenario names; the rest changes
   // state every scenario shares.
-  const bool shared = c.action == "reset" || c.action == "clear_requests" ||
-                      c.action == "set_flow" || c.action == "remove_flow";
-  if (shared && !sc.exclusive) {
+  if (route->shared_state && !sc.exclusive) {
     error(node, "control action " + c.action +
                     " changes state other scenarios share: the scenario must be 'exclusive: true'");
   }
-  if (c.action == "reset") {
-    allow({});
-    add_unique(sc.implied, protocol::capability::kReset);
-  } else if (c.action == "clear_requests") {
-    allow({});
-    add_unique(sc.implied, protocol::capability::kRequests);
-  } else if (c.action == "set_inventory" || c.action == "get_inventory") {
-    const bool set = c.action == "set_inventory";
-    if (set) {
-      allow({"account", "variant", "inventory"});
-    } else {
-      allow({"account", "variant"});
-    }
-    add_unique(sc.implied, protocol::capability::kInventory);
-    const YAML::Node v = get(args, "variant");
-    const YAML::Node i = get(args, "inventory");
-    if (!v.IsDefined() || (set && !i.IsDefined())) {
-      error(node, set ? "set_inventory needs 'variant' and 'inventory'"
-                      : "get_inventory needs 'variant'");
+  add_unique(sc.implied, route->capability);
+  for (std::string_view k : protocol::words(route->required)) {
+    if (!get(args, k).IsDefined()) {
+      error(node, c.action + " needs " + quoted_words(route->required));
       return false;
     }
-    c.variant = text(v, "variant");
-    if (set) {
-      c.inventory = value(i);
-      if (c.inventory && !c.inventory->json.is_number_integer() &&
-          !c.inventory->json.is_string()) {
-        error(i, "inventory must be an integer");
-      }
-    }
-  } else {
-    allow(c.action == "set_flow" ? std::initializer_list<std::string_view>{"account", "flow"}
-                                 : std::initializer_list<std::string_view>{"account"});
-    add_unique(sc.implied, protocol::capability::kFlow);
-    // The settings as a map, or one template giving what a get_flow captured (its null: no
-    // flow, which set_flow then removes).
-    if (const YAML::Node f = get(args, "flow"); f.IsDefined()) {
-      if (f.IsScalar() && is_templated(f.Scalar())) {
-        c.flow = value(f);
-      } else if (check_map(f, {"enabled", "threshold", "batch_size", "batch_interval_seconds"},
-                           "flow")) {
-        c.flow = value(f);
-      }
+  }
+  if (const YAML::Node v = get(args, "variant"); v.IsDefined()) c.variant = text(v, "variant");
+  if (const YAML::Node i = get(args, "inventory"); i.IsDefined()) {
+    c.inventory = value(i);
+    if (c.inventory && !c.inventory->json.is_number_integer() && !c.inventory->json.is_string())
+      error(i, "inventory must be an integer");
+  }
+  // The settings as a map, or one template giving what a get_flow captured (its null: no
+  // flow, which set_flow then removes).
+  if (const YAML::Node f = get(args, "flow"); f.IsDefined()) {
+    if (f.IsScalar() && is_templated(f.Scalar())) {
+      c.flow = value(f);
+    } else if (check_map(f, {"enabled", "threshold", "batch_size", "batch_interval_seconds"},
+                         "flow")) {
+      c.flow = value(f);
     }
   }
   if (const YAML::Node a = get(args, "account"); a.IsDefined()) {
     c.account = text(a, "account");
-  } else if (c.action != "reset" && c.action != "clear_requests") {
-    use_target_value("target.key");  // the default account
+  } else if (route->default_account) {
+    use_target_value("target.key");
   }
   if (st.name.empty()) st.name = "control " + c.action;
   return true;
@@ -201,10 +197,9 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
 
 bool Loader::observe(const YAML::Node& node, Step& st, Scenario& sc) {
   st.kind = Step::Kind::kObserve;
-  if (!check_map(node, {"what", "account", "email", "variant", "list", "path", "limit"},
-                 "an observation")) {
-    return false;
-  }
+  static const std::vector<std::string_view> kKeys =
+      step_keys(protocol::RouteKind::kObservation, "what");
+  if (!check_map(node, kKeys, "an observation")) return false;
   ObserveSpec& o = st.observe;
   o.pos = pos(node);
   const YAML::Node what = get(node, "what");
@@ -213,18 +208,20 @@ bool Loader::observe(const YAML::Node& node, Step& st, Scenario& sc) {
     return false;
   }
   o.what = scalar(what, "what").value_or("");
-  static const std::vector<std::string> kWhat = {"subscriptions", "events", "notifications",
-                                                 "list_members", "requests"};
-  if (std::find(kWhat.begin(), kWhat.end(), o.what) == kWhat.end()) {
-    std::string m = "unknown observation '" + o.what + "'";
-    const std::string guess = closest_match(o.what, kWhat);
-    m += guess.empty() ? " (known: subscriptions, events, notifications, list_members, requests)"
-                       : " (did you mean '" + guess + "'?)";
-    error(what, m);
-    return false;
+  const protocol::Route* route =
+      named_route(*this, what, o.what, protocol::RouteKind::kObservation, "observation");
+  if (!route) return false;
+  add_unique(sc.implied, route->capability);
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string k = it->first.Scalar();
+    if (k != "what" && !protocol::has_word(route->args, k)) {
+      error(it->first, "'" + k + "' does not apply to observation " + o.what + " (it takes " +
+                           std::string(route->args) + ")");
+    }
   }
-  add_unique(sc.implied,
-             o.what == "list_members" ? std::string(protocol::capability::kListMembers) : o.what);
+  for (std::string_view k : protocol::words(route->required)) {
+    if (!get(node, k).IsDefined()) error(node, "observing " + o.what + " needs '" + std::string(k) + "'");
+  }
   auto opt = [&](const char* key, std::optional<Text>& out) {
     if (const YAML::Node n = get(node, key); n.IsDefined()) out = text(n, key);
   };
@@ -234,10 +231,6 @@ bool Loader::observe(const YAML::Node& node, Step& st, Scenario& sc) {
   opt("list", o.list);
   opt("path", o.path);
   if (const YAML::Node n = get(node, "limit"); n.IsDefined()) o.limit = value(n);
-  if (o.what == "list_members" && !o.list) error(node, "observing list_members needs 'list'");
-  if (o.what != "list_members" && o.list) error(node, "'list' applies to list_members only");
-  if (o.what != "requests" && (o.path || o.limit))
-    error(node, "'path' and 'limit' apply to requests only");
   if (st.name.empty()) st.name = "observe " + o.what;
   return true;
 }

@@ -2,12 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <thread>
 
+#include "bis/common/control_surface.h"
+#include "bis/common/file.h"
 #include "bis/common/fixtures.h"
 #include "bis/common/protocol.h"
 #include "bis/runner/target_profile.h"
@@ -99,27 +101,19 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
 // commands for its actions. "" when consistent.
 std::string check_control_covers(const std::vector<std::string>& capabilities,
                                  const TargetProfile& p) {
-  static const std::map<std::string, std::vector<std::string>> kNeeds = {
-      {"reset", {"reset"}},
-      {"fixtures", {"fixtures"}},
-      {"inventory", {"set_inventory"}},
-      {"catalog", {"set_inventory"}},
-      {"flow", {"set_flow", "remove_flow"}},
-      {"subscriptions", {"subscriptions"}},
-      {"events", {"events"}},
-      {"notifications", {"notifications"}},
-      {"list-members", {"list_members"}},
-      {"requests", {"requests"}},
-      {"settle", {"settle"}}};
+  if (!p.control_url.empty()) return "";
   for (const auto& c : capabilities) {
-    auto it = kNeeds.find(c);
-    if (it == kNeeds.end() || !p.control_url.empty()) continue;
-    if (p.commands.empty()) {
-      return "capability '" + c + "' needs a control surface (control.url or control.commands)";
-    }
-    for (const auto& action : it->second) {
-      if (!p.commands.count(action)) {
-        return "capability '" + c + "' needs control.commands." + action;
+    // Catalog is the inventory call creating variants: it needs what inventory needs.
+    const std::string_view needs = c == protocol::capability::kCatalog
+                                       ? protocol::capability::kInventory
+                                       : std::string_view(c);
+    for (const protocol::Route& r : protocol::routes()) {
+      if (!r.needed_for_capability || r.capability != needs) continue;
+      if (p.commands.empty()) {
+        return "capability '" + c + "' needs a control surface (control.url or control.commands)";
+      }
+      if (!p.commands.count(std::string(r.name))) {
+        return "capability '" + c + "' needs control.commands." + std::string(r.name);
       }
     }
   }
@@ -180,16 +174,13 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o,
     // No list and no protocol to ask: what the commands make possible.
     t.capabilities.push_back(std::string(protocol::capability::kSubscribe));
     for (const auto& [action, cmd] : p.commands) {
-      if (action == "set_inventory")
-        t.capabilities.push_back(std::string(protocol::capability::kInventory));
-      if (action == "set_flow") t.capabilities.push_back(std::string(protocol::capability::kFlow));
-      if (action == "reset") t.capabilities.push_back(std::string(protocol::capability::kReset));
-      if (action == "list_members")
-        t.capabilities.push_back(std::string(protocol::capability::kListMembers));
-      if (action == "subscriptions" || action == "events" || action == "notifications" ||
-          action == "requests" || action == "settle") {
-        t.capabilities.push_back(action);
-      }
+      const protocol::Route* r = protocol::find_route(
+          action, {protocol::RouteKind::kAction, protocol::RouteKind::kObservation});
+      // A capability's first needed command offers it; check_control_covers wants the rest.
+      if (!r || !r->needed_for_capability) continue;
+      const std::string cap(r->capability);
+      if (std::find(t.capabilities.begin(), t.capabilities.end(), cap) == t.capabilities.end())
+        t.capabilities.push_back(cap);
     }
   }
   if (auto e = check_control_covers(t.capabilities, p); !e.empty())
@@ -292,6 +283,18 @@ Expected<std::string, std::string> find_mock_executable(const std::string& expli
                   "--mock-exe PATH, or --target URL")};
 }
 
+namespace {
+
+// A --target that names a file the user meant as a profile, rather than a mistyped mode.
+bool looks_like_file(const std::string& target) {
+  std::error_code ec;
+  const std::string ext = fs::path(target).extension().string();
+  return target.find('/') != std::string::npos || ext == ".yaml" || ext == ".yml" ||
+         fs::exists(target, ec);
+}
+
+}  // namespace
+
 Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const ConnectOptions& o) {
   auto c = std::make_unique<ConnectedTarget>();
   Expected<bool, ConnectError> ok = true;
@@ -306,6 +309,9 @@ Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const Co
     ok = connect_mock_like(c->target, url, o);
   } else if (std::error_code ec; fs::is_regular_file(o.target, ec)) {
     ok = connect_profile(c->target, o, profile_settle_set);
+  } else if (looks_like_file(o.target)) {
+    return fail(2, "--target " + o.target + ": cannot read the target profile: " +
+                       unreadable_reason(o.target));
   } else {
     return fail(
         2, "--target " + o.target + ": not 'mock', an http(s):// URL, or a target profile file");

@@ -1,6 +1,7 @@
 // The control protocol (docs/control-protocol.md) over real sockets.
 #include <gtest/gtest.h>
 
+#include "bis/common/control_surface.h"
 #include "bis/common/protocol.h"
 #include "server_support.h"
 
@@ -23,6 +24,42 @@ TEST(AdminTest, HealthListsProtocolCapabilitiesAndDefects) {
                                         protocol::capability::kAll.end());
   EXPECT_EQ(h["capabilities"].get<std::vector<std::string>>(), capabilities);
   EXPECT_EQ(h["defects"], json::array({"notify-twice"}));
+}
+
+// Every row of the control-surface table has its handler: its method and path (arguments
+// filled with what the default fixtures hold) reach a route, never "no control route".
+TEST(AdminTest, EveryRowOfTheControlSurfaceTableHasAHandler) {
+  MockServer m;
+  auto c = m.client();
+  for (const protocol::Route& r : protocol::routes()) {
+    const std::string path =
+        (r.kind == protocol::RouteKind::kEndpoint ? "" : std::string(protocol::kAdminPrefix)) +
+        protocol::expand_path(r.path, {{"account", "Shop01"}, {"variant", "111"}, {"list", "LDbl"}});
+    httplib::Request req;
+    req.method = std::string(r.method);
+    req.path = path;
+    if (r.body == protocol::Body::kFixtures) req.body = testing::kTestFixtures;  // unchanged
+    if (r.body == protocol::Body::kInventory) req.body = R"({"inventory": 0})";
+    if (r.body == protocol::Body::kNull) req.body = "null";
+    if (r.body == protocol::Body::kFlow || r.body == protocol::Body::kSettle) req.body = "{}";
+    auto res = c->send(req);
+    ASSERT_TRUE(res) << r.name;
+    EXPECT_NE(res->status, 404) << r.name << " " << r.method << " " << path << ": " << res->body;
+    EXPECT_NE(res->status, 405) << r.name << " " << r.method << " " << path << ": " << res->body;
+    EXPECT_LT(res->status, 500) << r.name << ": " << res->body;
+    EXPECT_EQ(res->body.find("no control route"), std::string::npos) << r.name;
+  }
+}
+
+TEST(AdminTest, APathOfTheTableUnderAnotherMethodNamesTheMethodsItHas) {
+  MockServer m;
+  auto res = m.client()->Post("/__admin/accounts/Shop01/flow", "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "GET, PUT, DELETE");
+  auto none = m.client()->Get("/__admin/accounts/Shop01");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
 }
 
 TEST(AdminTest, FixturesCanBeReadAndReplacedWithJsonOrYaml) {

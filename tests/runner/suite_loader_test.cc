@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "bis/common/control_surface.h"
+
 #include "bis/runner/scenario_runner.h"
 
 namespace bis::runner {
@@ -389,6 +393,38 @@ scenarios:
   EXPECT_NE(bad.find("unknown control action 'get_flwo' (did you mean 'get_flow'?)"),
             std::string::npos)
       << bad;
+}
+
+// The step loader accepts every action, observation and endpoint of the control-surface
+// table that a step may name, with its required arguments, and implies its capability.
+TEST(SuiteLoaderTest, EveryRouteOfTheControlSurfaceTableIsAcceptedInAStep) {
+  for (const protocol::Route& r : protocol::routes()) {
+    if (!r.in_steps) continue;
+    std::string step;
+    std::string args;
+    for (std::string_view a : protocol::words(r.required)) {
+      args += ", " + std::string(a) + ": \"1\"";
+    }
+    if (r.kind == protocol::RouteKind::kAction) step = "control: {action: " + std::string(r.name) + args + "}";
+    if (r.kind == protocol::RouteKind::kObservation) step = "observe: {what: " + std::string(r.name) + args + "}";
+    if (r.kind == protocol::RouteKind::kEndpoint)
+      step = "request: {endpoint: " + std::string(r.name) + args + "}";
+    const std::string text = "suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n"
+                             "    exclusive: true\n    steps:\n      - " + step + "\n";
+    auto s = load_suite(text, "s.yaml");
+    ASSERT_TRUE(s) << r.name << ":\n" << errors_of(text);
+    const auto& implied = s->scenarios[0].implied;
+    EXPECT_NE(std::find(implied.begin(), implied.end(), std::string(r.capability)), implied.end())
+        << r.name << " implies " << r.capability;
+  }
+  EXPECT_NE(errors_of("suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps:\n"
+                      "      - observe: {what: subscriptons}\n")
+                .find("unknown observation 'subscriptons' (did you mean 'subscriptions'?)"),
+            std::string::npos);
+  EXPECT_NE(errors_of("suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps:\n"
+                      "      - request: {endpoint: zzz}\n")
+                .find("unknown endpoint 'zzz' (known: subscribe, onsite_subscribe, list_subscribe)"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -16,6 +16,10 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // every "unknown ..." message.
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// The same when a candidate is close, else " (known: a, b, c)": the tail of an "unknown ..."
+// message about a short, closed list (control actions, observations, endpoints, platforms).
+std::string known_or_did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
+std::string known_or_did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 // Levenshtein distance with adjacent transpositions counted as one edit.
 size_t edit_distance(std::string_view a, std::string_view b);

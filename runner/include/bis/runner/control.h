@@ -17,11 +17,10 @@
 namespace bis::runner {
 
 struct ControlCall {
-  // Actions: health, fixtures, reset, get_inventory, set_inventory, get_flow, set_flow,
-  // remove_flow, clear_requests (the get_ ones read what a scenario will change, so that its
-  // `finally` can put back exactly that), settle (wait until the effects of everything the
-  // target answered so far are visible; answers {"settled": bool, "pending": N}).
-  // Observations: subscriptions, events, notifications, list_members, requests.
+  // An action or observation of the control-surface table (bis/common/control_surface.h),
+  // which gives its method, path and body. The get_ actions read what a scenario will change,
+  // so that its `finally` can put back exactly that; settle waits until the effects of
+  // everything the target answered so far are visible ({"settled": bool, "pending": N}).
   std::string action;
   std::string account, variant, email, list, path;
   std::optional<long long> inventory, limit;
@@ -67,7 +66,7 @@ std::unique_ptr<ControlSurface> make_shell_control(
     std::map<std::string, std::string> commands, std::string cwd,
     std::vector<std::pair<std::string, std::string>> env);
 
-// Names of every action and observation, for profile validation.
+// Names of every action and observation of the control-surface table.
 const std::vector<std::string>& control_actions();
 
 // Applies the observation filters to records (account exact, email case-insensitive against
