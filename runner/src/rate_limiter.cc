@@ -2,24 +2,24 @@
 
 #include <ctime>
 #include <string>
-#include <thread>
 
 namespace bis::runner {
 
-RateLimiter::RateLimiter(double requests_per_second)
-    : interval_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+RateLimiter::RateLimiter(double requests_per_second, Env& env)
+    : env_(env),
+      interval_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(
           1.0 / (requests_per_second > 0 ? requests_per_second : 1e9)))) {}
 
-bool RateLimiter::acquire(Clock::time_point deadline) {
-  Clock::time_point slot;
+bool RateLimiter::acquire(Env::TimePoint deadline) {
+  Env::TimePoint slot;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto now = Clock::now();
+    const auto now = env_.now();
     slot = next_ > now ? next_ : now;
     if (slot > deadline) return false;
     next_ = slot + interval_;
   }
-  std::this_thread::sleep_until(slot);
+  env_.sleep_until(slot);
   return true;
 }
 

@@ -76,7 +76,8 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   result.strict = options.strict;
   result.require_all = options.require_all;
   result.started_at = std::chrono::system_clock::now();
-  const auto start = std::chrono::steady_clock::now();
+  Env& env = options.env ? *options.env : Env::real();
+  const auto start = env.now();
 
   // Slots in declaration order; the work list holds the parallel ones first.
   struct Job {
@@ -109,13 +110,14 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   listener.run_started(header);
 
   std::optional<RateLimiter> limiter;
-  if (options.max_rps > 0) limiter.emplace(options.max_rps);
+  if (options.max_rps > 0) limiter.emplace(options.max_rps, env);
   RunContext ctx{target,
                  catalogue,
                  result.run_id,
                  options.request_timeout,
                  options.scenario_timeout,
                  limiter ? &*limiter : nullptr,
+                 &env,
                  start};
   std::atomic<bool> stop{false};
 
@@ -163,7 +165,7 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     if (last >= first) s.duration = last - first;
   }
   result.requirements = requirement_results(catalogue, result.suites);
-  result.duration = std::chrono::steady_clock::now() - start;
+  result.duration = env.now() - start;
   return result;
 }
 

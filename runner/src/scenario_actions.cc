@@ -49,7 +49,7 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
     }
     o.notes.push_back("429 Too Many Requests: waited " + format_duration(*wait) +
                       " (Retry-After) and retried");
-    std::this_thread::sleep_for(*wait);
+    env().sleep_for(*wait);
   }
   o.exchange.duration = r.duration;
   if (!r.response) {

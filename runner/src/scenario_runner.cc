@@ -1,7 +1,6 @@
 #include "bis/runner/scenario_runner.h"
 
 #include <algorithm>
-#include <thread>
 
 #include "bis/common/protocol.h"
 #include "bis/runner/control.h"
@@ -13,7 +12,7 @@ namespace bis::runner {
 namespace detail {
 
 ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) {
-  const auto start = Clock::now();
+  const auto start = env().now();
   const auto until = step.eventually
                          ? start + step.eventually->timeout.value_or(ctx_.target.timing.eventually)
                          : start;
@@ -35,7 +34,7 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
       a.check = check_expectation(*step.expect, a.outcome.answer, scope(), requirements(step));
     }
     if (a.check.passed() || a.check.error || settled ||
-        Clock::now() + interval >= std::min(until, deadline_)) {
+        env().now() + interval >= std::min(until, deadline_)) {
       break;
     }
     if (settle_first) {
@@ -46,12 +45,12 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
         continue;
       }
     }
-    std::this_thread::sleep_for(interval);
+    env().sleep_for(interval);
   }
   if (step.eventually && !a.check.passed() && !a.check.error) {
     const std::string when =
         settled ? "once the target had settled"
-                : "after " + format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start));
+                : "after " + format_duration(std::chrono::duration_cast<Duration>(env().now() - start));
     const std::string why =
         " (still failing " + when + ", " + std::to_string(out.attempts) + " attempts)";
     for (auto& assertion : a.check.assertions) {
@@ -65,10 +64,10 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
 void ScenarioRunner::watch(const Step& step, StepResult& out, Attempt& a) {
   const Duration span = step.consistently->duration.value_or(ctx_.target.timing.settle);
   const Duration every = step.consistently->interval.value_or(kDefaultConsistentlyInterval);
-  const auto start = Clock::now();
+  const auto start = env().now();
   const auto until = std::min(start + span, deadline_);
-  while (Clock::now() + every <= until) {
-    std::this_thread::sleep_for(every);
+  while (env().now() + every <= until) {
+    env().sleep_for(every);
     a.outcome = act(step);
     ++out.attempts;
     out.notes.insert(out.notes.end(), a.outcome.notes.begin(), a.outcome.notes.end());
@@ -76,7 +75,7 @@ void ScenarioRunner::watch(const Step& step, StepResult& out, Attempt& a) {
     a.check = check_expectation(*step.expect, a.outcome.answer, scope(), requirements(step));
     if (!a.check.passed()) {
       const std::string when =
-          format_duration(std::chrono::duration_cast<Duration>(Clock::now() - start));
+          format_duration(std::chrono::duration_cast<Duration>(env().now() - start));
       for (auto& assertion : a.check.assertions) {
         if (!assertion.passed)
           assertion.message += " (held at first, then failed after " + when + ")";
@@ -126,7 +125,7 @@ StepResult ScenarioRunner::run_step(const Step& step) {
   out.name = redactor_.text(step.name);
   out.pos = step.pos;
   out.attempts = 0;
-  const auto step_start = Clock::now();
+  const auto step_start = env().now();
   out.started = step_start - start_;
   if (step.concurrent > 0) {
     out.attempts = 1;
@@ -168,7 +167,7 @@ StepResult ScenarioRunner::run_step(const Step& step) {
     }
   }
   vars_.erase("index");
-  out.duration = Clock::now() - step_start;
+  out.duration = env().now() - step_start;
   out.covers = requirements(step);
   out.verdict = step_verdict(out, ctx_.catalogue);
   if (out.verdict == Verdict::kError && out.error.empty()) {
@@ -192,7 +191,7 @@ StepResult ScenarioRunner::run_step(const Step& step) {
 std::string ScenarioRunner::run_cleanup(ScenarioResult& result) {
   std::string problem;
   for (const Step& step : sc_.cleanup) {
-    deadline_ = std::max(deadline_, Clock::now() + ctx_.request_timeout);
+    deadline_ = std::max(deadline_, env().now() + ctx_.request_timeout);
     StepResult out = run_step(step);
     out.cleanup = true;
     out.covers.clear();
@@ -294,7 +293,7 @@ ScenarioResult ScenarioRunner::run() {
       result.reason += (result.reason.empty() ? "" : "; ") + cleanup_problem;
     }
   }
-  result.duration = Clock::now() - start_;
+  result.duration = env().now() - start_;
   return result;
 }
 

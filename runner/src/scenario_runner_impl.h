@@ -49,7 +49,7 @@ class ScenarioRunner {
         sc_(sc),
         ctx_(ctx),
         redactor_(ctx.target.redactor),
-        start_(Clock::now()),
+        start_(env().now()),
         deadline_(start_ + sc.timeout.value_or(ctx.scenario_timeout)) {
     tctx_.run_id = ctx.run_id;
     tctx_.suite_id = suite.id;
@@ -64,9 +64,10 @@ class ScenarioRunner {
 
  private:
   Duration remaining() const {
-    return std::max(Duration(0), std::chrono::duration_cast<Duration>(deadline_ - Clock::now()));
+    return std::max(Duration(0), std::chrono::duration_cast<Duration>(deadline_ - env().now()));
   }
   Duration timeout() const { return std::min(ctx_.request_timeout, remaining()); }
+  Env& env() const { return ctx_.env ? *ctx_.env : Env::real(); }
   std::string deadline_error() const {
     return "the scenario's deadline (" +
            format_duration(sc_.timeout.value_or(ctx_.scenario_timeout)) + ") passed";

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "../common/redaction_cases.h"
+#include "bis/runner/env.h"
 #include "run_fixture.h"
 #include "test_server.h"
 
@@ -20,6 +21,22 @@ constexpr const char* kSubscribe = R"(
 )";
 
 std::string suite(const std::string& scenarios) { return "suite: comp\nscenarios:\n" + scenarios; }
+
+// The runner and the test server on one virtual clock: polling, settle windows and Retry-After
+// cost no real time, and what was waited is known exactly. Declare it before the servers.
+struct VirtualTime {
+  runner::VirtualEnv env;
+  TestServerOptions server(TestServerOptions o = {}) {
+    o.now = [this] { return env.now(); };
+    o.sleep_until = [this](std::chrono::steady_clock::time_point t) { env.sleep_until(t); };
+    return o;
+  }
+  runner::RunOptions run() {
+    runner::RunOptions r;
+    r.env = &env;
+    return r;
+  }
+};
 
 TEST(RunnerComponentTest, PassingScenarioChecksAnswersCapturesAndObservations) {
   TestServer server;
@@ -183,7 +200,8 @@ TEST(RunnerComponentTest, TimeoutsAndRefusedControlCallsAreErrorsNotFailures) {
 }
 
 TEST(RunnerComponentTest, EventuallyWaitsForLateEventsAndGivesUpAfterItsTimeout) {
-  TestServerOptions late;
+  VirtualTime time;
+  TestServerOptions late = time.server();
   late.event_delay = std::chrono::milliseconds(300);
   TestServer server(late);
   auto target = connect(server.url());
@@ -196,29 +214,33 @@ TEST(RunnerComponentTest, EventuallyWaitsForLateEventsAndGivesUpAfterItsTimeout)
         eventually: {timeout: 3s, interval: 50ms}
         expect: {count: 1}
 )");
-  auto result = run_suite(s, target->target);
+  auto result = run_suite(s, target->target, time.run());
   const auto& sc = scenario(result, "late-event");
   EXPECT_EQ(sc.verdict, Verdict::kPass);
-  EXPECT_GT(sc.steps[1].attempts, 1);
+  EXPECT_EQ(sc.steps[1].attempts, 7);  // at 0, 50, ..., 300 ms
+  EXPECT_EQ(time.env.slept(), runner::Duration(300));
 
-  TestServerOptions never;
+  VirtualTime time2;
+  TestServerOptions never = time2.server();
   never.drop_events = true;
   TestServer dropping(never);
   auto target2 = connect(dropping.url());
   std::string bounded = s;
   bounded.replace(bounded.find("timeout: 3s"), 11, "timeout: 400ms");
-  const auto start = std::chrono::steady_clock::now();
-  auto timed_out = run_suite(bounded, target2->target);
-  const auto took = std::chrono::steady_clock::now() - start;
+  auto timed_out = run_suite(bounded, target2->target, time2.run());
   const auto& failed = scenario(timed_out, "late-event");
   EXPECT_EQ(failed.verdict, Verdict::kFail);
-  EXPECT_GE(failed.steps[1].attempts, 3);
-  EXPECT_NE(failed.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
-  EXPECT_LT(took, std::chrono::seconds(3));  // bounded by the step's timeout, not the scenario's
+  EXPECT_EQ(failed.steps[1].attempts, 8);  // the last read at 350 ms: another would be at 400
+  EXPECT_NE(failed.steps[1].assertions[0].message.find("still failing after 350ms"),
+            std::string::npos)
+      << failed.steps[1].assertions[0].message;
+  // Bounded by the step's timeout, not the scenario's.
+  EXPECT_EQ(time2.env.slept(), runner::Duration(350));
 }
 
 TEST(RunnerComponentTest, ConsistentlyCatchesAValueThatChanges) {
-  TestServerOptions late;
+  VirtualTime time;
+  TestServerOptions late = time.server();
   late.event_delay = std::chrono::milliseconds(200);
   std::erase(late.capabilities, "settle");  // no settle: the watch alone must see the change
   TestServer server(late);
@@ -232,11 +254,14 @@ TEST(RunnerComponentTest, ConsistentlyCatchesAValueThatChanges) {
         consistently: {for: 1s, interval: 50ms}
         expect: {count: 0}
 )"),
-                          target->target);
+                          target->target, time.run());
   const auto& sc = scenario(result, "no-event-ever");
   EXPECT_EQ(sc.verdict, Verdict::kFail);
-  EXPECT_NE(sc.steps[1].assertions[0].message.find("held at first, then failed"),
-            std::string::npos);
+  EXPECT_NE(sc.steps[1].assertions[0].message.find("held at first, then failed after 200ms"),
+            std::string::npos)
+      << sc.steps[1].assertions[0].message;
+  EXPECT_EQ(sc.steps[1].attempts, 5);  // at 0, 50, ..., 200 ms
+  EXPECT_EQ(time.env.slept(), runner::Duration(200));
 }
 
 // docs/control-protocol.md: clients ignore keys they do not know. A target that adds one to
@@ -304,14 +329,15 @@ const std::string kLateRecords = suite(R"(
 TEST(RunnerComponentTest, OnAnAsynchronousTargetPresencePollsAndAbsenceCatchesALateRecord) {
   for (const bool offers_settle : {false, true}) {
     SCOPED_TRACE(offers_settle ? "offers settle" : "no settle");
-    TestServerOptions o;
+    VirtualTime time;
+    TestServerOptions o = time.server();
     o.event_delay = std::chrono::milliseconds(300);
     if (!offers_settle) std::erase(o.capabilities, "settle");
     TestServer correct(o);
     auto target = connect(correct.url());
     EXPECT_EQ(target->target.timing.settle,
               offers_settle ? runner::Duration(0) : runner::kUnsettledSettleWindow);
-    auto result = run_suite(kLateRecords, target->target);
+    auto result = run_suite(kLateRecords, target->target, time.run());
     const auto& pass = scenario(result, "one-event");
     EXPECT_EQ(pass.verdict, Verdict::kPass) << pass.reason;
     ASSERT_EQ(pass.steps.size(), 3u);
@@ -324,7 +350,7 @@ TEST(RunnerComponentTest, OnAnAsynchronousTargetPresencePollsAndAbsenceCatchesAL
     o.late_extra_event = true;
     TestServer broken(o);
     auto target2 = connect(broken.url());
-    auto caught = run_suite(kLateRecords, target2->target);
+    auto caught = run_suite(kLateRecords, target2->target, time.run());
     const auto& fail = scenario(caught, "one-event");
     EXPECT_EQ(fail.verdict, Verdict::kFail) << fail.reason;
     ASSERT_EQ(fail.steps.size(), 3u);
@@ -338,13 +364,14 @@ TEST(RunnerComponentTest, OnAnAsynchronousTargetPresencePollsAndAbsenceCatchesAL
 // A target that offers `settle` but cannot finish its work makes an absence check an error
 // (its answer would not mean anything), not a pass and not a failure.
 TEST(RunnerComponentTest, ATargetThatDoesNotSettleMakesTheAbsenceCheckAnError) {
-  TestServerOptions o;
+  VirtualTime time;
+  TestServerOptions o = time.server();
   o.stuck_settle = true;
   TestServer server(o);
   auto target = connect(server.url());
   std::string s = kLateRecords;
   s.replace(s.find("    covers: [R-MUST]"), 0, "    timeout: 2s\n");
-  auto result = run_suite(s, target->target);
+  auto result = run_suite(s, target->target, time.run());
   const auto& sc = scenario(result, "one-event");
   EXPECT_EQ(sc.verdict, Verdict::kError);
   EXPECT_NE(sc.reason.find("did not settle within"), std::string::npos) << sc.reason;
@@ -364,13 +391,14 @@ TEST(RunnerComponentTest, EventuallyOnASettlingTargetFailsOnceSettledUnlessItsTi
         eventually: true
         expect: {count: 1}
 )");
-  TestServerOptions never;
+  VirtualTime time;
+  TestServerOptions never = time.server();
   never.drop_events = true;
   TestServer dropping(never);
   auto target = connect(dropping.url());
   ASSERT_TRUE(target);
   ASSERT_EQ(target->target.timing.eventually, runner::Duration(5000));
-  auto result = run_suite(s, target->target);
+  auto result = run_suite(s, target->target, time.run());
   const auto& fast = scenario(result, "never-comes");
   EXPECT_EQ(fast.verdict, Verdict::kFail);
   ASSERT_EQ(fast.steps.size(), 2u);
@@ -385,7 +413,7 @@ TEST(RunnerComponentTest, EventuallyOnASettlingTargetFailsOnceSettledUnlessItsTi
   // An explicit timeout polls to it, settle or not.
   std::string timed = s;
   timed.replace(timed.find("eventually: true"), 16, "eventually: {timeout: 400ms, interval: 50ms}");
-  const auto& polled = scenario(run_suite(timed, target->target), "never-comes");
+  const auto& polled = scenario(run_suite(timed, target->target, time.run()), "never-comes");
   EXPECT_EQ(polled.verdict, Verdict::kFail);
   EXPECT_GE(polled.steps[1].attempts, 3);
   EXPECT_NE(polled.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
@@ -397,7 +425,7 @@ TEST(RunnerComponentTest, EventuallyOnASettlingTargetFailsOnceSettledUnlessItsTi
   ASSERT_TRUE(target2);
   std::string bounded = s;
   bounded.replace(bounded.find("    covers: [R-MUST]"), 0, "    timeout: 2s\n");
-  const auto& waited = scenario(run_suite(bounded, target2->target), "never-comes");
+  const auto& waited = scenario(run_suite(bounded, target2->target, time.run()), "never-comes");
   EXPECT_EQ(waited.verdict, Verdict::kFail);
   EXPECT_GE(waited.steps[1].attempts, 3);
   EXPECT_NE(waited.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
@@ -557,7 +585,8 @@ TEST(RunnerComponentTest, AFailingCleanupIsAnErrorNotABrokenRequirement) {
 }
 
 TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
-  TestServerOptions o;
+  VirtualTime time;
+  TestServerOptions o = time.server();
   o.answer_429 = 1;
   TestServer server(o);
   auto target = connect(server.url());
@@ -568,12 +597,13 @@ TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
                                 R"(
         expect: {status: 200}
 )"),
-                          target->target);
+                          target->target, time.run());
   const auto& sc = scenario(result, "limited");
   EXPECT_EQ(sc.verdict, Verdict::kPass);
   ASSERT_EQ(sc.steps[0].notes.size(), 1u);
   EXPECT_EQ(sc.steps[0].notes[0], "429 Too Many Requests: waited 1s (Retry-After) and retried");
-  // It really waited, and sent the call exactly twice.
+  // It waited the second asked, and sent the call exactly twice.
+  EXPECT_EQ(time.env.slept(), runner::Duration(1000));
   EXPECT_GE(sc.steps[0].duration.count(), 1000);
   const auto seen = server.seen_requests();
   EXPECT_EQ(std::count_if(seen.begin(), seen.end(),

@@ -5,6 +5,7 @@
 
 #include "bis/runner/control.h"
 #include "bis/runner/http_client.h"
+#include "bis/runner/env.h"
 #include "bis/runner/rate_limiter.h"
 
 namespace bis::runner {
@@ -122,10 +123,22 @@ TEST(RetryAfterTest, SecondsAndHttpDates) {
 }
 
 TEST(RateLimiterTest, RefusesASlotPastTheDeadline) {
-  RateLimiter limiter(1);  // one per second
-  const auto now = RateLimiter::Clock::now();
+  VirtualEnv env;
+  RateLimiter limiter(1, env);  // one per second
+  const auto now = env.now();
   EXPECT_TRUE(limiter.acquire(now + std::chrono::seconds(5)));
-  EXPECT_FALSE(limiter.acquire(now + std::chrono::milliseconds(100)));  // next slot is ~1s away
+  EXPECT_FALSE(limiter.acquire(now + std::chrono::milliseconds(100)));  // next slot is 1s away
+  EXPECT_EQ(env.slept(), Duration(0));  // refused without waiting
+}
+
+// --max-rps 4: five requests take four intervals of 250 ms, in virtual time.
+TEST(RateLimiterTest, SpacesSlotsEvenly) {
+  VirtualEnv env;
+  RateLimiter limiter(4, env);
+  const auto start = env.now();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(limiter.acquire(start + std::chrono::hours(1)));
+  EXPECT_EQ(env.slept(), Duration(1000));
+  EXPECT_EQ(std::chrono::duration_cast<Duration>(env.now() - start), Duration(1000));
 }
 
 TEST(ObservationFilterTest, EmailIsCaseInsensitiveAndOtherFiltersExact) {

@@ -209,7 +209,7 @@ void TestServer::routes() {
         }
         const bool known = inventory_.count(variant) > 0;
         if (!duplicate && known) {
-          const auto now = Clock::now();
+          const auto now = this->now();
           const json record{{"account", kKey},
                             {"email", email},
                             {"profile", profile},
@@ -248,7 +248,7 @@ void TestServer::routes() {
     size_t pending = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      pending = pending_locked(Clock::now());
+      pending = pending_locked(now());
     }
     reply(res, 200,
           json{{"status", "ok"},
@@ -261,16 +261,22 @@ void TestServer::routes() {
     const json body = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
     const long long timeout_ms =
         body.is_object() && body.contains("timeout_ms") ? body["timeout_ms"].get<long long>() : 10000;
-    const auto until = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    const auto until = now() + std::chrono::milliseconds(timeout_ms);
     std::unique_lock<std::mutex> lock(mutex_);
     // Every record accepted so far is visible at the latest of their times (stuck: never).
-    auto done_at = Clock::now();
+    auto done_at = now();
     for (const auto* rs : {&subscriptions_, &events_, &notifications_}) {
       for (const auto& r : *rs) done_at = std::max(done_at, r.visible_at);
     }
     if (options_.stuck_settle) done_at = Clock::time_point::max();
-    changed_.wait_until(lock, std::min(done_at, until), [this] { return stopping_; });
-    const size_t pending = options_.stuck_settle ? 1 : pending_locked(Clock::now());
+    if (options_.sleep_until) {
+      lock.unlock();
+      options_.sleep_until(std::min(done_at, until));
+      lock.lock();
+    } else {
+      changed_.wait_until(lock, std::min(done_at, until), [this] { return stopping_; });
+    }
+    const size_t pending = options_.stuck_settle ? 1 : pending_locked(now());
     reply(res, 200, json{{"settled", pending == 0}, {"pending", pending}});
   });
   server_->Get("/__admin/fixtures", [this](const httplib::Request&, httplib::Response& res) {
@@ -299,7 +305,7 @@ void TestServer::routes() {
     if (flow_ && before < 1 && after >= 1) {
       for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
         if (it->json["variant"] == variant) {
-          notifications_.push_back(Record{it->json, Clock::now()});
+          notifications_.push_back(Record{it->json, now()});
           it = subscriptions_.erase(it);
           ++notified;
         } else {
@@ -326,7 +332,7 @@ void TestServer::routes() {
     return [this, records](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard<std::mutex> lock(mutex_);
       json items = json::array();
-      const auto now = Clock::now();
+      const auto now = this->now();
       for (const auto& r : this->*records) {
         if (r.visible_at > now) continue;
         if (req.has_param("email") &&

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,11 @@ struct TestServerOptions {
   // key no client knows, as a later version of protocol 1 or another implementation may add.
   bool extra_keys = false;
   std::string cert_file, key_file;  // both set: serve https
+  // The clock records become visible by (event_delay) and settle waits on: a test running the
+  // runner in virtual time gives its VirtualEnv's now and sleep_until, so both sides share one
+  // clock. Default (both empty): steady_clock and real waits.
+  std::function<std::chrono::steady_clock::time_point()> now;
+  std::function<void(std::chrono::steady_clock::time_point)> sleep_until;
 };
 
 class TestServer {
@@ -71,6 +77,9 @@ class TestServer {
 
  private:
   void routes();
+  std::chrono::steady_clock::time_point now() const {
+    return options_.now ? options_.now() : std::chrono::steady_clock::now();
+  }
   nlohmann::json fixtures_json() const;
 
   TestServerOptions options_;

@@ -6,21 +6,22 @@
 #include <optional>
 #include <string_view>
 
+#include "bis/runner/env.h"
+
 namespace bis::runner {
 
 class RateLimiter {
  public:
-  using Clock = std::chrono::steady_clock;
+  explicit RateLimiter(double requests_per_second, Env& env = Env::real());
 
-  explicit RateLimiter(double requests_per_second);
-
-  // Waits for the next slot. False (without waiting) if that slot is after `deadline`.
-  bool acquire(Clock::time_point deadline);
+  // Waits (on `env`) for the next slot. False (without waiting) if that slot is after `deadline`.
+  bool acquire(Env::TimePoint deadline);
 
  private:
+  Env& env_;
   std::mutex mutex_;
-  Clock::duration interval_;
-  Clock::time_point next_{};
+  std::chrono::steady_clock::duration interval_;
+  Env::TimePoint next_{};
 };
 
 // The wait a 429 answer asks for: Retry-After as seconds ("2") or an HTTP date; nullopt if

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bis/runner/duration.h"
+#include "bis/runner/env.h"
 #include "bis/runner/requirements.h"
 #include "bis/runner/result.h"
 #include "bis/runner/result_listener.h"
@@ -41,6 +42,7 @@ struct RunOptions {
   Duration scenario_timeout{60000};
   double max_rps = 0;  // 0: no cap
   std::string run_id;  // empty: new_run_id()
+  Env* env = nullptr;  // time and waits; null: Env::real()
 };
 
 // Runs the selected scenarios. Calls listener.run_started and scenario_finished, not

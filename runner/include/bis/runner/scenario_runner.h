@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "bis/runner/env.h"
 #include "bis/runner/rate_limiter.h"
 #include "bis/runner/requirements.h"
 #include "bis/runner/result.h"
@@ -23,7 +24,8 @@ struct RunContext {
   Duration request_timeout{10000};
   Duration scenario_timeout{60000};
   RateLimiter* limiter = nullptr;  // null: no cap
-  std::chrono::steady_clock::time_point run_start = std::chrono::steady_clock::now();
+  Env* env = &Env::real();         // time and waits (tests: a VirtualEnv)
+  Env::TimePoint run_start = env->now();
   std::atomic<uint64_t> unique_counter{0};
 };
 
