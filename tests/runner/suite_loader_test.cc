@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "bis/common/control_surface.h"
 
@@ -425,6 +427,26 @@ TEST(SuiteLoaderTest, EveryRouteOfTheControlSurfaceTableIsAcceptedInAStep) {
                       "      - request: {endpoint: zzz}\n")
                 .find("unknown endpoint 'zzz' (known: subscribe, onsite_subscribe, list_subscribe)"),
             std::string::npos);
+}
+
+// The JSON Schema editors validate suites with names the same steps as the table.
+TEST(SuiteLoaderTest, TheSchemaNamesTheStepsOfTheControlSurfaceTable) {
+  std::ifstream in(BIS_SUITE_SCHEMA);
+  const nlohmann::json schema = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_TRUE(schema.is_object()) << BIS_SUITE_SCHEMA;
+  const nlohmann::json& defs = schema["definitions"];
+  const auto names = [](protocol::RouteKind kind, bool (*keep)(const protocol::Route&)) {
+    return nlohmann::json(protocol::route_names(kind, keep));
+  };
+  const auto in_steps = [](const protocol::Route& r) { return r.in_steps; };
+  const auto bare = [](const protocol::Route& r) { return r.in_steps && r.args.empty(); };
+  EXPECT_EQ(defs["request"]["properties"]["endpoint"]["enum"],
+            names(protocol::RouteKind::kEndpoint, in_steps));
+  EXPECT_EQ(defs["control"]["oneOf"][1]["properties"]["action"]["enum"],
+            names(protocol::RouteKind::kAction, in_steps));
+  EXPECT_EQ(defs["control"]["oneOf"][0]["enum"], names(protocol::RouteKind::kAction, bare));
+  EXPECT_EQ(defs["observe"]["properties"]["what"]["enum"],
+            names(protocol::RouteKind::kObservation, in_steps));
 }
 
 }  // namespace
