@@ -4,6 +4,7 @@
 // or a report that could not be written, 3 target unreachable, 4 conformant but a MUST
 // requirement of the run not checked under --require-all.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -14,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bis/common/text.h"
 #include "bis/reports/reporters.h"
 #include "bis/runner/duration.h"
 #include "bis/runner/requirements.h"
@@ -43,6 +45,7 @@ struct Options {
   std::string timeout = "10s", scenario_timeout = "60s", mock_start_timeout = "10s";
   std::string settle;  // empty: the target's own settle window
   bool list = false;
+  bool quiet = false;
   // requirements
   bool check_coverage = false;
   std::string format = "text";
@@ -56,6 +59,7 @@ void print_errors(const std::vector<bis::SourceError>& errors) {
 struct Loaded {
   std::vector<runner::Suite> suites;
   std::optional<runner::Catalogue> catalogue;
+  std::string catalogue_path;
   size_t files = 0;
 };
 
@@ -77,22 +81,27 @@ std::optional<Loaded> load(const Options& o, bool need_catalogue) {
     return std::nullopt;
   }
   Loaded loaded;
-  loaded.files = files->size();
+  loaded.files = files->suites.size();
   const auto catalogue_path = runner::find_catalogue(o.requirements, *files);
-  if (catalogue_path) {
-    auto c = runner::Catalogue::load_file(*catalogue_path);
+  if (!catalogue_path) {
+    std::cerr << "bis-conform: " << catalogue_path.error() << "\n";
+    return std::nullopt;
+  }
+  if (*catalogue_path) {
+    auto c = runner::Catalogue::load_file(**catalogue_path);
     if (!c) {
       print_errors(c.error());
       return std::nullopt;
     }
     loaded.catalogue = std::move(*c);
+    loaded.catalogue_path = **catalogue_path;
   } else if (need_catalogue) {
     std::cerr << "bis-conform: no requirement catalogue found (requirements.yaml beside the "
                  "suites); pass "
                  "--requirements FILE\n";
     return std::nullopt;
   }
-  auto set = runner::load_suites(*files, loaded.catalogue ? &*loaded.catalogue : nullptr);
+  auto set = runner::load_suites(files->suites, loaded.catalogue ? &*loaded.catalogue : nullptr);
   if (!set.errors.empty()) {
     print_errors(set.errors);
     std::cerr << set.errors.size() << (set.errors.size() == 1 ? " error" : " errors")
@@ -108,8 +117,9 @@ int lint(const Options& o) {
   if (!loaded) return kUsage;
   size_t scenarios = 0;
   for (const auto& s : loaded->suites) scenarios += s.scenarios.size();
-  std::cerr << "lint: " << loaded->files << " suite files, " << scenarios << " scenarios, "
-            << loaded->catalogue->requirements().size() << " requirements: OK\n";
+  std::cerr << "lint: " << loaded->files << (loaded->files == 1 ? " suite file, " : " suite files, ") << scenarios << " scenarios, "
+            << loaded->catalogue->requirements().size() << " requirements ("
+            << loaded->catalogue_path << "): OK\n";
   return kConformant;
 }
 
@@ -211,22 +221,29 @@ int run(Options& o) {
         std::cout << suite.id << "/" << sc.id << (sc.name.empty() ? "" : "  " + sc.name) << "\n";
     }
   }
-  if (o.list) return kConformant;
   if (selected == 0) {
     std::cerr << "bis-conform: no scenario matches the filters\n";
+    for (const auto& line : runner::empty_selection_hints(loaded->suites, o.selection))
+      std::cerr << "  " << line << "\n";
     return kUsage;
   }
+  if (o.list) return kConformant;
 
   std::vector<bis::reports::ReportSpec> specs;
-  if (o.reports.empty()) o.reports.push_back("console");
+  bool console = false, stdout_taken = false;
   for (const auto& r : o.reports) {
     auto spec = bis::reports::parse_report_spec(r);
     if (!spec) {
       std::cerr << "bis-conform: --report " << r << ": " << spec.error() << "\n";
       return kUsage;
     }
+    console = console || spec->format == "console";
+    stdout_taken = stdout_taken || spec->path.empty() || spec->path == "-";
     specs.push_back(*spec);
   }
+  // The console summary is shown whatever else is written, so a CI log never ends a failed run
+  // with nothing; on standard error when a report already writes to standard output.
+  if (!console && !o.quiet) specs.push_back({"console", "", stdout_taken});
   bis::reports::ReportOptions report_options;
   report_options.color = o.color == "always"  ? bis::reports::ColorMode::kAlways
                          : o.color == "never" ? bis::reports::ColorMode::kNever
@@ -287,6 +304,26 @@ void add_suite_options(CLI::App& app, Options& o, const char* what) {
                  "Requirement catalogue (default: requirements.yaml beside the suites)");
 }
 
+// After CLI11's "argument was not expected": "did you mean" for each unknown --option of the
+// command given, as every other bis-conform error has.
+void suggest_options(CLI::App& app, const std::vector<std::string>& args) {
+  const auto parsed = app.get_subcommands();
+  if (parsed.empty()) return;
+  const CLI::App* command = parsed.front();
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : command->get_options()) {
+    for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+  }
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0 || a == "--") continue;
+    const std::string name = a.substr(0, a.find('='));
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    const std::string guess = bis::closest_match(name, names);
+    if (!guess.empty()) std::cerr << name << ": did you mean '" << guess << "'?\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -329,6 +366,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--color", o.color, "auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   run_cmd->add_flag("--no-progress", o.no_progress, "No live progress line");
+  run_cmd->add_flag("-q,--quiet", o.quiet,
+                    "No console output unless a --report console asks for it (the other "
+                    "reports, errors and the exit code are unchanged)");
   run_cmd
       ->add_option("-j,--jobs", o.run.jobs, "Scenarios run at once (default: the number of cores)")
       ->check(CLI::Range(1, 1024));
@@ -383,6 +423,7 @@ int main(int argc, char** argv) {
     app.parse(static_cast<int>(cargs.size()), cargs.data());
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) suggest_options(app, args);
     return code == 0 ? kConformant : kUsage;
   }
   if (run_cmd->parsed()) return run(o);

@@ -160,6 +160,7 @@ Expected<ReporterList, std::string> make_reporters(const std::vector<ReportSpec>
       return Unexpected{"unknown report format '" + spec.format + "'"};
     }
     if (spec.path.empty()) {
+      if (spec.format == "console" && spec.standard_error) continue;
       if (++to_stdout > 1) {
         return Unexpected{
             std::string("only one report can go to standard output; give the "
@@ -190,8 +191,9 @@ Expected<ReporterList, std::string> make_reporters(const std::vector<ReportSpec>
   for (const auto& spec : specs) {
     if (spec.format == "console") {
       if (spec.path.empty()) {
-        list.push_back(std::make_unique<ConsoleReporter>(
-            console, console_config(options, &console, false), tree));
+        std::ostream& out = spec.standard_error ? std::cerr : console;
+        list.push_back(
+            std::make_unique<ConsoleReporter>(out, console_config(options, &out, false), tree));
       } else {
         auto file = std::make_unique<std::ofstream>(spec.path, std::ios::binary | std::ios::trunc);
         if (!*file) {

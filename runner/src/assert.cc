@@ -134,7 +134,7 @@ struct Checker {
       if (auto d = json_difference(*expected, *doc, c.subset)) {
         a.passed = false;
         a.path = d->path == "$" ? "" : d->path;
-        a.message = d->path + ": " + d->message;
+        a.message = d->message;  // the path is a.path, shown beside it
         if (!a.path.empty()) {
           a.expected = d->expected;
           a.actual = d->actual;

@@ -3,10 +3,13 @@
 #include <fnmatch.h>
 
 #include <atomic>
+#include <cctype>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
+#include "bis/common/text.h"
 #include "bis/runner/scenario_runner.h"
 #include "bis/runner/verdict.h"
 
@@ -64,6 +67,60 @@ bool Selection::selects(const Suite& suite, const Scenario& sc) const {
     if (!named) return false;
   }
   return true;
+}
+
+bool Selection::filtered() const {
+  return !tags.empty() || !skip_tags.empty() || !requirements.empty() || !scenarios.empty();
+}
+
+bool Selection::names_requirement(const std::string& id) const {
+  return any(requirements, [&](const std::string& p) { return glob(p, id); });
+}
+
+std::vector<std::string> empty_selection_hints(const std::vector<Suite>& suites,
+                                               const Selection& selection) {
+  std::set<std::string> tags, covers, names;
+  for (const Suite& suite : suites) {
+    for (const Scenario& sc : suite.scenarios) {
+      tags.insert(sc.tags.begin(), sc.tags.end());
+      covers.insert(sc.covers.begin(), sc.covers.end());
+      for (const auto& st : sc.steps) covers.insert(st.covers.begin(), st.covers.end());
+      names.insert(suite.id + "/" + sc.id);
+      names.insert(sc.id);
+      if (!sc.name.empty()) names.insert(sc.name);
+    }
+  }
+  std::vector<std::string> lines;
+  // A glob that matches none of `known`: say so, with the case-insensitive match if any.
+  auto check = [&](const char* flag, const std::string& pattern, const std::set<std::string>& known,
+                   const char* what) {
+    for (const auto& k : known) {
+      if (glob(pattern, k)) return;
+    }
+    std::string line = std::string(flag) + " '" + pattern + "' matches no " + what;
+    for (const auto& k : known) {
+      if (fnmatch(pattern.c_str(), k.c_str(), FNM_CASEFOLD) != 0) continue;
+      std::string upper = pattern, lower = pattern;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const std::string guess = glob(upper, k) ? upper : glob(lower, k) ? lower : k;
+      line += " (globs are case-sensitive: did you mean '" + guess + "'?)";
+      break;
+    }
+    if (line.back() != ')') {
+      const std::string guess =
+          closest_match(pattern, std::vector<std::string>(known.begin(), known.end()));
+      if (!guess.empty()) line += " (did you mean '" + guess + "'?)";
+    }
+    lines.push_back(line);
+  };
+  for (const auto& p : selection.requirements) check("--requirement", p, covers, "covered requirement");
+  for (const auto& p : selection.scenarios) check("--scenario", p, names, "scenario");
+  for (const auto& t : selection.tags) {
+    if (!tags.count(t)) check("--tag", t, tags, "tag");
+  }
+  if (lines.empty()) lines.push_back("the filters together select no scenario");
+  return lines;
 }
 
 RunResult run(const std::vector<Suite>& suites, const Selection& selection,
@@ -165,6 +222,20 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     if (last >= first) s.duration = last - first;
   }
   result.requirements = requirement_results(catalogue, result.suites);
+  // A run claims what it selected: the requirements a --requirement glob names, else those the
+  // scenarios selected by the other filters cover, else (no filter) all of the catalogue.
+  std::vector<RequirementResult> in_run;
+  for (RequirementResult& r : result.requirements) {
+    const bool selected = !selection.requirements.empty() ? selection.names_requirement(r.id)
+                          : selection.filtered()           ? r.in_run
+                                                           : true;
+    if (selected) {
+      if (!r.in_run && r.reason.empty()) r.reason = "no scenario of the run covers it";
+      r.in_run = true;
+      in_run.push_back(std::move(r));
+    }
+  }
+  result.requirements = std::move(in_run);
   result.duration = env.now() - start;
   return result;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <system_error>
 
@@ -14,10 +15,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+bool is_catalogue_name(const fs::path& p) {
+  return p.filename() == "requirements.yaml" || p.filename() == "requirements.yml";
+}
+
 bool is_suite_file(const fs::path& p) {
   const std::string ext = p.extension().string();
-  return (ext == ".yaml" || ext == ".yml") && p.filename() != "requirements.yaml" &&
-         p.filename() != "requirements.yml";
+  return (ext == ".yaml" || ext == ".yml") && !is_catalogue_name(p);
+}
+
+// A top-level key starts a line with no indentation: `requirements:` or `requirements: ...`.
+bool top_level_key(const std::string& line, std::string_view key) {
+  return line.size() > key.size() && line.compare(0, key.size(), key) == 0 &&
+         line[key.size()] == ':';
 }
 
 void check_requirements(const std::vector<std::string>& ids, const SourcePos& pos,
@@ -33,8 +43,20 @@ void check_requirements(const std::vector<std::string>& ids, const SourcePos& po
 
 }  // namespace
 
-Expected<std::vector<std::string>, std::string> suite_files(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
+bool is_catalogue_file(const std::string& path) {
+  if (is_catalogue_name(path)) return true;
+  std::ifstream in(path, std::ios::binary);
+  bool requirements = false;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (top_level_key(line, "suite")) return false;
+    requirements = requirements || top_level_key(line, "requirements");
+  }
+  return requirements;
+}
+
+Expected<SuiteFiles, std::string> suite_files(const std::vector<std::string>& args) {
+  SuiteFiles out;
   for (const auto& arg : args) {
     std::error_code ec;
     if (fs::is_directory(arg, ec)) {
@@ -46,9 +68,9 @@ Expected<std::vector<std::string>, std::string> suite_files(const std::vector<st
       }
       if (ec) return Unexpected{arg + ": " + ec.message()};
       std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
+      out.suites.insert(out.suites.end(), found.begin(), found.end());
     } else if (fs::is_regular_file(arg, ec)) {
-      out.push_back(arg);
+      (is_catalogue_file(arg) ? out.catalogues : out.suites).push_back(arg);
     } else {
       return Unexpected{arg + ": cannot read file: " + unreadable_reason(arg)};
     }
@@ -71,23 +93,33 @@ std::optional<std::string> default_suites_dir() {
   return std::nullopt;
 }
 
-std::optional<std::string> find_catalogue(const std::string& explicit_path,
-                                          const std::vector<std::string>& files) {
-  if (!explicit_path.empty()) return explicit_path;
+Expected<std::optional<std::string>, std::string> find_catalogue(const std::string& explicit_path,
+                                                                 const SuiteFiles& files) {
+  if (!explicit_path.empty()) return std::optional<std::string>(explicit_path);
   std::error_code ec;
-  if (!files.empty()) {
-    fs::path dir = fs::absolute(files.front(), ec).parent_path();
+  if (!files.catalogues.empty()) {
+    const std::string& first = files.catalogues.front();
+    for (const auto& other : files.catalogues) {
+      if (!fs::equivalent(first, other, ec)) {
+        return Unexpected{"two requirement catalogues given, " + first + " and " + other +
+                          ": name one, or pass --requirements FILE"};
+      }
+    }
+    return std::optional<std::string>(first);
+  }
+  if (!files.suites.empty()) {
+    fs::path dir = fs::absolute(files.suites.front(), ec).parent_path();
     for (int up = 0; up < 4 && !dir.empty(); ++up, dir = dir.parent_path()) {
       if (fs::is_regular_file(dir / "requirements.yaml", ec))
-        return (dir / "requirements.yaml").string();
+        return std::optional<std::string>((dir / "requirements.yaml").string());
       if (dir == dir.root_path()) break;
     }
   }
   if (auto d = default_suites_dir();
       d && fs::is_regular_file(fs::path(*d) / "requirements.yaml", ec)) {
-    return (fs::path(*d) / "requirements.yaml").string();
+    return std::optional<std::string>((fs::path(*d) / "requirements.yaml").string());
   }
-  return std::nullopt;
+  return std::optional<std::string>();
 }
 
 SuiteSet load_suites(const std::vector<std::string>& files, const Catalogue* catalogue) {

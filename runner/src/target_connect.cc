@@ -40,14 +40,20 @@ Expected<json, ConnectError> health(ControlSurface& control, Duration timeout,
   ControlCall call;
   call.action = "health";
   ControlResult r = control.call(call, timeout);
+  // A URL target must speak the control protocol; anything else needs a profile.
+  const std::string hint =
+      " (a URL target must serve the control protocol at /__admin, as bis-mock does; describe "
+      "any other implementation with a target profile: --target PROFILE.yaml, see "
+      "docs/targets.md)";
   if (!r.error.empty()) {
     const bool unreachable = r.transport != TransportError::kNone;
-    return fail(unreachable ? 3 : 2,
-                (unreachable ? "target unreachable: " : "") + where + ": " + r.error);
+    if (unreachable) return fail(3, "target unreachable: " + where + ": " + r.error);
+    return fail(2, where + ": " + r.error + hint);
   }
   const json& h = *r.answer;
   if (!h.is_object() || !h.contains("protocol")) {
-    return fail(2, where + ": GET /health did not answer the control protocol's health record");
+    return fail(2, where + ": GET /health did not answer the control protocol's health record" +
+                       hint);
   }
   if (h["protocol"] != json(std::string(protocol::kVersion))) {
     return fail(2, where + ": control protocol version " + h["protocol"].dump() +

@@ -256,7 +256,7 @@ TEST(CliTest, LintAcceptsGoodSuitesAndRequirementsListsCoverage) {
   cli.dir.write("suites/cli.yaml", kPassing);
   auto lint = cli.run("lint");  // default: ./suites
   EXPECT_EQ(lint.exit_code, 0) << lint.err;
-  EXPECT_NE(lint.err.find("1 suite files, 2 scenarios, 3 requirements: OK"), std::string::npos)
+  EXPECT_NE(lint.err.find("1 suite file, 2 scenarios, 3 requirements"), std::string::npos)
       << lint.err;
   auto req = cli.run("requirements");
   EXPECT_EQ(req.exit_code, 0) << req.err;
@@ -392,6 +392,108 @@ TEST(CliTest, ListShowsTheSelectionWithoutRunning) {
   auto r = cli.run("--list --scenario 'cli/t*'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "cli/text\n");
+}
+
+// The README's `lint suites/*.yaml` names the catalogue too: it is taken as the catalogue.
+TEST(CliTest, ACatalogueAmongTheSuiteFilesIsTakenAsTheCatalogue) {
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  auto lint = cli.run("lint suites/*.yaml");
+  EXPECT_EQ(lint.exit_code, 0) << lint.err;
+  EXPECT_NE(lint.err.find("lint: 1 suite file, 2 scenarios, 3 requirements "
+                          "(suites/requirements.yaml): OK"),
+            std::string::npos)
+      << lint.err;
+  auto list = cli.run("run suites/*.yaml --list");
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out, "cli/subscribes\ncli/text\n");
+  // Recognised by its content under another name, and checked as a catalogue.
+  cli.dir.write("other/catalogue.yaml", std::string(kCatalogue).replace(0, 0, "# ours\n"));
+  auto named = cli.run("lint other/catalogue.yaml suites/cli.yaml");
+  EXPECT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_NE(named.err.find("(other/catalogue.yaml): OK"), std::string::npos) << named.err;
+  auto two = cli.run("lint other/catalogue.yaml suites/*.yaml");
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_NE(two.err.find("two requirement catalogues given"), std::string::npos) << two.err;
+  cli.dir.write("bad/requirements.yaml", "requirements:\n  - {id: R-1, level: MUSTY}\n");
+  auto bad = cli.run("lint bad/requirements.yaml suites/cli.yaml");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad/requirements.yaml:2:"), std::string::npos) << bad.err;
+}
+
+// A CI step that writes JUnit still shows the verdict, counts and failures in its log.
+TEST(CliTest, TheConsoleSummaryIsShownWhateverReportsAreWrittenUnlessQuiet) {
+  TestServer server;
+  Cli cli;
+  cli.dir.write("suites/fail.yaml", kFailing);
+  const std::string run = "--target " + server.url() + " --no-progress suites/fail.yaml ";
+  auto junit = cli.run(run + "--report junit:junit.xml");
+  EXPECT_EQ(junit.exit_code, 1);
+  EXPECT_NE(junit.out.find("NOT CONFORMANT"), std::string::npos) << junit.out;
+  EXPECT_NE(junit.out.find("cli-fail/wrong-status"), std::string::npos) << junit.out;
+  EXPECT_EQ(last_line(junit.out), "0 passed, 1 failed, 0 skipped");
+  EXPECT_TRUE(std::filesystem::exists(cli.dir.path() + "/junit.xml"));
+  // Standard output taken by a report: it stays that report alone, the summary goes to stderr.
+  auto json = cli.run(run + "--report json:-");
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_NO_THROW((void)nlohmann::json::parse(json.out)) << json.out;
+  EXPECT_EQ(last_line(json.err), "0 passed, 1 failed, 0 skipped") << json.err;
+  auto quiet = cli.run(run + "--quiet --report junit:junit.xml");
+  EXPECT_EQ(quiet.exit_code, 1);
+  EXPECT_EQ(quiet.out, "");
+  EXPECT_EQ(quiet.err, "");
+}
+
+TEST(CliTest, AFilteredRunCountsOnlyTheRequirementsItSelected) {
+  TestServer server;
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  auto r = cli.run("--target " + server.url() + " --no-progress --scenario cli/text");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Requirements  1 pass, 0 fail, 0 warn, 0 error, 0 not applicable"),
+            std::string::npos)
+      << r.out;
+}
+
+// With or without --list, a filter that selects nothing is exit 2 with a reason and a hint.
+TEST(CliTest, AFilterMatchingNothingSaysWhyWithOrWithoutList) {
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  for (const char* list : {"", " --list"}) {
+    auto r = cli.run(std::string("run --requirement 'r-must*'") + list);
+    EXPECT_EQ(r.exit_code, 2) << list;
+    EXPECT_EQ(r.out, "");
+    EXPECT_NE(r.err.find("no scenario matches the filters\n  --requirement 'r-must*' matches no "
+                         "covered requirement (globs are case-sensitive: did you mean 'R-MUST*'?)"),
+              std::string::npos)
+        << r.err;
+  }
+  auto tag = cli.run("run --list --tag smok");
+  EXPECT_EQ(tag.exit_code, 2);
+  EXPECT_NE(tag.err.find("--tag 'smok' matches no tag"), std::string::npos) << tag.err;
+}
+
+TEST(CliTest, AnUnknownOptionGetsDidYouMean) {
+  Cli cli;
+  auto r = cli.run("run --reprot junit:x.xml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--reprot: did you mean '--report'?"), std::string::npos) << r.err;
+  auto lint = cli.run("lint --requirments x.yaml");
+  EXPECT_EQ(lint.exit_code, 2);
+  EXPECT_NE(lint.err.find("--requirments: did you mean '--requirements'?"), std::string::npos)
+      << lint.err;
+}
+
+TEST(CliTest, AUrlThatIsNoMockLikeTargetSuggestsAProfile) {
+  TestServer server;  // answers 404 under /__admin/health
+  Cli cli;
+  cli.dir.write("suites/cli.yaml", kPassing);
+  auto r = cli.run("--target " + server.url() + "/elsewhere");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("describe any other implementation with a target profile: --target "
+                       "PROFILE.yaml"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

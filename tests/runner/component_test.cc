@@ -96,6 +96,7 @@ TEST(RunnerComponentTest, BrokenMustFailsWithExpectedActualPathAndPosition) {
   EXPECT_EQ(a.path, "$.success");
   EXPECT_EQ(a.expected, "false");
   EXPECT_EQ(a.actual, "true");
+  EXPECT_EQ(a.message, "expected false, got true");  // the path is shown once, from a.path
   EXPECT_EQ(a.pos.line, 12);
   EXPECT_EQ(a.requirements, (std::vector<std::string>{"R-MUST"}));
   EXPECT_FALSE(result.conformant());
@@ -765,12 +766,24 @@ TEST(RunnerComponentTest, FiltersSelectScenariosAndFailFastStopsTheRest) {
   ASSERT_EQ(tagged.suites[0].scenarios.size(), 2u);
   EXPECT_EQ(tagged.suites[0].scenarios[0].id, "second");
   EXPECT_EQ(tagged.suites[0].scenarios[1].id, "third");
+  // A filtered run claims only what its selected scenarios cover: R-MUST is not in it.
+  ASSERT_EQ(tagged.requirements.size(), 2u);
+  EXPECT_EQ(tagged.requirements[0].id, "R-MUST-2");
+  EXPECT_EQ(tagged.requirement_counts().total(), 2u);
   runner::Selection by_req;
   by_req.requirements = {"R-MUST*"};
   by_req.scenarios = {"comp/s*"};
   auto named = run_suite(s, target->target, {}, by_req);
   ASSERT_EQ(named.suites[0].scenarios.size(), 1u);
   EXPECT_EQ(named.suites[0].scenarios[0].id, "second");
+  // --requirement claims exactly the requirements it names, covered or not.
+  ASSERT_EQ(named.requirements.size(), 2u);
+  EXPECT_EQ(named.requirements[0].id, "R-MUST");
+  EXPECT_EQ(named.requirements[0].verdict, Verdict::kNotApplicable);
+  EXPECT_EQ(named.requirements[0].reason, "no scenario of the run covers it");
+  EXPECT_EQ(named.requirements[1].verdict, Verdict::kPass);
+  auto all = run_suite(s, target->target);
+  EXPECT_EQ(all.requirements.size(), 3u);  // unfiltered: the whole catalogue
 
   runner::RunOptions ff;
   ff.fail_fast = true;

@@ -20,6 +20,9 @@ namespace bis::reports {
 struct ReportSpec {
   std::string format;  // console, junit, json, html, markdown
   std::string path;    // empty: standard output
+  // console only, with an empty path: standard error instead (the summary bis-conform shows
+  // when another report has standard output).
+  bool standard_error = false;
 };
 
 // Parses "junit:out/report.xml", "console", "json:-" ("-" is standard output). The path is

@@ -31,7 +31,17 @@ struct Selection {
   std::vector<std::string> scenarios;     // globs on "suite/scenario", the scenario id or its name
 
   bool selects(const Suite& suite, const Scenario& scenario) const;
+  // Whether any filter is set: a filtered run claims only the requirements it selected.
+  bool filtered() const;
+  // Whether a --requirement glob names this requirement ID.
+  bool names_requirement(const std::string& id) const;
 };
+
+// Why a selection that matches no scenario matches nothing, one line per filter that
+// selects nothing on its own, with a hint where one helps: globs are case-sensitive, so
+// 'bis-clear-*' gets "did you mean 'BIS-CLEAR-*'?"; an unknown tag gets the closest one.
+std::vector<std::string> empty_selection_hints(const std::vector<Suite>& suites,
+                                               const Selection& selection);
 
 struct RunOptions {
   size_t jobs = 0;  // 0: the number of cores
@@ -45,7 +55,9 @@ struct RunOptions {
   Env* env = nullptr;  // time and waits; null: Env::real()
 };
 
-// Runs the selected scenarios. Calls listener.run_started and scenario_finished, not
+// Runs the selected scenarios. The result's requirements are those of the run: the ones a
+// --requirement glob names; else, with other filters, those the selected scenarios cover; else
+// the whole catalogue (one that no scenario of the run covers is not applicable). Calls listener.run_started and scenario_finished, not
 // run_finished (the caller does, for every listener, with the returned tree).
 RunResult run(const std::vector<Suite>& suites, const Selection& selection,
               const Catalogue& catalogue, const Target& target, const RunOptions& options,
