@@ -42,7 +42,7 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
     }
     for (const YAML::Node& n : list) {
       if (!reader.check_map(
-              n, {"id", "level", "text", "source", "inferred", "level_reason", "why"},
+              n, {"id", "level", "text", "basis", "source", "inferred", "level_reason", "why"},
               "a requirement")) {
         continue;
       }
@@ -63,6 +63,7 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
       r.id = str("id", true);
       const std::string level = str("level", true);
       r.text = str("text", true);
+      r.basis = str("basis", false);
       r.source = str("source", true);
       r.why = str("why", false);
       r.level_reason = str("level_reason", false);
@@ -79,6 +80,8 @@ Expected<Catalogue, std::vector<SourceError>> Catalogue::load(std::string_view t
       } else if (!level.empty()) {
         error(n["level"], "level must be MUST, SHOULD or MAY, got '" + level + "'");
       }
+      if (!r.inferred && !r.basis.empty())
+        error(n["basis"], "only an inferred requirement has a 'basis': a stated one quotes its rule in 'text'");
       if (r.inferred && r.why.empty())
         error(n, "an inferred requirement needs 'why' (how the sentence is read as a rule)");
       if (r.inferred && r.level_reason.empty())

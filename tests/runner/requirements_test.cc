@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+
 namespace bis::runner {
 namespace {
 
@@ -78,6 +81,95 @@ TEST(CatalogueTest, RejectsDuplicatesBadLevelsBadIdsInferredWithoutReasonsAndInf
       << e;
   EXPECT_NE(e.find("unknown key 'txt' in a requirement (did you mean 'text'?)"), std::string::npos)
       << e;
+}
+
+}  // namespace
+}  // namespace bis::runner
+
+namespace bis::runner {
+namespace {
+
+// A file's text with list bullets dropped and whitespace (no-break spaces too) collapsed, as a
+// quote joins lines.
+std::string normalized_file(const std::string& path) {
+  std::ifstream in(path);
+  std::string out, line;
+  while (std::getline(in, line)) {
+    for (size_t at; (at = line.find("\u00a0")) != std::string::npos;) line.replace(at, 2, " ");
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos) continue;
+    for (std::string_view bullet : {"\u2022 ", "- "}) {
+      if (line.compare(start, bullet.size(), bullet) == 0) start += bullet.size();
+    }
+    out += " " + line.substr(start);
+  }
+  std::string collapsed;
+  for (char c : out) {
+    if (c == ' ' && !collapsed.empty() && collapsed.back() == ' ') continue;
+    collapsed += c;
+  }
+  return collapsed;
+}
+
+// The pieces a quote is made of: "[...]" leaves words out, "lead-in: item" joins a list's
+// lead-in to its item.
+std::vector<std::string> quoted_pieces(const std::string& quote) {
+  std::vector<std::string> pieces;
+  std::string rest = quote;
+  for (size_t at; (at = rest.find("[...]")) != std::string::npos;) {
+    pieces.push_back(rest.substr(0, at));
+    rest = rest.substr(at + 5);
+  }
+  pieces.push_back(rest);
+  std::vector<std::string> out;
+  for (const auto& p : pieces) {
+    size_t from = 0;
+    for (size_t at; (at = p.find(": ", from)) != std::string::npos; from = at + 2)
+      out.push_back(p.substr(from, at - from));
+    out.push_back(p.substr(from));
+  }
+  for (auto& p : out) {
+    while (!p.empty() && (p.front() == ' ' || p.front() == ',')) p.erase(0, 1);
+    while (!p.empty() && p.back() == ' ') p.pop_back();
+  }
+  return out;
+}
+
+// What a failure shows of a requirement is its rule: a stated rule quotes its source
+// verbatim, an inferred one states the rule in our words (its basis quoted verbatim), no two
+// show the same words, and none shows a command or an unrelated line.
+TEST(ShippedCatalogueTest, EveryRequirementShowsItsOwnRuleAndQuotesItsSourceVerbatim) {
+  auto c = Catalogue::load_file(std::string(BIS_SOURCE_DIR) + "/suites/requirements.yaml");
+  ASSERT_TRUE(c);
+  const std::map<std::string, std::string> files = {
+      {"back-in-stock-for-developers.txt",
+       normalized_file(std::string(BIS_SOURCE_DIR) + "/docs/spec/back-in-stock-for-developers.txt")},
+      {"api-notes.md", normalized_file(std::string(BIS_SOURCE_DIR) + "/docs/spec/api-notes.md")},
+      {"docs/control-protocol.md",
+       normalized_file(std::string(BIS_SOURCE_DIR) + "/docs/control-protocol.md")}};
+  std::map<std::string, std::string> shown;
+  for (const Requirement& r : c->requirements()) {
+    SCOPED_TRACE(r.id);
+    auto [it, fresh] = shown.emplace(r.text, r.id);
+    EXPECT_TRUE(fresh) << r.id << " shows the same text as " << it->second;
+    EXPECT_NE(r.text.rfind("curl ", 0), 0u) << "a command is not a rule";
+    const std::string& quote = r.inferred ? r.basis : r.text;
+    if (r.inferred) {
+      EXPECT_FALSE(r.basis.empty()) << "an inferred rule quotes what it is inferred from";
+      EXPECT_NE(r.text, r.basis) << "an inferred rule is stated, not quoted";
+      if (r.source.rfind("project", 0) == 0) continue;  // the project's own rules, not a file
+    }
+    std::string haystack;
+    for (const auto& [name, text] : files) {
+      if (r.source.find(name) != std::string::npos) haystack += text;
+    }
+    ASSERT_FALSE(haystack.empty()) << "source names no known file: " << r.source;
+    for (const auto& piece : quoted_pieces(quote)) {
+      if (piece.size() < 4) continue;
+      EXPECT_NE(haystack.find(piece), std::string::npos)
+          << "not in " << r.source << ": \"" << piece << "\"";
+    }
+  }
 }
 
 }  // namespace

@@ -20,8 +20,11 @@ namespace bis::runner {
 struct Requirement {
   std::string id;
   Level level = Level::kMust;
+  // The rule as a failure shows it: the sentence stating it, quoted; for an inferred rule, the
+  // rule in our words (no source states it).
   std::string text;
-  std::string source;
+  std::string basis;   // inferred only: the quoted line the inference starts from
+  std::string source;  // where `text` (or, inferred, `basis`) is quoted from
   bool inferred = false;
   std::string why;
   std::string level_reason;  // why the level is what it is (inferred or not from the base document)
