@@ -45,6 +45,13 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
     out += requirement_line(g.id, g.requirement);
     out += st.reset;
     out += "\n";
+    if (g.requirement != nullptr && !g.requirement->inference.empty()) {
+      out += "      ";
+      out += st.dim;
+      out += "inferred: " + printable(g.requirement->inference, Keep::kNothing);
+      out += st.reset;
+      out += "\n";
+    }
     if (g.requirement != nullptr && !g.requirement->source.empty()) {
       out += "      ";
       out += st.dim;

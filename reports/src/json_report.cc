@@ -141,6 +141,8 @@ void write_requirements(JsonWriter& w, const runner::RunResult& result) {
     w.field("level", runner::to_string(r.level));
     w.field("text", r.text);
     w.field("source", r.source);
+    w.field("inferred", r.inferred);
+    if (r.inferred) w.field("inference", r.inference);
     w.field("verdict", runner::to_string(r.verdict));
     w.field("reason", r.reason);
     w.key("scenarios").string_array(r.scenarios);

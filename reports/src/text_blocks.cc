@@ -86,8 +86,11 @@ std::string requirement_line(std::string_view id, const runner::RequirementResul
   if (id.empty()) return "(no requirement named)";
   std::string s = printable(id, Keep::kNothing);
   if (r == nullptr) return s + " (not in the catalogue)";
-  s += " (" + std::string(runner::to_string(r->level)) + ")";
-  if (!r->text.empty()) s += ": \xE2\x80\x9C" + printable(r->text, Keep::kNothing) + "\xE2\x80\x9D";
+  s += " (" + std::string(runner::to_string(r->level)) + (r->inferred ? ", inferred)" : ")");
+  if (r->text.empty()) return s;
+  // A stated rule is a quote; an inferred one is our statement, never dressed as a quote.
+  if (r->inferred) return s + ": " + printable(r->text, Keep::kNothing);
+  s += ": \xE2\x80\x9C" + printable(r->text, Keep::kNothing) + "\xE2\x80\x9D";
   return s;
 }
 

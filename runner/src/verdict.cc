@@ -121,6 +121,8 @@ std::vector<RequirementResult> requirement_results(const Catalogue& catalogue,
     rr.level = r.level;
     rr.text = r.text;
     rr.source = r.source;
+    rr.inferred = r.inferred;
+    if (r.inferred) rr.inference = r.level_reason;
     auto it = tally.find(r.id);
     rr.in_run = it != tally.end();
     if (it == tally.end() || !it->second.checked) {

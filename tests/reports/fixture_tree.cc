@@ -316,6 +316,10 @@ runner::RunResult fixture_tree() {
       requirement("BIS-PLATFORM-1", Level::kMust, "platform: bigcommerce", Verdict::kNotApplicable,
                   {}),
   };
+  // An inferred rule is stated, not quoted, and carries why it is inferred.
+  r.requirements[4].inferred = true;
+  r.requirements[4].inference =
+      "What a duplicate is answered is not documented; inferred, so it warns.";
   // Every requirement but BIS-LIST-1 is in the run (a selected scenario covers it); the MUST
   // ones left unchecked are counted in the verdict line.
   for (auto& req : r.requirements) req.in_run = req.id != "BIS-LIST-1";

@@ -14,7 +14,7 @@ namespace bis::reports {
 
 // Version of the JSON report's schema (docs/report-schema.json): the minor number grows when
 // fields are added, the major one when a field changes meaning or goes away.
-inline constexpr std::string_view kReportSchemaVersion = "1.2";
+inline constexpr std::string_view kReportSchemaVersion = "1.3";
 inline constexpr std::string_view kReportFormatName = "bis-conformance-report";
 
 struct RenderContext {

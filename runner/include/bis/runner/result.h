@@ -111,8 +111,10 @@ struct SuiteResult {
 struct RequirementResult {
   std::string id;
   Level level = Level::kMust;
-  std::string text;    // the quoted sentence
+  std::string text;    // the rule: the quoted sentence, or for an inferred rule our statement
   std::string source;  // where it is quoted from
+  bool inferred = false;  // no source states the rule (shown with `inference`, never quoted)
+  std::string inference;  // inferred only: why it is inferred and warns (catalogue level_reason)
   // fail: a failing expectation covering it (MUST); warn: the same for SHOULD/MAY; error: a
   // covering step did not run or could not check, and none failed (see `reason`); pass: every applicable covering scenario passed;
   // not_applicable: no covering scenario applied to this target (or none selected).
