@@ -129,8 +129,7 @@ void append_assertion_detail(std::string& out, const runner::Assertion* assertio
   const std::string value_indent = std::string(indent) + "            ";
   out += indent;
   out += st.red;
-  out += printable(a.subject, Keep::kNothing);
-  if (!a.path.empty()) out += " at " + printable(a.path, Keep::kNothing);
+  out += printable(a.where(), Keep::kNothing);
   if (!a.message.empty()) out += ": " + printable(a.message, Keep::kNothing);
   out += st.reset;
   out += '\n';

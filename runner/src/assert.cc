@@ -188,7 +188,7 @@ struct Checker {
       for (const auto& a : alt.result.assertions) {
         if (!a.passed) {
           why += (why.empty() ? "" : "; ") + std::string("alternative ") + std::to_string(i + 1) +
-                 ": " + a.subject + (a.path.empty() ? "" : " " + a.path) + ": " + a.message;
+                 ": " + a.where() + ": " + a.message;
           break;
         }
       }

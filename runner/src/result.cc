@@ -38,6 +38,14 @@ std::string_view to_string(Level level) {
   return "MUST";
 }
 
+std::string Assertion::where() const {
+  if (path.empty()) return subject;
+  const bool said = subject.size() > path.size() &&
+                    subject.compare(subject.size() - path.size(), path.size(), path) == 0 &&
+                    subject[subject.size() - path.size() - 1] == ' ';
+  return said ? subject : subject + " at " + path;
+}
+
 void Counts::add(Verdict v) {
   switch (v) {
     case Verdict::kPass: ++pass; break;

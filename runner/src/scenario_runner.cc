@@ -174,8 +174,7 @@ StepResult ScenarioRunner::run_step(const Step& step) {
     // A precondition that did not hold: it breaks nothing, and stops what depends on it.
     for (const Assertion& a : out.assertions) {
       if (a.passed) continue;
-      out.error = redactor_.text("did not hold: " + a.subject +
-                                 (a.path.empty() ? "" : " at " + a.path) + ": " + a.message);
+      out.error = redactor_.text("did not hold: " + a.where() + ": " + a.message);
       break;
     }
   }
@@ -199,8 +198,7 @@ std::string ScenarioRunner::run_cleanup(ScenarioResult& result) {
       for (Assertion& a : out.assertions) {
         a.requirements.clear();
         if (!a.passed && out.error.empty()) {
-          out.error = redactor_.text("did not hold: " + a.subject +
-                                     (a.path.empty() ? "" : " at " + a.path) + ": " + a.message);
+          out.error = redactor_.text("did not hold: " + a.where() + ": " + a.message);
         }
       }
       out.verdict = Verdict::kError;

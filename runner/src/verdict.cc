@@ -62,7 +62,7 @@ std::string unchecked_reason(const std::string& where, const ScenarioResult& s,
     if (stopper->verdict == Verdict::kFail || why.empty()) {
       for (const Assertion& a : stopper->assertions) {
         if (a.passed) continue;
-        why = a.subject + (a.path.empty() ? "" : " at " + a.path) + ": " + a.message;
+        why = a.where() + ": " + a.message;
         break;
       }
     }

@@ -168,3 +168,29 @@ TEST(VerdictTest, ACoveringStepThatCouldNotRunSaysWhyAndSeveralReasonsAreCounted
 
 }  // namespace
 }  // namespace bis::runner
+
+namespace bis::runner {
+namespace {
+
+TEST(AssertionTest, WhereNamesThePathOnceAndOnlyWhenItSaysMore) {
+  Assertion a;
+  a.subject = "match $.email";
+  a.path = "$.email";
+  EXPECT_EQ(a.where(), "match $.email");
+  a.path = "$.email.x";
+  EXPECT_EQ(a.where(), "match $.email at $.email.x");
+  a.subject = "json";
+  a.path = "$.email";
+  EXPECT_EQ(a.where(), "json at $.email");
+  a.subject = "match $.errors[0]";
+  a.path = "$.errors[0]";
+  EXPECT_EQ(a.where(), "match $.errors[0]");
+  a.subject = "match x$.a";
+  a.path = "$.a";
+  EXPECT_EQ(a.where(), "match x$.a at $.a");
+  a.path = "";
+  EXPECT_EQ(a.where(), "match x$.a");
+}
+
+}  // namespace
+}  // namespace bis::runner

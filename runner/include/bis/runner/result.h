@@ -59,6 +59,10 @@ struct Assertion {
   // Index in the step's `exchanges` of the answer this expectation was checked on (repeat and
   // concurrent steps have several); -1: the step's last exchange, or none.
   int exchange = -1;
+
+  // "match $.errors at $.errors[0]": the subject, and where inside the body when that says
+  // more than the subject does ("match $.email", never "match $.email at $.email").
+  std::string where() const;
 };
 
 struct StepResult {
