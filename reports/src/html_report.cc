@@ -174,7 +174,13 @@ void requirement_row(Html& h, const runner::RequirementResult& r, const runner::
   h.raw("</td>");
   for (Verdict v : kVerdicts)
     h.raw("<td class=\"n\">").text(std::to_string(count_of(c, v))).raw("</td>");
-  h.raw("<td><q>").text(r.text).raw("</q>");
+  // A stated rule is a quote; an inferred one is our statement, with why it is inferred.
+  if (r.inferred) {
+    h.raw("<td>").text(r.text).raw(" <span class=\"muted\">inferred: ").text(r.inference).raw(
+        "</span>");
+  } else {
+    h.raw("<td><q>").text(r.text).raw("</q>");
+  }
   if (!r.source.empty()) h.raw(" <span class=\"muted\">(").text(r.source).raw(")</span>");
   if (!scenarios.empty()) h.raw("<br/>");
   scenario_links(h, scenarios);
@@ -272,8 +278,7 @@ void exchange(Html& h, const runner::Exchange& x) {
 }
 
 void assertion(Html& h, const runner::Assertion& a) {
-  h.raw(a.passed ? "<li class=\"ok\">" : "<li class=\"ko\">").text(a.subject);
-  if (!a.path.empty()) h.raw(" at ").text(a.path);
+  h.raw(a.passed ? "<li class=\"ok\">" : "<li class=\"ko\">").text(a.where());
   if (!a.message.empty()) h.raw(": ").text(a.message);
   if (!a.requirements.empty()) {
     h.raw(" <span class=\"muted\">[");

@@ -107,7 +107,10 @@ void matrix(std::string& out, const runner::RunResult& result) {
     }
     out += "| " + cell(r.id) + " | " + std::string(runner::to_string(r.level)) + " | " +
            verdict_cell(r.verdict) + (r.reason.empty() ? "" : "<br>" + cell(r.reason)) + " | " +
-           numbers + (names.empty() ? "" : "<br>" + cell(names)) + " | " + cell(r.text) + " |\n";
+           numbers + (names.empty() ? "" : "<br>" + cell(names)) + " | " +
+           (r.inferred ? cell(r.text) + "<br>*inferred:* " + cell(r.inference)
+                       : "“" + cell(r.text) + "”") +
+           " |\n";
   }
   out += "\n</details>\n\n";
 }
@@ -136,8 +139,7 @@ std::string requirement_heading(const BrokenRequirement& b) {
 std::string scenario_row(const BrokenScenario& s) {
   std::string what;
   if (s.assertion != nullptr) {
-    what = s.assertion->subject;
-    if (!s.assertion->path.empty()) what += " at " + s.assertion->path;
+    what = s.assertion->where();
     if (!s.assertion->message.empty()) what += ": " + s.assertion->message;
   } else if (s.scenario->verdict == Verdict::kError) {
     what = "could not run: " + s.scenario->reason;
