@@ -69,7 +69,7 @@ TEST(ConsoleTest, FailuresAreGroupedByRequirementWithSentenceRequestDifferenceAn
       "FAIL  BIS-EMAIL-1 (MUST): \xE2\x80\x9C"
       "email: The email address");
   const size_t body = out.find("FAIL  BIS-ERROR-BODY-1 (MUST)");
-  const size_t dup = out.find("WARN  BIS-DUP-ANSWER-1 (SHOULD)");
+  const size_t dup = out.find("WARN  BIS-DUP-ANSWER-1 (SHOULD, inferred): A duplicate");
   const size_t flow = out.find("FAIL  BIS-FLOW-1 (MUST)");
   const size_t unknown = out.find("BIS-UNKNOWN-9 (not in the catalogue)");
   ASSERT_NE(email, std::string::npos);
