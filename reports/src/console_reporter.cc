@@ -45,19 +45,17 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
     out += requirement_line(g.id, g.requirement);
     out += st.reset;
     out += "\n";
-    if (g.requirement != nullptr && !g.requirement->inference.empty()) {
-      out += "      ";
-      out += st.dim;
-      out += "inferred: " + printable(g.requirement->inference, Keep::kNothing);
-      out += st.reset;
-      out += "\n";
-    }
-    if (g.requirement != nullptr && !g.requirement->source.empty()) {
-      out += "      ";
-      out += st.dim;
-      out += "source: " + printable(g.requirement->source, Keep::kNothing);
-      out += st.reset;
-      out += "\n";
+    // Dim detail lines under the requirement: why it is inferred, where it is quoted from.
+    if (g.requirement != nullptr) {
+      for (const auto& [label, text] : {std::pair{"inferred: ", &g.requirement->inference},
+                                        std::pair{"source: ", &g.requirement->source}}) {
+        if (text->empty()) continue;
+        out += "      ";
+        out += st.dim;
+        out += std::string(label) + printable(*text, Keep::kNothing);
+        out += st.reset;
+        out += "\n";
+      }
     }
     const runner::ScenarioResult* scenario = nullptr;
     const runner::StepResult* step = nullptr;

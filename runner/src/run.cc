@@ -98,6 +98,7 @@ std::vector<std::string> empty_selection_hints(const std::vector<Suite>& suites,
       if (glob(pattern, k)) return;
     }
     std::string line = std::string(flag) + " '" + pattern + "' matches no " + what;
+    bool case_hint = false;
     for (const auto& k : known) {
       if (fnmatch(pattern.c_str(), k.c_str(), FNM_CASEFOLD) != 0) continue;
       std::string upper = pattern, lower = pattern;
@@ -105,9 +106,10 @@ std::vector<std::string> empty_selection_hints(const std::vector<Suite>& suites,
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       const std::string guess = glob(upper, k) ? upper : glob(lower, k) ? lower : k;
       line += " (globs are case-sensitive: did you mean '" + guess + "'?)";
+      case_hint = true;
       break;
     }
-    if (line.back() != ')') {
+    if (!case_hint) {
       const std::string guess =
           closest_match(pattern, std::vector<std::string>(known.begin(), known.end()));
       if (!guess.empty()) line += " (did you mean '" + guess + "'?)";
