@@ -315,7 +315,7 @@ void AdminRoutes::settle(Exchange& x) {
   const int64_t cutoff = clock.now_ms();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    service_.run_due();
+    service_.scheduler().run_due(clock.now_ms());
     const size_t pending = view_.pending(clock.now_ms(), cutoff);
     if (pending == 0) return answer(x, json{{"settled", true}, {"pending", 0}});
     if (std::chrono::steady_clock::now() >= deadline)

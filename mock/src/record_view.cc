@@ -144,7 +144,7 @@ Expected<json, AdminError> RecordView::members(std::string_view list, std::strin
 size_t RecordView::pending(int64_t now_ms, int64_t cutoff_ms) const {
   size_t n = 0;
   const bool batches = service_.variations().has(Variation::kBatchesAnyOrder);
-  if (const auto due = service_.next_due_ms();
+  if (const auto due = service_.scheduler().next_due_ms();
       due && (*due <= now_ms || (batches && *due <= cutoff_ms + kMaxDelayMs))) {
     ++n;  // a batch to send: due now, or one of the prompt batches of batches-any-order
   }

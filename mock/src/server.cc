@@ -100,6 +100,7 @@ struct Server::Impl {
   void record(http::Exchange& x, std::chrono::steady_clock::time_point start, bool journal_it);
   void vary_answer(http::Exchange& x, bool admin_route);
   void run_scheduler();
+  void wake_scheduler();
 
   Service& service;
   ServerOptions options;
@@ -118,7 +119,10 @@ struct Server::Impl {
   std::mutex scheduler_mu;
   std::condition_variable scheduler_cv;
   bool stopping = false;
+  bool woken = false;  // a batch was queued since the timer last looked
 };
+
+constexpr std::chrono::milliseconds kMaxTimerSleep{1000};
 
 void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
                             const httplib::ContentReader* reader) {
@@ -192,20 +196,36 @@ void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_poi
         LogLine{now, x.req.remote_addr, x.req.method, x.req.path, status, ms, x.outcome, x.reason});
 }
 
-// Sends batches that come due while nobody asks (observations also send them on demand).
+// The BatchScheduler's timer: sends each batch when it comes due, on its own (reads never
+// send one). It sleeps until the next due time by the Service's clock, and is woken early when
+// a restock queues a batch or the server stops. The clock may jump (a manual clock in tests, a
+// system clock set forward), so it re-reads it at least every kMaxTimerSleep.
 void Server::Impl::run_scheduler() {
+  BatchScheduler& batches = service.scheduler();
+  const Clock& service_clock = service.clock();
   std::unique_lock lock(scheduler_mu);
   while (!stopping) {
+    woken = false;
     lock.unlock();
-    service.run_due();
-    const auto next = service.next_due_ms();
+    batches.run_due(service_clock.now_ms());
+    const auto next = batches.next_due_ms();
     lock.lock();
-    auto wait = std::chrono::milliseconds(200);
-    if (next)
-      wait =
-          std::min(wait, std::chrono::milliseconds(std::max<int64_t>(1, *next - clock.now_ms())));
-    scheduler_cv.wait_for(lock, wait, [this] { return stopping; });
+    auto wait = kMaxTimerSleep;
+    if (next) {
+      // At least 1 ms: a batch the store failed to save stays due; do not spin on it.
+      wait = std::min(wait, std::chrono::milliseconds(
+                                std::max<int64_t>(1, *next - service_clock.now_ms())));
+    }
+    scheduler_cv.wait_for(lock, wait, [this] { return stopping || woken; });
   }
+}
+
+void Server::Impl::wake_scheduler() {
+  {
+    std::lock_guard lock(scheduler_mu);
+    woken = true;
+  }
+  scheduler_cv.notify_all();
 }
 
 Server::Server(Service& service, ServerOptions options, RequestLog* log)
@@ -326,6 +346,7 @@ Expected<int, std::string> Server::start() {
     return Unexpected{"cannot serve on " + s.options.host + ":" + std::to_string(port)};
   }
   s.stopping = false;
+  s.service.scheduler().set_wake([&s] { s.wake_scheduler(); });
   s.scheduler = std::thread([&s] { s.run_scheduler(); });
   return port;
 }
@@ -342,6 +363,7 @@ void Server::stop() {
   }
   s.scheduler_cv.notify_all();
   if (s.scheduler.joinable()) s.scheduler.join();
+  s.service.scheduler().set_wake(nullptr);
 }
 
 int Server::port() const { return impl_->port; }

@@ -1,6 +1,9 @@
 // The control protocol (docs/control-protocol.md) over real sockets.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "bis/common/control_surface.h"
 #include "bis/common/protocol.h"
 #include "server_support.h"
@@ -184,6 +187,25 @@ TEST(AdminTest, ARestockThatNotifiesNobodySaysWhy) {
   const json sent = put("/__admin/accounts/Shop01/variants/111", "5");
   EXPECT_EQ(sent["notified"], 1);
   EXPECT_FALSE(sent.contains("reason"));
+}
+
+// Nobody reads: the server's timer sends the batch once the (manual) clock says it is due.
+TEST(AdminTest, TheTimerSendsADueBatchWithoutAnyRead) {
+  MockServer m;  // Mag002: batches of 2 every 60 s
+  for (const char* e : {"a@example.com", "b@example.com", "c@example.com"})
+    ASSERT_EQ(m.post_form(form("Mag002", e, "331", "magento_two"))->status, 200);
+  auto restock = body(m.client()->Put("/__admin/accounts/Mag002/variants/331",
+                                      R"({"inventory": 5})", "application/json"));
+  ASSERT_EQ(restock["queued"], 1);
+  m.harness.clock.advance_ms(60'000);
+  // The service itself, not a read of the control surface: only the timer can send it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (m.harness.service->stats().pending_batches > 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(m.harness.service->stats().pending_batches, 0u);
+  EXPECT_EQ(m.harness.service->stats().notifications, 3u);
 }
 
 // An unknown filter would be ignored and the whole list taken for the filtered one.

@@ -90,18 +90,41 @@ TEST(RestockTest, BatchesGoOutOnTheFlowsSchedule) {
   const InventoryResult r = h.restock("Mag002", "331", 10);
   EXPECT_EQ(r.notified, 2u);
   EXPECT_EQ(r.queued, 3u);
-  EXPECT_EQ(h.service->next_due_ms(), h.clock.now_ms() + 60'000);
+  EXPECT_EQ(h.service->scheduler().next_due_ms(), h.clock.now_ms() + 60'000);
   h.clock.advance_ms(59'999);
-  EXPECT_EQ(h.service->run_due(), 0u);
+  EXPECT_EQ(h.run_due(), 0u);
   h.clock.advance_ms(1);
-  EXPECT_EQ(h.service->run_due(), 2u);
+  EXPECT_EQ(h.run_due(), 2u);
   h.clock.advance_ms(60'000);
-  EXPECT_EQ(h.notifications(), 5u);  // observations send what is due
+  EXPECT_EQ(h.run_due(), 1u);
+  EXPECT_EQ(h.notifications(), 5u);
   const auto sent = h.service->notifications({});
   EXPECT_EQ(sent[0].batch, 1);
   EXPECT_EQ(sent[2].batch, 2);
   EXPECT_EQ(sent[4].batch, 3);
-  EXPECT_FALSE(h.service->next_due_ms());
+  EXPECT_FALSE(h.service->scheduler().next_due_ms());
+}
+
+// A read of the control surface changes nothing: a batch due by the clock stays waiting until
+// the scheduler sends it (the server's timer, settle, or here run_due).
+TEST(RestockTest, ReadsDoNotSendDueBatches) {
+  ServiceHarness h;  // Mag002: batches of 2 every 60 s
+  for (const char* e : {"a@example.com", "b@example.com", "c@example.com"}) {
+    ASSERT_TRUE(h.subscribe({"Mag002", e, "331", "magento_two"}).success);
+  }
+  ASSERT_EQ(h.restock("Mag002", "331", 10).queued, 1u);
+  h.clock.advance_ms(120'000);  // the second batch is long due
+  for (int read = 0; read < 2; ++read) {
+    EXPECT_EQ(h.notifications(), 2u);
+    EXPECT_EQ(h.subscriptions("c@example.com"), 1u);
+    EXPECT_EQ(h.service->all_subscriptions({}).size(), 3u);
+    EXPECT_EQ(h.service->stats().pending_batches, 1u);
+    EXPECT_EQ(h.service->stats().notifications, 2u);
+  }
+  EXPECT_EQ(h.run_due(), 1u);
+  EXPECT_EQ(h.notifications(), 3u);
+  EXPECT_EQ(h.subscriptions(), 0u);
+  EXPECT_EQ(h.service->stats().pending_batches, 0u);
 }
 
 TEST(RestockTest, ALaterBatchIsDroppedWhenTheVariantIsOutOfStockAgain) {
@@ -112,7 +135,7 @@ TEST(RestockTest, ALaterBatchIsDroppedWhenTheVariantIsOutOfStockAgain) {
   h.restock("Mag002", "331", 10);
   h.restock("Mag002", "331", 0);
   h.clock.advance_ms(60'000);
-  EXPECT_EQ(h.service->run_due(), 0u);
+  EXPECT_EQ(h.run_due(), 0u);
   EXPECT_EQ(h.notifications(), 2u);
   EXPECT_EQ(h.subscriptions("c@example.com"), 1u);  // still waiting
   EXPECT_EQ(h.restock("Mag002", "331", 1).notified, 1u);
@@ -126,7 +149,7 @@ TEST(RestockTest, OnlySubscriptionsActiveAtTheRestockAreInItsBatches) {
   h.restock("Mag002", "331", 10);
   ASSERT_TRUE(h.subscribe({"Mag002", "late@example.com", "331", "magento_two"}).success);
   h.clock.advance_ms(120'000);
-  h.service->run_due();
+  h.run_due();
   EXPECT_EQ(h.notifications(), 3u);
   EXPECT_EQ(h.notifications("late@example.com"), 0u);
 }

@@ -80,26 +80,27 @@ TEST_F(SqliteStoreTest, WaitingBatchesGoOutAfterARestartOnlyOnce) {
     ASSERT_EQ(r.notified, 2u);
     ASSERT_EQ(r.queued, 3u);
     h.clock.advance_ms(60'000);
-    ASSERT_EQ(h.service->run_due(), 2u);  // the second batch, before the stop
+    ASSERT_EQ(h.run_due(), 2u);  // the second batch, before the stop
   }
   {
     ServiceHarness h({}, open());
     h.clock.set_ms(restocked_at + 60'000);
     EXPECT_EQ(h.notifications(), 4u);
-    EXPECT_EQ(h.service->next_due_ms(), restocked_at + 120'000);
+    EXPECT_EQ(h.service->scheduler().next_due_ms(), restocked_at + 120'000);
     EXPECT_EQ(h.subscriptions(), 1u);  // e@ still waits
     h.clock.set_ms(restocked_at + 120'000);
-    EXPECT_EQ(h.service->run_due(), 1u);
+    EXPECT_EQ(h.run_due(), 1u);
     const auto sent = h.service->notifications({});
     ASSERT_EQ(sent.size(), 5u);
     EXPECT_EQ(sent[4].email, "e@example.com");
     EXPECT_EQ(sent[4].batch, 3);
-    EXPECT_FALSE(h.service->next_due_ms());
+    EXPECT_FALSE(h.service->scheduler().next_due_ms());
   }
   ServiceHarness h({}, open());
   h.clock.set_ms(restocked_at + 600'000);
+  EXPECT_EQ(h.run_due(), 0u);  // sent before the restart: not again
   EXPECT_EQ(h.notifications(), 5u);
-  EXPECT_FALSE(h.service->next_due_ms());
+  EXPECT_FALSE(h.service->scheduler().next_due_ms());
 }
 
 // A restock whose later batches were dropped (out of stock again) leaves nothing waiting on disk.
@@ -114,11 +115,11 @@ TEST_F(SqliteStoreTest, DroppedBatchesAreNotResumed) {
     ASSERT_EQ(h.restock("Mag002", "331", 10).queued, 1u);
     h.restock("Mag002", "331", 0);
     h.clock.advance_ms(60'000);
-    ASSERT_EQ(h.service->run_due(), 0u);  // dropped: out of stock
+    ASSERT_EQ(h.run_due(), 0u);  // dropped: out of stock
   }
   ServiceHarness h({}, open());
   h.clock.set_ms(restocked_at + 60'000);
-  EXPECT_FALSE(h.service->next_due_ms());  // before anything runs what is due
+  EXPECT_FALSE(h.service->scheduler().next_due_ms());  // before anything runs what is due
   EXPECT_EQ(h.notifications(), 2u);
   EXPECT_EQ(h.subscriptions(), 1u);  // c@ stays active for the next restock
 }

@@ -123,6 +123,9 @@ struct ServiceHarness {
     return r ? *r : InventoryResult{};
   }
 
+  // Sends what is due by the manual clock, as the server's timer would.
+  size_t run_due() { return service->scheduler().run_due(clock.now_ms()); }
+
   ManualClock clock;
   std::unique_ptr<Service> service;
 };
