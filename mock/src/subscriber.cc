@@ -119,7 +119,6 @@ bool Subscriber::rejects_unknown(std::string_view id) const {
 }
 
 SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
-  const Defects& defects = s_.options.defects;
   Precheck precheck = precheck_subscribe(fields, s_.rules);  // before any lock: it needs no state
   const size_t shard_index = ServiceState::shard_of(precheck.profile);
   std::shared_lock catalog_lock(s_.catalog_mu);
