@@ -21,9 +21,7 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
   size_t total = 0;
   for (const auto& g : groups) total += g.failures.size();
   out += "\n";
-  out += st.bold;
-  out += "Failures by requirement";
-  out += st.reset;
+  out += st.paint(st.bold, "Failures by requirement");
   const auto counted = [](size_t n, const char* noun) {
     return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
   };
@@ -37,13 +35,9 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
     }
     if (g.requirement != nullptr) v = g.requirement->verdict;
     out += "\n";
-    out += st.verdict_color(v);
-    out += verdict_label(v);
-    out += st.reset;
+    out += st.paint(st.verdict_color(v), verdict_label(v));
     out += "  ";
-    out += st.bold;
-    out += requirement_line(g.id, g.requirement);
-    out += st.reset;
+    out += st.paint(st.bold, requirement_line(g.id, g.requirement));
     out += "\n";
     // Dim detail lines under the requirement: why it is inferred, where it is quoted from.
     if (g.requirement != nullptr) {
@@ -51,9 +45,7 @@ void failures_section(std::string& out, const runner::RunResult& result, const S
                                         std::pair{"source: ", &g.requirement->source}}) {
         if (text->empty()) continue;
         out += "      ";
-        out += st.dim;
-        out += std::string(label) + printable(*text, Keep::kNothing);
-        out += st.reset;
+        out += st.paint(st.dim, std::string(label) + printable(*text, Keep::kNothing));
         out += "\n";
       }
     }
@@ -89,9 +81,7 @@ void errors_section(std::string& out, const runner::RunResult& result, const Sty
   const auto errors = run_errors(result);
   if (errors.empty()) return;
   out += "\n";
-  out += st.bold;
-  out += "Could not run";
-  out += st.reset;
+  out += st.paint(st.bold, "Could not run");
   out += " (" + std::to_string(errors.size()) + ")\n";
   for (const auto& e : errors) {
     out += "\n";
@@ -108,14 +98,10 @@ void unchecked_section(std::string& out, const runner::RunResult& result, const 
   }
   if (unchecked.empty()) return;
   out += "\n";
-  out += st.bold;
-  out += "Requirements not checked";
-  out += st.reset;
+  out += st.paint(st.bold, "Requirements not checked");
   out += " (" + std::to_string(unchecked.size()) + ")\n";
   for (const auto* r : unchecked) {
-    out += st.verdict_color(Verdict::kError);
-    out += verdict_label(Verdict::kError);
-    out += st.reset;
+    out += st.paint(st.verdict_color(Verdict::kError), verdict_label(Verdict::kError));
     out += "  " + printable(r->id, Keep::kNothing) + " (" + std::string(runner::to_string(r->level)) +
            "): " + (r->reason.empty() ? std::string("(no reason given)") : one_line(r->reason, 300)) +
            "\n";
@@ -132,9 +118,7 @@ void not_applicable_section(std::string& out, const runner::RunResult& result, c
   }
   if (by_reason.empty()) return;
   out += "\n";
-  out += st.bold;
-  out += "Not applicable";
-  out += st.reset;
+  out += st.paint(st.bold, "Not applicable");
   out += " (by reason)\n";
   for (const auto& [reason, keys] : by_reason) {
     out += "    " + std::to_string(keys.size()) + "  " +
@@ -151,21 +135,15 @@ void not_applicable_section(std::string& out, const runner::RunResult& result, c
 void summary_section(std::string& out, const runner::RunResult& result, const Style& st) {
   const auto& t = result.target;
   out += "\n";
-  out += st.bold;
-  out += "Target";
-  out += st.reset;
+  out += st.paint(st.bold, "Target");
   out += "        " + printable(t.kind + "  " + t.base_url, Keep::kNothing);
   if (!t.implementation.empty()) out += "  (" + one_line(t.implementation, 100) + ")";
   out += "\n";
-  out += st.bold;
-  out += "Run";
-  out += st.reset;
+  out += st.paint(st.bold, "Run");
   out += "           " + printable(result.run_id, Keep::kNothing) + "  " +
          human_duration(result.duration) + (result.strict ? "  --strict" : "") + "\n";
   const runner::Counts rc = result.requirement_counts();
-  out += st.bold;
-  out += "Requirements";
-  out += st.reset;
+  out += st.paint(st.bold, "Requirements");
   out += "  ";
   bool first = true;
   for (Verdict v : kVerdicts) {
@@ -180,9 +158,7 @@ void summary_section(std::string& out, const runner::RunResult& result, const St
   const bool ok = result.conformant() && !result.unchecked_fails();
   const bool quiet = ok && result.unchecked_must().total == 0;
   for (const auto& line : result.not_applicable_lines()) {
-    out += st.dim;
-    out += one_line(line, 300);
-    out += st.reset;
+    out += st.paint(st.dim, one_line(line, 300));
     out += "\n";
   }
   out += st.bold;

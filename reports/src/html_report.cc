@@ -277,19 +277,19 @@ void exchange(Html& h, const runner::Exchange& x) {
   h.raw("</div>");
 }
 
+// Requirement ids, each a link to its row of the matrix, separated by commas.
+void requirement_links(Html& h, const std::vector<std::string>& ids) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    h.raw(i ? ", " : "").raw("<a href=\"#r-").text(ids[i]).raw("\">").text(ids[i]).raw("</a>");
+  }
+}
+
 void assertion(Html& h, const runner::Assertion& a) {
   h.raw(a.passed ? "<li class=\"ok\">" : "<li class=\"ko\">").text(a.where());
   if (!a.message.empty()) h.raw(": ").text(a.message);
   if (!a.requirements.empty()) {
     h.raw(" <span class=\"muted\">[");
-    for (size_t i = 0; i < a.requirements.size(); ++i) {
-      h.raw(i ? ", " : "")
-          .raw("<a href=\"#r-")
-          .text(a.requirements[i])
-          .raw("\">")
-          .text(a.requirements[i])
-          .raw("</a>");
-    }
+    requirement_links(h, a.requirements);
     h.raw("]</span>");
   }
   if (!a.passed) {
@@ -342,14 +342,7 @@ void scenario(Html& h, const runner::SuiteResult& suite, const runner::ScenarioR
   if (!s.reason.empty()) h.raw("<p class=\"why\">").text(s.reason).raw("</p>");
   if (!s.description.empty()) h.raw("<p>").text(s.description).raw("</p>");
   h.raw("<p class=\"muted\">").text(s.pos.to_string()).raw(" \xC2\xB7 covers ");
-  for (size_t i = 0; i < s.covers.size(); ++i) {
-    h.raw(i ? ", " : "")
-        .raw("<a href=\"#r-")
-        .text(s.covers[i])
-        .raw("\">")
-        .text(s.covers[i])
-        .raw("</a>");
-  }
+  requirement_links(h, s.covers);
   if (!s.capabilities.empty()) {
     std::string caps;
     for (const auto& c : s.capabilities) caps += (caps.empty() ? "" : ", ") + c;

@@ -25,9 +25,7 @@ void append_exchange(std::string& out, const runner::Exchange& x, std::string_vi
                      const Style& st) {
   if (!x.curl.empty()) {
     out += indent;
-    out += st.dim;
-    out += "$ ";
-    out += st.reset;
+    out += st.paint(st.dim, "$ ");
     append_block(out, x.curl, std::string(indent) + "  ");
     out += '\n';
   } else if (!x.method.empty()) {
@@ -103,9 +101,7 @@ void append_scenario_line(std::string& out, const runner::SuiteResult& suite,
   if (!scenario.name.empty()) out += ": " + printable(scenario.name, Keep::kNothing);
   out += st.reset;
   out += "  ";
-  out += st.verdict_color(scenario.verdict);
-  out += verdict_label(scenario.verdict);
-  out += st.reset;
+  out += st.paint(st.verdict_color(scenario.verdict), verdict_label(scenario.verdict));
   out += '\n';
 }
 
@@ -143,9 +139,7 @@ void append_assertion_detail(std::string& out, const runner::Assertion* assertio
   out += '\n';
   if (!a.pos.file.empty()) {
     out += indent;
-    out += st.dim;
-    out += "at " + printable(a.pos.to_string(), Keep::kNothing);
-    out += st.reset;
+    out += st.paint(st.dim, "at " + printable(a.pos.to_string(), Keep::kNothing));
     out += '\n';
   }
 }
@@ -165,9 +159,7 @@ void append_error_detail(std::string& out, const RunError& e, std::string_view i
   }
   if (e.exchange != nullptr) append_exchange(out, *e.exchange, deeper, st);
   out += deeper;
-  out += st.dim;
-  out += "at " + printable(e.scenario->pos.to_string(), Keep::kNothing);
-  out += st.reset;
+  out += st.paint(st.dim, "at " + printable(e.scenario->pos.to_string(), Keep::kNothing));
   out += '\n';
 }
 

@@ -19,6 +19,12 @@ struct Style {
             "\x1b[33m", "\x1b[35m", "\x1b[36m", "\x1b[0m"};
   }
   std::string_view verdict_color(runner::Verdict v) const;
+  // `text` in `style` (one of the above), reset after it.
+  std::string paint(std::string_view style, std::string_view text) const {
+    std::string out;
+    out.reserve(style.size() + text.size() + reset.size());
+    return out.append(style).append(text).append(reset);
+  }
 };
 
 using RequirementIndex = std::unordered_map<std::string, const runner::RequirementResult*>;
