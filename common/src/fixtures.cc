@@ -88,6 +88,23 @@ bool get_bool(const json& obj, const char* key, const std::string& path, std::st
   return it->get<bool>();
 }
 
+// Calls `item(element, its path)` for each element of the optional list `key` of `parent`
+// (absent or null: none). The first error, a value that is not a list or what `item` returns,
+// ends it.
+template <typename Item>
+std::string for_each_in_list(const json& parent, const char* key, const std::string& path,
+                             Item&& item) {
+  auto it = parent.find(key);
+  if (it == parent.end() || it->is_null()) return {};
+  const std::string list_path = path + "." + key;
+  if (!it->is_array()) return list_path + ": expected a list";
+  for (size_t k = 0; k < it->size(); ++k) {
+    std::string err = item((*it)[k], list_path + "[" + std::to_string(k) + "]");
+    if (!err.empty()) return err;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(Integration integration) {
@@ -230,40 +247,36 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j, UnknownKeys un
       if (!flow) return Unexpected{flow.error()};
       a.flow = *flow;
     }
-    if (auto vs = ja.find("variants"); vs != ja.end() && !vs->is_null()) {
-      if (!vs->is_array()) return Unexpected{path + ".variants: expected a list"};
-      std::set<std::string> ids;
-      for (size_t k = 0; k < vs->size(); ++k) {
-        const std::string vp = path + ".variants[" + std::to_string(k) + "]";
-        err = check_object((*vs)[k], vp, unknown, {"id", "inventory", "title"});
-        if (!err.empty()) return Unexpected{err};
-        Variant v;
-        v.id = get_string((*vs)[k], "id", vp, err);
-        v.inventory = get_int((*vs)[k], "inventory", vp, err, 0, INT64_MIN);
-        v.title = get_string((*vs)[k], "title", vp, err);
-        if (!err.empty()) return Unexpected{err};
-        if (v.id.empty()) return Unexpected{vp + ".id: required"};
-        if (!ids.insert(v.id).second) return Unexpected{vp + ".id: duplicate variant '" + v.id + "'"};
-        a.variants.push_back(std::move(v));
-      }
-    }
-    if (auto ls = ja.find("lists"); ls != ja.end() && !ls->is_null()) {
-      if (!ls->is_array()) return Unexpected{path + ".lists: expected a list"};
-      for (size_t k = 0; k < ls->size(); ++k) {
-        const std::string lp = path + ".lists[" + std::to_string(k) + "]";
-        err = check_object((*ls)[k], lp, unknown, {"id", "name", "opt_in"});
-        if (!err.empty()) return Unexpected{err};
-        List l;
-        l.id = get_string((*ls)[k], "id", lp, err);
-        l.name = get_string((*ls)[k], "name", lp, err);
-        const std::string opt_in = get_string((*ls)[k], "opt_in", lp, err, "double");
-        if (!err.empty()) return Unexpected{err};
-        if (l.id.empty()) return Unexpected{lp + ".id: required"};
-        if (opt_in != "double" && opt_in != "single") return Unexpected{lp + ".opt_in: expected 'double' or 'single'"};
-        l.double_opt_in = opt_in == "double";
-        a.lists.push_back(std::move(l));
-      }
-    }
+    std::set<std::string> ids;
+    err = for_each_in_list(ja, "variants", path, [&](const json& jv, const std::string& vp) {
+      std::string e = check_object(jv, vp, unknown, {"id", "inventory", "title"});
+      if (!e.empty()) return e;
+      Variant v;
+      v.id = get_string(jv, "id", vp, e);
+      v.inventory = get_int(jv, "inventory", vp, e, 0, INT64_MIN);
+      v.title = get_string(jv, "title", vp, e);
+      if (!e.empty()) return e;
+      if (v.id.empty()) return vp + ".id: required";
+      if (!ids.insert(v.id).second) return vp + ".id: duplicate variant '" + v.id + "'";
+      a.variants.push_back(std::move(v));
+      return std::string();
+    });
+    if (!err.empty()) return Unexpected{err};
+    err = for_each_in_list(ja, "lists", path, [&](const json& jl, const std::string& lp) {
+      std::string e = check_object(jl, lp, unknown, {"id", "name", "opt_in"});
+      if (!e.empty()) return e;
+      List l;
+      l.id = get_string(jl, "id", lp, e);
+      l.name = get_string(jl, "name", lp, e);
+      const std::string opt_in = get_string(jl, "opt_in", lp, e, "double");
+      if (!e.empty()) return e;
+      if (l.id.empty()) return lp + ".id: required";
+      if (opt_in != "double" && opt_in != "single") return lp + ".opt_in: expected 'double' or 'single'";
+      l.double_opt_in = opt_in == "double";
+      a.lists.push_back(std::move(l));
+      return std::string();
+    });
+    if (!err.empty()) return Unexpected{err};
     fixtures.accounts.push_back(std::move(a));
   }
   return fixtures;
