@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <sstream>
+#include <tuple>
+#include <vector>
 
 #include "fixture_tree.h"
 #include "report_test_support.h"
@@ -13,22 +15,19 @@ namespace bis::reports::testing {
 namespace {
 
 TEST(ReportSpecTest, ParsesFormatAndPath) {
-  auto s = parse_report_spec("junit:out/report.xml");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->format, "junit");
-  EXPECT_EQ(s->path, "out/report.xml");
-  s = parse_report_spec("json:-");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->path, "");
-  s = parse_report_spec("console");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->path, "");
-  s = parse_report_spec("html:c:/odd:name.html");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->path, "c:/odd:name.html");
-  s = parse_report_spec("console:run.log");
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->path, "run.log");
+  // An empty path is standard output; only the first colon separates the format.
+  for (const auto& [spec, format, path] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"junit:out/report.xml", "junit", "out/report.xml"},
+           {"json:-", "json", ""},
+           {"console", "console", ""},
+           {"html:c:/odd:name.html", "html", "c:/odd:name.html"},
+           {"console:run.log", "console", "run.log"}}) {
+    auto s = parse_report_spec(spec);
+    ASSERT_TRUE(s) << spec;
+    EXPECT_EQ(s->format, format) << spec;
+    EXPECT_EQ(s->path, path) << spec;
+  }
 }
 
 TEST(ReportSpecTest, RejectsUnknownFormatsWithASuggestion) {

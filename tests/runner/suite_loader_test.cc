@@ -1,5 +1,6 @@
 #include "bis/runner/suite_loader.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,11 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bis/common/control_surface.h"
-
 #include "bis/runner/scenario_runner.h"
 
 namespace bis::runner {
 namespace {
+
+using ::testing::HasSubstr;
 
 constexpr const char* kGood = R"(suite: validation
 name: Subscribe request validation
@@ -86,30 +88,24 @@ TEST(SuiteLoaderTest, LoadsEveryPartWithPositions) {
 TEST(SuiteLoaderTest, UnknownKeysGetDidYouMeanWithFileLineColumn) {
   std::string text = kGood;
   text.replace(text.find("expect:\n          status"), 6, "expcet");
-  EXPECT_NE(
-      errors_of(text).find("s.yaml:20:9: unknown key 'expcet' in a step (did you mean 'expect'?)"),
-      std::string::npos)
-      << errors_of(text);
+  EXPECT_THAT(errors_of(text),
+              HasSubstr("s.yaml:20:9: unknown key 'expcet' in a step (did you mean 'expect'?)"));
 }
 
 TEST(SuiteLoaderTest, MisspeltMatcherIsAnErrorNotAnObjectToCompare) {
   std::string text = kGood;
   text.replace(text.find("$.errors: {length: 1}"), 21, "$.errors: {lenght: 1}");
-  EXPECT_NE(errors_of(text).find("unknown matcher 'lenght' (did you mean 'length'?)"),
-            std::string::npos)
-      << errors_of(text);
+  EXPECT_THAT(errors_of(text), HasSubstr("unknown matcher 'lenght' (did you mean 'length'?)"));
 }
 
 TEST(SuiteLoaderTest, UndefinedVariablesAndUnknownTargetValuesAreCaught) {
   std::string text = kGood;
   text.replace(text.find("{{ v }}"), 7, "{{ w }}");
-  EXPECT_NE(errors_of(text).find("undefined variable 'w' (did you mean 'v'?)"), std::string::npos)
-      << errors_of(text);
+  EXPECT_THAT(errors_of(text), HasSubstr("undefined variable 'w' (did you mean 'v'?)"));
   text = kGood;
   text.replace(text.find("target.key"), 10, "target.kye");
-  EXPECT_NE(errors_of(text).find("unknown target value 'target.kye' (did you mean 'target.key'?)"),
-            std::string::npos)
-      << errors_of(text);
+  EXPECT_THAT(errors_of(text),
+              HasSubstr("unknown target value 'target.kye' (did you mean 'target.key'?)"));
 }
 
 TEST(SuiteLoaderTest, CapturesDefineVariablesForLaterStepsOnly) {
@@ -123,8 +119,7 @@ scenarios:
         capture: {token: $.token}
       - request: {path: "/y/{{ token }}", method: GET}
 )";
-  EXPECT_NE(errors_of(text).find("s.yaml:7:24: undefined variable 'token'"), std::string::npos)
-      << errors_of(text);
+  EXPECT_THAT(errors_of(text), HasSubstr("s.yaml:7:24: undefined variable 'token'"));
 }
 
 TEST(SuiteLoaderTest, FinallyStepsFollowTheStepsAndSeeTheirVariables) {
@@ -186,9 +181,8 @@ scenarios:
       - request: {path: /x, method: GET}
 )";
   const std::string unproven = head + "      - request: {path: /y, method: GET}\n        covers: [R-1]\n";
-  EXPECT_NE(errors_of(unproven).find("s.yaml:4:13: the scenario covers R-2 but no step proves it"),
-            std::string::npos)
-      << errors_of(unproven);
+  EXPECT_THAT(errors_of(unproven),
+              HasSubstr("s.yaml:4:13: the scenario covers R-2 but no step proves it"));
   EXPECT_EQ(errors_of(unproven).find("R-1 but"), std::string::npos);
   const std::string proven = unproven + "      - request: {path: /z, method: GET}\n        covers: [R-2]\n";
   EXPECT_TRUE(load_suite(proven, "s.yaml")) << errors_of(proven);
@@ -208,8 +202,8 @@ scenarios:
   EXPECT_EQ(errors_of(ok), "");
   std::string bad = ok;
   bad.replace(bad.find("        concurrent: 5\n"), 22, "");
-  EXPECT_NE(errors_of(bad).find("'index' is defined only in steps with repeat or concurrent"),
-            std::string::npos);
+  EXPECT_THAT(errors_of(bad),
+              HasSubstr("'index' is defined only in steps with repeat or concurrent"));
 }
 
 TEST(SuiteLoaderTest, StructuralMistakesAreReported) {
@@ -326,9 +320,7 @@ scenarios:
     steps:
       - request: {<<: {path: /x}}
 )";
-  EXPECT_NE(errors_of(merge).find("s.yaml:6:19: YAML merge keys (<<) are not supported"),
-            std::string::npos)
-      << errors_of(merge);
+  EXPECT_THAT(errors_of(merge), HasSubstr("s.yaml:6:19: YAML merge keys (<<) are not supported"));
 }
 
 TEST(SuiteLoaderTest, ControlStepsDefaultToThePrimaryAccount) {

@@ -173,23 +173,22 @@ namespace bis::runner {
 namespace {
 
 TEST(AssertionTest, WhereNamesThePathOnceAndOnlyWhenItSaysMore) {
-  Assertion a;
-  a.subject = "match $.email";
-  a.path = "$.email";
-  EXPECT_EQ(a.where(), "match $.email");
-  a.path = "$.email.x";
-  EXPECT_EQ(a.where(), "match $.email at $.email.x");
-  a.subject = "json";
-  a.path = "$.email";
-  EXPECT_EQ(a.where(), "json at $.email");
-  a.subject = "match $.errors[0]";
-  a.path = "$.errors[0]";
-  EXPECT_EQ(a.where(), "match $.errors[0]");
-  a.subject = "match x$.a";
-  a.path = "$.a";
-  EXPECT_EQ(a.where(), "match x$.a at $.a");
-  a.path = "";
-  EXPECT_EQ(a.where(), "match x$.a");
+  struct Case {
+    const char* subject;
+    const char* path;
+    const char* where;
+  };
+  for (const Case& c : {Case{"match $.email", "$.email", "match $.email"},
+                        Case{"match $.email", "$.email.x", "match $.email at $.email.x"},
+                        Case{"json", "$.email", "json at $.email"},
+                        Case{"match $.errors[0]", "$.errors[0]", "match $.errors[0]"},
+                        Case{"match x$.a", "$.a", "match x$.a at $.a"},
+                        Case{"match x$.a", "", "match x$.a"}}) {
+    Assertion a;
+    a.subject = c.subject;
+    a.path = c.path;
+    EXPECT_EQ(a.where(), c.where) << c.subject << " / " << c.path;
+  }
 }
 
 }  // namespace
