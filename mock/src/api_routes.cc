@@ -177,7 +177,7 @@ void ApiRoutes::method_not_allowed(Exchange& x, std::string_view allow) const {
 
 void ApiRoutes::subscribe(Exchange& x) {
   const std::string content_type = x.req.get_header_value("Content-Type");
-  switch (read_body(x, options_.max_body, content_type)) {
+  switch (read_body(x, options_.max_body)) {
     case BodyStatus::kTooLarge: {
       const std::string message =
           "body is larger than the limit of " + std::to_string(options_.max_body) + " bytes";

@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 #include <httplib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,6 +16,7 @@
 #include "api_routes.h"
 #include "bis/common/protocol.h"
 #include "bis/mock/api_answers.h"
+#include "http1_connection.h"
 #include "http_exchange.h"
 #include "record_view.h"
 #include "thread_pool.h"
@@ -21,12 +24,35 @@
 namespace bis::mock {
 namespace {
 
-// cpp-httplib keeps its listening socket protected; the mock needs it for a larger backlog
-// and to find the connections to close on stop().
+// cpp-httplib binds, listens, accepts and queues each connection; the mock serves it. Its
+// process_and_close_socket is a private virtual, which a subclass may override: cpp-httplib's
+// own request reader then never runs. The listening socket (protected) is needed for a larger
+// backlog and to find the connections to close on stop().
 class HttpServer final : public httplib::Server {
  public:
   int listening_socket() const { return svr_sock_; }
+  std::function<void(int fd)> serve;  // serves and closes one accepted connection
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    serve(sock);
+    return true;
+  }
 };
+
+// Over-cap connections are answered on threads beyond the cap, so a refusal never waits
+// behind the connections being served; each holds its thread for at most kRefusalLingerMs.
+constexpr size_t kRefusalThreads = 64;
+constexpr int kRefusalLingerMs = 250;
+
+// Each connection holds a descriptor: a cap above the open-files limit would turn into
+// accept() failures (clients left waiting) instead of 503s.
+void raise_open_files_limit(size_t wanted) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= wanted + 64) return;
+  lim.rlim_cur = std::min<rlim_t>(lim.rlim_max, wanted + 64);
+  setrlimit(RLIMIT_NOFILE, &lim);
+}
 
 int local_port(int fd) {
   sockaddr_storage addr{};
@@ -56,9 +82,6 @@ void shut_down_connections(int port) {
   }
   closedir(dir);
 }
-
-// Names the real method of a request the pre-routing handler sent down the body-reading route.
-constexpr char kRealMethodHeader[] = "X-Bis-Mock-Real-Method";
 
 std::string header_text(const httplib::Headers& headers, bool skip_added) {
   size_t size = 0;
@@ -97,6 +120,10 @@ struct Server::Impl {
 
   void dispatch(const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader* reader);
+  void handle(const httplib::Request& req, httplib::Response& res,
+              const httplib::ContentReader& reader);
+  void serve_socket(int fd);
+  http1::ConnectionOptions connection_options() const;
   void record(http::Exchange& x, std::chrono::steady_clock::time_point start, bool journal_it);
   void vary_answer(http::Exchange& x, bool admin_route);
   void run_scheduler();
@@ -114,6 +141,9 @@ struct Server::Impl {
   std::thread listener;
   std::atomic<bool> listener_ended{false};
   int port = 0;
+  http1::ConnectionOptions connection;
+  http1::ConnectionHooks hooks;
+  std::atomic<size_t> connections{0};  // being served or refused
 
   std::thread scheduler;
   std::mutex scheduler_mu;
@@ -127,12 +157,6 @@ constexpr std::chrono::milliseconds kMaxTimerSleep{1000};
 void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
                             const httplib::ContentReader* reader) {
   const auto start = std::chrono::steady_clock::now();
-  if (req.has_header(kRealMethodHeader)) {
-    // cpp-httplib passes its own Request object; only its handler signature makes it const.
-    auto& r = const_cast<httplib::Request&>(req);
-    r.method = r.get_header_value(kRealMethodHeader);
-    r.headers.erase(kRealMethodHeader);
-  }
   http::Exchange x{req, res, reader, {}, {}, {}, {}};
   const std::string_view path = req.path;
   const std::string_view prefix = protocol::kAdminPrefix;
@@ -144,8 +168,63 @@ void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
     api.handle(x);
   }
   if (!service.variations().empty()) vary_answer(x, admin_route);
-  http::settle_framing(x, options.max_body);
   record(x, start, !admin_route);
+}
+
+// A handler that throws answers 500 with a JSON body; the connection and the mock live on.
+void Server::Impl::handle(const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader) {
+  std::string what;
+  try {
+    return dispatch(req, res, &reader);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "unknown error";
+  }
+  res = httplib::Response();
+  res.status = 500;
+  res.set_content(route_error_body("internal error: " + what), "application/json");
+  if (log)
+    log->request(LogLine{clock.now_ms(), req.remote_addr, req.method, req.path, 500, 0, "error",
+                         what});
+}
+
+http1::ConnectionOptions Server::Impl::connection_options() const {
+  http1::ConnectionOptions c;
+  c.limits.max_target = options.max_target;
+  c.limits.max_header_bytes = options.max_header_bytes;
+  c.limits.max_headers = options.max_headers;
+  c.limits.max_body = options.max_body;
+  // The control surface takes fixtures, larger than any subscribe body.
+  c.limits.body_limit = [max_body = options.max_body](std::string_view path) {
+    const std::string_view prefix = protocol::kAdminPrefix;
+    const bool admin = path.substr(0, prefix.size()) == prefix &&
+                       (path.size() == prefix.size() || path[prefix.size()] == '/');
+    return admin ? kMaxAdminBody : max_body;
+  };
+  c.header_timeout_ms = options.header_timeout_ms;
+  c.body_timeout_ms = options.body_timeout_ms;
+  c.idle_timeout_ms = options.keep_alive_seconds * 1000;
+  return c;
+}
+
+void Server::Impl::serve_socket(int fd) {
+  const size_t live = ++connections;
+  if (live > options.max_connections) {
+    const http1::Refusal busy{503, "the mock serves " + std::to_string(options.max_connections) +
+                                       " connections at once; retry shortly"};
+    http1::refuse_connection(fd, busy, {{"Retry-After", "1"}}, kRefusalLingerMs);
+    if (log) {
+      const http1::Peer peer = http1::peer_of(fd);
+      log->request(LogLine{clock.now_ms(), peer.remote_addr, "", "", 503, 0, "error",
+                           busy.message});
+    }
+  } else {
+    http1::serve_connection(fd, connection, hooks);
+  }
+  --connections;
+  ::close(fd);
 }
 
 // The variations that change every answer of a kind, after the handler: extra keys in the
@@ -236,8 +315,9 @@ Server::~Server() { stop(); }
 Expected<int, std::string> Server::start() {
   Impl& s = *impl_;
   HttpServer& h = s.http;
-  const size_t max_threads = s.options.max_threads;
-  h.new_task_queue = [max_threads] { return new GrowingThreadPool(max_threads); };
+  const size_t threads = s.options.max_connections + kRefusalThreads;
+  raise_open_files_limit(threads);
+  h.new_task_queue = [threads] { return new GrowingThreadPool(threads); };
   h.set_tcp_nodelay(true);
   // cpp-httplib's default sets SO_REUSEPORT, which lets a second mock bind the same port and
   // silently share its traffic. SO_REUSEADDR alone still allows a quick restart.
@@ -245,85 +325,16 @@ Expected<int, std::string> Server::start() {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  h.set_keep_alive_max_count(100000);
-  h.set_keep_alive_timeout(s.options.keep_alive_seconds);
-  h.set_read_timeout(5);
-  h.set_write_timeout(5);
-  // Over this, cpp-httplib itself drops the body and answers 413.
-  h.set_payload_max_length(std::max(kMaxAdminBody, s.options.max_body) * 4);
-
-  auto plain = [&s](const httplib::Request& req, httplib::Response& res) {
-    s.dispatch(req, res, nullptr);
+  s.connection = s.connection_options();
+  s.hooks.handle = [&s](httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) { s.handle(req, res, reader); };
+  s.hooks.refused = [&s](const http1::Refusal& r, const http1::Request& partial,
+                         const http1::Peer& peer) {
+    if (s.log)
+      s.log->request(LogLine{s.clock.now_ms(), peer.remote_addr, partial.method, partial.path,
+                             r.status, 0, "error", r.message});
   };
-  auto with_body = [&s](const httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader& r) { s.dispatch(req, res, &r); };
-  // cpp-httplib reads a body only for POST, PUT, PATCH and DELETE: a GET, HEAD, OPTIONS or
-  // TRACE with a body would leave it on the connection, to be taken for the next request
-  // (request smuggling). Such a request takes the body-reading route under POST, and dispatch
-  // restores its real method before any handler sees it; settle_framing then drains the body.
-  h.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-    if (req.has_header(kRealMethodHeader)) {  // only the mock itself may set it
-      const_cast<httplib::Request&>(req).headers.erase(kRealMethodHeader);
-    }
-    const std::string& m = req.method;
-    if (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE" || !http::has_body(req)) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    auto& r = const_cast<httplib::Request&>(req);
-    r.headers.emplace(kRealMethodHeader, r.method);
-    r.method = "POST";
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  h.Get(".*", plain);
-  h.Options(".*", plain);
-  h.Delete(".*", plain);
-  h.Post(".*", with_body);
-  h.Put(".*", with_body);
-  h.Patch(".*", with_body);
-  h.Delete(".*", with_body);
-  // cpp-httplib's own refusals (malformed request, URI too long, unknown method) get a JSON
-  // body too; answers the mock made already have one.
-  h.set_error_handler(httplib::Server::HandlerWithResponse(
-      [&s](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        std::string message;
-        if (res.status == 400 && (req.method == "TRACE" || req.method == "CONNECT")) {
-          res.status = 405;
-          message = "method " + req.method + " is not allowed";
-        } else if (res.status == 413) {
-          message = "body is too large";
-        } else if (res.status == 414) {
-          message = "request target is too long";
-        } else {
-          message = "malformed HTTP request";
-        }
-        res.set_content(route_error_body(message), "application/json");
-        // cpp-httplib refused the request before reading all of it (an over-long target, a
-        // malformed line, a body it does not read): what is left on the connection is not a
-        // request, so the client must not send another one on it.
-        res.set_header("Connection", "close");
-        if (s.log)
-          s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path,
-                                 res.status, 0, "error", message});
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-
-  // A handler that throws answers 500 with a JSON body; the connection and the mock live on.
-  h.set_exception_handler(
-      [&s](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown error";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        res.status = 500;
-        res.set_content(route_error_body("internal error: " + what), "application/json");
-        if (s.log)
-          s.log->request(LogLine{s.clock.now_ms(), req.remote_addr, req.method, req.path, 500, 0,
-                                 "error", what});
-      });
+  h.serve = [&s](int fd) { s.serve_socket(fd); };
 
   int port = s.options.port;
   if (port == 0) {

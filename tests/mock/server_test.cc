@@ -230,8 +230,8 @@ TEST(ServerTest, ABodyNobodyReadsIsNeverTakenForTheNextRequest) {
   EXPECT_EQ(m.count("subscriptions", "email=smuggled@example.com"), 0u);
 }
 
-// A Transfer-Encoding cpp-httplib cannot read is refused as a body that could not be read
-// (not taken for an empty form), and the connection closes rather than being read as a stream.
+// A Transfer-Encoding other than chunked is refused (not taken for an empty form), and the
+// connection closes rather than being read as a stream.
 TEST(ServerTest, ABodyInAnUnreadableTransferEncodingIsRefusedAndClosesTheConnection) {
   MockServer m;
   const std::string body = form("Shop01", "gzipped@example.com", "111", "shopify");
@@ -245,8 +245,11 @@ TEST(ServerTest, ABodyInAnUnreadableTransferEncodingIsRefusedAndClosesTheConnect
   const std::string answer = c.answer();
   ASSERT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
   EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
-  EXPECT_NE(answer.find("There was something wrong with your request"), std::string::npos);
-  EXPECT_NE(answer.find("X-Bis-Mock-Reason: body could not be read"), std::string::npos) << answer;
+  // The HTTP layer refuses it before any route runs (issue 10): the mock's JSON error.
+  EXPECT_NE(answer.find("\"success\": false"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("X-Bis-Mock-Reason: Transfer-Encoding 'gzip, chunked' is not supported"),
+            std::string::npos)
+      << answer;
   EXPECT_EQ(m.count("subscriptions", "email=gzipped@example.com"), 0u);
 }
 

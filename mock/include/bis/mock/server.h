@@ -4,9 +4,9 @@
 // the behaviour is Service's, the answer is rendered here.
 //
 // Tuned for a mock that many clients hammer at once: TCP_NODELAY, unlimited requests per
-// keep-alive connection, a thread pool that grows on demand (an idle keep-alive connection
-// holds a thread, so a fixed pool would starve new clients), a listen backlog of 1024, and
-// bodies read by the mock itself with its own limit.
+// keep-alive connection, a thread per connection from a pool that grows on demand, a listen
+// backlog of 1024. Every accepted connection is read by the mock's own strict HTTP/1.1 layer
+// (http1_parser.h, http1_connection.h), with deadlines and a connection cap.
 //
 // Lifetime: start() binds and serves on background threads; stop() (or the destructor)
 // closes the listener and every open connection and joins the threads. The Service and the
@@ -29,8 +29,14 @@ struct ServerOptions {
   // Empty: the control surface answers only loopback clients. Else every admin request must
   // carry it (X-Admin-Token: T or Authorization: Bearer T), from any address.
   std::string admin_token;
-  size_t max_threads = 1024;
-  int keep_alive_seconds = 5;
+  int keep_alive_seconds = 5;  // an idle keep-alive connection is closed after this
+  // Connections served at once; one more is answered 503 with Retry-After and closed.
+  size_t max_connections = 4096;
+  int header_timeout_ms = 10000;  // a request's first byte to the end of its headers (408)
+  int body_timeout_ms = 30000;    // the end of the headers to the end of the body (408)
+  size_t max_target = 8 * 1024;          // request target bytes (414)
+  size_t max_header_bytes = 64 * 1024;   // header and trailer lines, bytes (431)
+  size_t max_headers = 100;              // header and trailer lines, count (431)
 };
 
 // Bodies of control-protocol requests (fixtures can be large) have their own limit.
