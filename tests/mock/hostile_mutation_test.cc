@@ -1,4 +1,4 @@
-// 10,000+ randomized mutations of valid requests over raw sockets, from a fixed seed (issue 10,
+// 12,000 randomized mutations of valid requests over raw sockets, from a fixed seed (issue 10,
 // item 7). Each mutated request goes on its own connection, split across writes, then the
 // client half-closes and reads every answer. The oracle: the set of addresses the mock
 // subscribed is exactly the set it answered success for (a subscription nobody was told
@@ -25,7 +25,7 @@ using testing::MockServer;
 using testing::RawClient;
 using testing::status_of;
 
-constexpr int kMutations = 30000;
+constexpr int kMutations = 12000;
 constexpr int kBatch = 500;
 constexpr uint32_t kSeed = 20261201;
 
@@ -120,7 +120,7 @@ void mutate(std::mt19937& rng, std::string& r) {
   }
 }
 
-TEST(HostileMutationTest, ThirtyThousandMutatedRequestsNeverSmuggleAndNeverStopTheMock) {
+TEST(HostileMutationTest, TwelveThousandMutatedRequestsNeverSmuggleAndNeverStopTheMock) {
   MockServer m;
   std::mt19937 rng(kSeed);
   // Answers that say they recorded a subscription, and their addresses (lower-cased).

@@ -204,6 +204,25 @@ TEST(HostileTest, AHalfClosedClientStillGetsItsAnswers) {
   EXPECT_EQ(m.count("subscriptions"), 30u);
 }
 
+TEST(HostileTest, ExpectContinueIsAnsweredAndHttp10ClosesAfterItsAnswer) {
+  MockServer m;
+  RawClient client(m.port);
+  const std::string body = form("Shop01", "continue@example.com", "111", "shopify");
+  client.send(std::string("POST ") + kSubscribe + " HTTP/1.1\r\nHost: x\r\n" +
+              "Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n" +
+              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+  EXPECT_EQ(client.answer(), "HTTP/1.1 100 Continue\r\n\r\n");
+  client.send(body);
+  EXPECT_EQ(status_of(client.answer()), 200);
+  RawClient old(m.port);
+  old.send("GET /__admin/health HTTP/1.0\r\n\r\n");
+  const std::string answer = old.answer();
+  EXPECT_EQ(status_of(answer), 200) << answer;
+  EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+  EXPECT_TRUE(old.closed_by_server());
+  EXPECT_EQ(m.count("subscriptions", "email=continue@example.com"), 1u);
+}
+
 TEST(HostileTest, HeaderValuesReachTheRoutesAsSent) {
   ServerOptions o;
   o.admin_token = "tok%41";
