@@ -46,7 +46,11 @@ std::vector<std::string_view> split_params(std::string_view s) {
   bool quoted = false;
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '"' && (i == 0 || s[i - 1] != '\\')) quoted = !quoted;
+    if (quoted && s[i] == '\\') {
+      ++i;  // a quoted pair: the next character is literal (\" does not close, \\" does)
+      continue;
+    }
+    if (s[i] == '"') quoted = !quoted;
     if (s[i] == ';' && !quoted) {
       out.push_back(trim(s.substr(start, i - start)));
       start = i + 1;
@@ -66,6 +70,18 @@ std::string unquote(std::string_view v) {
     return out;
   }
   return std::string(v);
+}
+
+// The inverse of unquote: a quoted string with '"' and '\\' escaped, so a name holding them
+// reads back as it was.
+std::string quote(std::string_view v) {
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
 }
 
 // The value of parameter `name` in a header value like `form-data; name="x"`.
@@ -218,8 +234,8 @@ std::string encode_multipart(const Fields& fields, std::string_view boundary) {
   for (const Field& f : fields) {
     out += "--";
     out += boundary;
-    out += "\r\nContent-Disposition: form-data; name=\"" + f.name + "\"";
-    if (f.filename) out += "; filename=\"" + *f.filename + "\"";
+    out += "\r\nContent-Disposition: form-data; name=" + quote(f.name);
+    if (f.filename) out += "; filename=" + quote(*f.filename);
     out += "\r\n";
     if (f.content_type) out += "Content-Type: " + *f.content_type + "\r\n";
     out += "\r\n";

@@ -63,6 +63,22 @@ TEST(FormTest, MultipartRoundTrip) {
   EXPECT_EQ((*out)[2].filename.value(), "f.txt");
 }
 
+// Found by fuzz/multipart_fuzz: a name or filename holding '"' was written unescaped, so
+// the body read back as another field (and the runner sent targets a malformed part).
+TEST(FormTest, MultipartRoundTripsNamesWithQuotesAndBackslashes) {
+  const Fields in{{"p\"f", "1", "a\\\"b.txt", std::nullopt},
+                  {"x\\", "2", std::nullopt, std::nullopt},
+                  {"y;z", "3", "q\\", std::nullopt}};
+  auto out = parse_multipart(encode_multipart(in, "B42"), "B42");
+  ASSERT_TRUE(out) << out.error();
+  ASSERT_EQ(out->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*out)[i].name, in[i].name);
+    EXPECT_EQ((*out)[i].value, in[i].value);
+    EXPECT_EQ((*out)[i].filename, in[i].filename);
+  }
+}
+
 TEST(FormTest, MultipartWithoutClosingBoundaryIsAnError) {
   std::string body = "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue";
   EXPECT_FALSE(parse_multipart(body, "B"));

@@ -94,6 +94,17 @@ TEST(AdminTest, FixturesCanBeReadAndReplacedWithJsonOrYaml) {
   EXPECT_EQ(m.get_json("/__admin/fixtures")["accounts"][0]["key"], "Json01");  // unchanged
 }
 
+// Found by fuzz/fixtures_loader_fuzz: fixtures holding an alias inside its own anchor took
+// the whole mock down (stack overflow) when PUT here; now a 400 that says why.
+TEST(AdminTest, FixturesWithACyclicAliasAreRefusedNotACrash) {
+  MockServer m;
+  auto put = m.client()->Put("/__admin/fixtures", "accounts: &a [*a]\n", "application/yaml");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 400);
+  EXPECT_NE(body(put)["error"].get<std::string>().find("alias"), std::string::npos) << put->body;
+  EXPECT_EQ(m.get_json("/__admin/fixtures")["accounts"][0]["key"], "Shop01");  // unchanged
+}
+
 TEST(AdminTest, ResetReturnsToTheLoadedFixtures) {
   MockServer m;
   auto c = m.client();
