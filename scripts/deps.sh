@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build and the tests need, if any is missing.
-# Sourced or run by scripts/conform.sh and scripts/test.sh; safe to run again.
+# Sourced or run by scripts/conform.sh and scripts/test.sh; safe to run again. Arguments are
+# more packages a caller needs (scripts/ci-hardening.sh: clang and LLVM for the sanitizers).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libsqlite3-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils curl openssl python3-yaml python3-jsonschema
+  "$@"
 )
 # The HTML report's browser tests need Chromium (290 MB): installed when they are required.
 if [ "${BIS_BROWSER_TESTS:-0}" = 1 ]; then
