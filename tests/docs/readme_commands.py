@@ -16,10 +16,10 @@ Exits 1 naming every command that failed.
 """
 import os
 import re
-import queue
 import subprocess
 import sys
-import threading
+
+from bis_mock import Mock
 
 SOURCE, BUILD = sys.argv[1], sys.argv[2]
 NEEDS_NETWORK = ("staging.yaml",)  # a target profile of the reader's own staging server
@@ -46,32 +46,6 @@ def strip_comment(line):
     return re.sub(r"(^|\s+)#\s.*$", "", line).strip()
 
 
-class Mock:
-    """bis-mock on a free port. A thread drains its log, so it never blocks on a full pipe."""
-
-    def __init__(self):
-        exe = os.path.join(BUILD, "apps", "bis-mock")
-        self.proc = subprocess.Popen([exe, "--port", "0"], stderr=subprocess.PIPE, text=True)
-        lines = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(l) for l in self.proc.stderr], daemon=True).start()
-        try:
-            first = lines.get(timeout=20)
-        except queue.Empty:
-            first = "(nothing in 20 s)"
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", first)
-        if m is None:
-            self.proc.kill()
-            raise SystemExit("bis-mock did not say where it listens: " + first)
-        self.port = m.group(1)
-
-    def local(self, command):
-        return re.sub(r"(localhost|127\.0\.0\.1):8080", "127.0.0.1:" + self.port, command)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-
 def run(command):
     command = command.replace("build/apps/", os.path.join(BUILD, "apps") + "/")
     return subprocess.run(["bash", "-c", command], cwd=SOURCE, capture_output=True, text=True,
@@ -96,7 +70,7 @@ def main():
                 # A transcript: commands (with continuation lines) and what they print.
                 if mock:
                     mock.stop()
-                mock = Mock()
+                mock = Mock(BUILD)
                 i = 0
                 while i < len(lines):
                     if not lines[i].startswith("$ "):
@@ -135,14 +109,14 @@ def main():
                 if command.startswith("build/apps/bis-mock"):
                     if mock:
                         mock.stop()
-                    mock = Mock()
+                    mock = Mock(BUILD)
                     ran += 1
                     continue
                 if not command.startswith("build/apps/"):
                     failures.append(f"{command}\n  not a command this test knows how to run")
                     continue
                 if mock is None and re.search(r"(localhost|127\.0\.0\.1):8080", command):
-                    mock = Mock()
+                    mock = Mock(BUILD)
                 r = run(mock.local(command) if mock else command)
                 ran += 1
                 if r.returncode != 0:
