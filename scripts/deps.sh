@@ -9,6 +9,7 @@ packages=(
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libsqlite3-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
   libxml2-utils curl openssl python3-yaml python3-jsonschema
+  help2man dpkg-dev man-db
   "$@"
 )
 # The HTML report's browser tests need Chromium (290 MB): installed when they are required.
