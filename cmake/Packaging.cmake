@@ -17,9 +17,11 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${BIS_DOC_DIR}/docs)
 
 # Man pages from the programs' own --help (and, for bis-conform, each subcommand's), so they
 # cannot drift from the options. help2man comes with scripts/deps.sh; without it the build
-# goes on and installs no man page.
+# goes on and installs no man page. The sanitizer presets turn them off: running an
+# instrumented program at build time would make a sanitizer's exit report a build failure.
+option(BIS_MAN_PAGES "Generate man pages from --help with help2man" ON)
 find_program(BIS_HELP2MAN help2man)
-if(BIS_HELP2MAN)
+if(BIS_MAN_PAGES AND BIS_HELP2MAN)
   set(man_dir ${PROJECT_BINARY_DIR}/man)
   set(conform_sections ${man_dir}/bis-conform.h2m)
   add_custom_command(
@@ -45,7 +47,7 @@ if(BIS_HELP2MAN)
   add_custom_target(man_pages ALL DEPENDS ${man_dir}/bis-conform.1 ${man_dir}/bis-mock.1)
   install(FILES ${man_dir}/bis-conform.1 ${man_dir}/bis-mock.1
           DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-else()
+elseif(BIS_MAN_PAGES)
   message(STATUS "help2man not found: no man pages (scripts/deps.sh installs it)")
 endif()
 
