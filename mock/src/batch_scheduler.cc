@@ -27,9 +27,22 @@ void BatchScheduler::set_wake(std::function<void()> wake) {
   wake_ = std::move(wake);
 }
 
+void BatchScheduler::join(Transaction& tx) {
+  if (!tx.join(this, [this](Changes& c) { c.pending = records(); })) return;
+  // The queue is small next to what a batch writes, and the store keeps it whole: a copy is
+  // simpler and surer than undoing each step.
+  tx.on_rollback([this, pending = pending_, next_restock = next_restock_,
+                  first_restock = first_restock_]() mutable {
+    pending_ = std::move(pending);
+    next_restock_ = next_restock;
+    first_restock_ = std::move(first_restock);
+  });
+}
+
 uint64_t BatchScheduler::begin_restock_locked(const std::string& account,
-                                              const std::string& variant, size_t* replaced) {
-  *replaced = std::erase_if(pending_, [&](const PendingBatch& b) {
+                                              const std::string& variant, Transaction& tx) {
+  join(tx);
+  std::erase_if(pending_, [&](const PendingBatch& b) {
     return b.account == account && b.variant == variant;
   });
   const uint64_t restock = next_restock_++;
@@ -44,8 +57,9 @@ void BatchScheduler::sort() {
       [](const PendingBatch& a, const PendingBatch& b) { return a.due_ms < b.due_ms; });
 }
 
-void BatchScheduler::queue_locked(std::vector<PendingBatch> batches) {
+void BatchScheduler::queue_locked(std::vector<PendingBatch> batches, Transaction& tx) {
   if (batches.empty()) return;
+  join(tx);
   for (PendingBatch& b : batches) pending_.push_back(std::move(b));
   sort();
   if (wake_) wake_();
@@ -62,39 +76,46 @@ size_t BatchScheduler::queued_locked(uint64_t restock) const {
 size_t BatchScheduler::run_due_locked(int64_t now) {
   size_t notified = 0;
   while (!pending_.empty() && pending_.front().due_ms <= now) {
-    PendingBatch b = std::move(pending_.front());
-    pending_.erase(pending_.begin());
-    const fixtures::Account* account = s_.catalog.account(b.account);
-    const fixtures::Variant* variant = account ? s_.catalog.variant(*account, b.variant) : nullptr;
-    const int64_t threshold = account ? s_.threshold_of(*account) : 1;
-    // The first batch goes out with the restock. A later one only while the variant is still in
-    // stock and the flow still on; otherwise the rest of that restock is dropped (its
-    // subscriptions stay active).
-    if (b.batch > 1 &&
-        (!variant || variant->inventory < threshold || !s_.flow_notifies(*account))) {
-      std::erase_if(pending_, [&](const PendingBatch& p) { return p.restock == b.restock; });
-      save_locked();
-      continue;
-    }
-    std::vector<Target> active;
-    for (const Target& t : b.subscriptions) {
-      if (s_.state_rules.notify_cleared || s_.shards[t.shard].state.is_active(t.ref))
-        active.push_back(t);
-    }
-    const bool clear = !s_.state_rules.clear_on_first_restock_only ||
-                       first_restock_[b.account + "\n" + b.variant] == b.restock;
-    auto sent = notify(active, b.batch, now, clear);
-    if (!sent) {
-      pending_.insert(pending_.begin(), std::move(b));  // the store failed: retry on the next tick
-      break;
-    }
-    notified += *sent;
+    Transaction tx(s_);
+    const size_t sent = send_first(now, tx);
+    if (!tx.commit()) break;  // undone: the batch waits, whole, for the next tick
+    notified += sent;
   }
   return notified;
 }
 
-Expected<size_t, std::string> BatchScheduler::notify(const std::vector<Target>& targets,
-                                                     int64_t batch, int64_t now, bool clear) {
+size_t BatchScheduler::run_due_locked(int64_t now, Transaction& tx) {
+  size_t notified = 0;
+  while (!pending_.empty() && pending_.front().due_ms <= now) notified += send_first(now, tx);
+  return notified;
+}
+
+size_t BatchScheduler::send_first(int64_t now, Transaction& tx) {
+  join(tx);
+  PendingBatch b = std::move(pending_.front());
+  pending_.erase(pending_.begin());
+  const fixtures::Account* account = s_.catalog.account(b.account);
+  const fixtures::Variant* variant = account ? s_.catalog.variant(*account, b.variant) : nullptr;
+  const int64_t threshold = account ? s_.threshold_of(*account) : 1;
+  // The first batch goes out with the restock. A later one only while the variant is still in
+  // stock and the flow still on; otherwise the rest of that restock is dropped (its
+  // subscriptions stay active).
+  if (b.batch > 1 && (!variant || variant->inventory < threshold || !s_.flow_notifies(*account))) {
+    std::erase_if(pending_, [&](const PendingBatch& p) { return p.restock == b.restock; });
+    return 0;
+  }
+  std::vector<Target> active;
+  for (const Target& t : b.subscriptions) {
+    if (s_.state_rules.notify_cleared || s_.shards[t.shard].state.is_active(t.ref))
+      active.push_back(t);
+  }
+  const bool clear = !s_.state_rules.clear_on_first_restock_only ||
+                     first_restock_[b.account + "\n" + b.variant] == b.restock;
+  return notify(active, b.batch, now, clear, tx);
+}
+
+size_t BatchScheduler::notify(const std::vector<Target>& targets, int64_t batch, int64_t now,
+                              bool clear, Transaction& tx) {
   // One message per notified subscription; the subscription is then cleared, so the profile
   // may subscribe again. The rules may change how many messages and what is cleared.
   const StateRules& rules = s_.state_rules;
@@ -118,32 +139,36 @@ Expected<size_t, std::string> BatchScheduler::notify(const std::vector<Target>& 
     for (State::Ref ref : s.active_of_profile(t.ref))
       cleared.push_back(Target{t.shard, ref, s.id_of(ref)});
   }
-  std::vector<uint64_t> ids;
-  Changes c;
-  const bool durable = s_.store->durable();
+  // Undo marks: each shard's outbox size and the next id, then each subscription cleared here.
+  std::vector<size_t> outbox(ServiceState::kShards);
+  for (size_t i = 0; i < ServiceState::kShards; ++i)
+    outbox[i] = s_.shards[i].state.notification_count();
+  tx.on_rollback([this, outbox, next_id = s_.next_notification_id.load()] {
+    for (size_t i = 0; i < ServiceState::kShards; ++i)
+      s_.shards[i].state.truncate_notifications(outbox[i]);
+    s_.next_notification_id = next_id;
+  });
+  const bool durable = tx.durable();
+  Changes& c = tx.changes();
   for (size_t i = 0; i < targets.size(); ++i) {
     const Target& t = targets[i];
-    const size_t first = ids.size();
-    for (int k = 0; k < copies[i]; ++k) ids.push_back(s_.next_notification_id.fetch_add(1));
-    if (!durable) continue;
-    const Subscription sub = s_.shards[t.shard].state.subscription(t.ref);
+    State& s = s_.shards[t.shard].state;
     for (int k = 0; k < copies[i]; ++k) {
-      c.notifications.push_back(Notification{ids[first + k], sub.id, sub.account, sub.email,
-                                             sub.profile, sub.variant, batch, now});
+      const uint64_t id = s_.next_notification_id.fetch_add(1);
+      s.add_notification(t.ref, id, batch, now);
+      if (!durable) continue;
+      const Subscription sub = s.subscription(t.ref);
+      c.notifications.push_back(
+          Notification{id, sub.id, sub.account, sub.email, sub.profile, sub.variant, batch, now});
     }
   }
-  if (durable) {
-    for (const Target& t : cleared) c.cleared.push_back(t.id);
-    // The queue without this batch, in the same transaction: a restart sends what is left.
-    c.pending = records();
+  for (const Target& t : cleared) {
+    State& s = s_.shards[t.shard].state;
+    if (durable) c.cleared.push_back(t.id);
+    if (!s.is_active(t.ref)) continue;  // cleared before (or notified while cleared, by a rule)
+    s.set_active(t.ref, false);
+    tx.on_rollback([&s, ref = t.ref] { s.set_active(ref, true); });
   }
-  if (auto st = s_.commit(c); !st) return Unexpected{st.error()};
-  size_t next = 0;
-  for (size_t i = 0; i < targets.size(); ++i) {
-    State& s = s_.shards[targets[i].shard].state;
-    for (int k = 0; k < copies[i]; ++k) s.add_notification(targets[i].ref, ids[next++], batch, now);
-  }
-  for (const Target& t : cleared) s_.shards[t.shard].state.set_active(t.ref, false);
   return targets.size();
 }
 
@@ -157,15 +182,6 @@ std::vector<PendingBatchRecord> BatchScheduler::records() const {
     out.push_back(std::move(r));
   }
   return out;
-}
-
-void BatchScheduler::save_locked() {
-  if (!s_.store->durable()) return;
-  Changes c;
-  c.pending = records();
-  // Best effort: a stale queue on disk is re-checked after a restart (a later batch goes out
-  // only while the variant is in stock and the flow on, and only to active subscriptions).
-  (void)s_.commit(c);
 }
 
 void BatchScheduler::clear_locked() {

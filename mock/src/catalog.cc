@@ -67,6 +67,21 @@ std::optional<std::optional<int64_t>> Catalog::set_inventory(std::string_view ke
   return std::optional<int64_t>();
 }
 
+void Catalog::remove_variant(std::string_view key, std::string_view variant) {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return;
+  fixtures::Account& a = fixtures_.accounts[it->second];
+  auto& index = variants_[it->second];
+  auto v = index.find(variant);
+  if (v == index.end()) return;
+  const size_t gone = v->second;
+  a.variants.erase(a.variants.begin() + static_cast<std::ptrdiff_t>(gone));
+  index.erase(v);
+  for (auto& [id, i] : index) {
+    if (i > gone) --i;
+  }
+}
+
 bool Catalog::set_flow(std::string_view key, std::optional<fixtures::Flow> flow) {
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return false;

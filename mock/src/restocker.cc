@@ -59,10 +59,8 @@ std::vector<Target> Restocker::restock_targets(const fixtures::Account& account,
 }
 
 uint64_t Restocker::queue_batches(const fixtures::Account& account, const std::string& variant,
-                                  std::vector<Target> targets, int64_t now) {
-  size_t replaced = 0;
-  const uint64_t restock = scheduler_.begin_restock_locked(account.key, variant, &replaced);
-  if (targets.empty() && replaced > 0) scheduler_.save_locked();  // else the first batch saves it
+                                  std::vector<Target> targets, int64_t now, Transaction& tx) {
+  const uint64_t restock = scheduler_.begin_restock_locked(account.key, variant, tx);
   const fixtures::Flow* flow = s_.flow_of(account);
   const bool flow_batches = flow && flow->batch_size > 0;
   size_t batch_size =
@@ -91,7 +89,7 @@ uint64_t Restocker::queue_batches(const fixtures::Account& account, const std::s
                            targets.begin() + std::min(start + batch_size, targets.size()));
     batches.push_back(std::move(b));
   }
-  scheduler_.queue_locked(std::move(batches));
+  scheduler_.queue_locked(std::move(batches), tx);
   return restock;
 }
 
@@ -116,34 +114,44 @@ Expected<InventoryResult, AdminError> Restocker::set_inventory(std::string_view 
   const int64_t threshold = s_.threshold_of(*account);
   r.restocked = is_restock(r.previous_inventory, inventory, threshold);
 
-  Changes c;
-  c.inventory.push_back(InventoryChange{account->key, std::string(variant), inventory});
-  if (auto st = s_.commit(c); !st)
-    return Unexpected{AdminError{500, "state could not be saved: " + st.error()}};
-  s_.catalog.set_inventory(key, variant, inventory);
+  // The inventory change, the queue, the first batches' notifications and clearing: one
+  // transaction, so a kill at any instant leaves the whole restock or none of it.
+  Transaction tx(s_);
+  tx.changes().inventory.push_back(InventoryChange{account->key, r.variant, inventory});
+  s_.catalog.set_inventory(account->key, r.variant, inventory);
+  tx.on_rollback([this, key = account->key, v = r.variant, previous = r.previous_inventory,
+                  created = r.created] {
+    if (created) {
+      s_.catalog.remove_variant(key, v);
+    } else {
+      s_.catalog.set_inventory(key, v, previous);
+    }
+  });
   account = s_.catalog.account(key);  // set_inventory may have moved the variants
   if (!r.restocked) {
     r.reason = "not a restock: inventory " + std::to_string(r.previous_inventory) + " -> " +
                std::to_string(inventory) + " does not cross the threshold " +
                std::to_string(threshold) + " upward";
-    return r;
-  }
-  if (!s_.flow_notifies(*account)) {
+  } else if (!s_.flow_notifies(*account)) {
     r.reason = s_.flow_of(*account) ? "account " + account->key + "'s back-in-stock flow is off"
                                     : "account " + account->key + " has no back-in-stock flow";
     r.reason += ": nobody is notified";
-    return r;
+  } else {
+    std::vector<Target> targets = restock_targets(*account, variant);
+    const bool nobody = targets.empty();
+    const uint64_t restock = queue_batches(*account, r.variant, std::move(targets), now, tx);
+    // The first batch (and any other already due) goes out now, in the same transaction.
+    r.notified = scheduler_.run_due_locked(now, tx);
+    r.queued = scheduler_.queued_locked(restock);
+    if (nobody) {
+      r.reason = "no active subscription to variant '" + printable(variant) + "' to notify";
+    } else if (r.notified == 0) {
+      r.reason = "the first batch is not sent yet: " + std::to_string(r.queued) + " queued";
+    }
   }
-  std::vector<Target> targets = restock_targets(*account, variant);
-  const bool nobody = targets.empty();
-  const uint64_t restock = queue_batches(*account, r.variant, std::move(targets), now);
-  // The first batch (and any other already due) goes out now.
-  r.notified = scheduler_.run_due_locked(now);
-  r.queued = scheduler_.queued_locked(restock);
-  if (nobody) {
-    r.reason = "no active subscription to variant '" + printable(variant) + "' to notify";
-  } else if (r.notified == 0) {
-    r.reason = "the first batch is not sent yet: " + std::to_string(r.queued) + " queued";
+  if (auto st = tx.commit(); !st) {
+    return Unexpected{
+        AdminError{500, "state could not be saved, so nothing changed: " + st.error()}};
   }
   return r;
 }

@@ -41,6 +41,38 @@ Status ServiceState::commit(const Changes& c) {
   return store->commit(c);
 }
 
+Transaction::~Transaction() {
+  if (!done_) roll_back();
+}
+
+void Transaction::on_rollback(std::function<void()> undo) {
+  if (durable()) undo_.push_back(std::move(undo));
+}
+
+bool Transaction::join(const void* part, std::function<void(Changes&)> save) {
+  if (!durable()) return false;
+  for (const auto& p : parts_) {
+    if (p.first == part) return false;
+  }
+  parts_.emplace_back(part, std::move(save));
+  return true;
+}
+
+Status Transaction::commit() {
+  done_ = true;
+  if (!durable()) return ok_status();
+  for (const auto& p : parts_) p.second(changes_);
+  Status st = s_.commit(changes_);
+  if (!st) roll_back();
+  return st;
+}
+
+void Transaction::roll_back() {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
+  undo_.clear();
+  done_ = true;
+}
+
 const fixtures::Flow* ServiceState::flow_of(const fixtures::Account& account) const {
   static const fixtures::Flow kDefaultFlow{};
   switch (state_rules.flow_check) {

@@ -90,6 +90,10 @@ void State::add_notification(Ref subscription, uint64_t id, int64_t batch, int64
       Ntf{sent_ms, static_cast<uint32_t>(id), subscription, static_cast<uint32_t>(batch)});
 }
 
+void State::truncate_notifications(size_t count) {
+  if (count < notifications_.size()) notifications_.resize(count);
+}
+
 std::vector<State::Ref> State::active_for(std::string_view account, std::string_view variant,
                                           bool with_cleared) const {
   std::vector<Ref> out;

@@ -11,32 +11,17 @@
 #include <thread>
 
 #include "child_process.h"
+#include "mock_process.h"
 
 namespace bis::mock {
 namespace {
 
 using testing::ChildProcess;
+using testing::remove_state;
+using testing::start;
+using testing::temp_path;
 
 const std::string kBinary = BIS_MOCK_BINARY;
-const std::regex kListening("bis-mock listening on http://127\\.0\\.0\\.1:([0-9]+)");
-
-// Starts bis-mock on a free port; returns its port (0 if it did not come up).
-int start(ChildProcess& p) {
-  const auto line = p.read_line();
-  std::smatch m;
-  if (!line || !std::regex_match(*line, m, kListening)) {
-    ADD_FAILURE() << "first stderr line: " << line.value_or("<none>");
-    return 0;
-  }
-  return std::stoi(m[1]);
-}
-
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          ("bis-mock-test-" + std::to_string(getpid()) + "-" + name))
-      .string();
-}
-
 TEST(ProcessTest, TheFirstStderrLineSaysWhereItListensThenTheBannerNamesTheKeys) {
   ChildProcess p({kBinary, "--port", "0"});
   const int port = start(p);
@@ -143,8 +128,7 @@ TEST(ProcessTest, HelpDocumentsEveryFlag) {
 
 TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {
   const std::string state = temp_path("state.db");
-  std::filesystem::remove(state);
-  std::filesystem::remove(state + "-wal");
+  remove_state(state);
   {
     ChildProcess p({kBinary, "--port", "0", "--quiet", "--state", state});
     const int port = start(p);
@@ -170,13 +154,13 @@ TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {
   EXPECT_EQ(events["count"], 1);
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(), 0);
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+  remove_state(state);
 }
 
 // The banner counts what a state file holds in words that agree with the number.
 TEST(ProcessTest, TheBannerCountsTheStateInSingularAndPlural) {
   const std::string state = temp_path("banner.db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+  remove_state(state);
   const auto state_line = [](ChildProcess& p) {
     for (int i = 0; i < 12; ++i) {
       const std::string line = p.read_line().value_or("");
@@ -208,14 +192,14 @@ TEST(ProcessTest, TheBannerCountsTheStateInSingularAndPlural) {
       << line;
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(), 0);
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+  remove_state(state);
 }
 
 // Killed between the batches of a restock, the mock keeps the inventory and flow changes and
 // sends the waiting batch after the restart, once.
 TEST(ProcessTest, KillNineBetweenBatchesLosesNeitherTheCatalogNorTheWaitingBatch) {
   const std::string state = temp_path("batches.db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+  remove_state(state);
   const auto json_of = [](const httplib::Result& r) {
     EXPECT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
     return r ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
@@ -264,7 +248,7 @@ TEST(ProcessTest, KillNineBetweenBatchesLosesNeitherTheCatalogNorTheWaitingBatch
   EXPECT_EQ(json_of(c.Get("/__admin/health"))["counts"]["pending_batches"], 0);
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait(), 0);
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(state + suffix);
+  remove_state(state);
 }
 
 TEST(ProcessTest, AStateFileOfAnotherKindIsRefused) {

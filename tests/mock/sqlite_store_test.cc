@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 
 #include "bis/mock/state_store.h"
 #include "test_support.h"
@@ -11,6 +13,60 @@ namespace {
 
 using testing::ServiceHarness;
 using testing::shop;
+
+// A store over another that refuses the commits `refuse` picks (as a full disk would) and
+// counts what went through.
+struct StoreLog {
+  std::function<bool(const Changes&)> refuse;
+  std::vector<Changes> committed;
+};
+
+class RefusingStore final : public StateStore {
+ public:
+  RefusingStore(std::unique_ptr<StateStore> inner, std::shared_ptr<StoreLog> log)
+      : inner_(std::move(inner)), log_(std::move(log)) {}
+  bool durable() const override { return true; }
+  std::string describe() const override { return inner_->describe(); }
+  Expected<StoredState, std::string> load() override { return inner_->load(); }
+  Status commit(const Changes& c) override {
+    if (log_->refuse && log_->refuse(c)) return Unexpected{std::string("database or disk is full")};
+    log_->committed.push_back(c);
+    return inner_->commit(c);
+  }
+  Status reset(const std::string& digest, const std::optional<std::string>& loaded) override {
+    return inner_->reset(digest, loaded);
+  }
+  Status rebase(const std::string& digest) override { return inner_->rebase(digest); }
+
+ private:
+  std::unique_ptr<StateStore> inner_;
+  std::shared_ptr<StoreLog> log_;
+};
+
+bool has_notifications(const Changes& c) { return !c.notifications.empty(); }
+
+// What a restock changes, as a client sees it.
+struct Seen {
+  std::optional<int64_t> inventory;  // nullopt: the variant does not exist
+  size_t active = 0, notifications = 0, waiting = 0;
+  bool operator==(const Seen&) const = default;
+};
+
+Seen seen(ServiceHarness& h, const std::string& account, const std::string& variant) {
+  Seen s;
+  const fixtures::Fixtures f = h.service->fixtures();
+  if (const fixtures::Variant* v = f.find_account(account)->find_variant(variant))
+    s.inventory = v->inventory;
+  s.active = h.subscriptions("", variant);
+  s.notifications = h.notifications("", variant);
+  s.waiting = h.service->stats().pending_batches;
+  return s;
+}
+
+void PrintTo(const Seen& s, std::ostream* os) {
+  *os << "{inventory " << (s.inventory ? std::to_string(*s.inventory) : "none") << ", " << s.active
+      << " active, " << s.notifications << " notifications, " << s.waiting << " batches waiting}";
+}
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -28,6 +84,10 @@ class SqliteStoreTest : public ::testing::Test {
     auto s = open_sqlite_store(path_);
     EXPECT_TRUE(s) << (s ? "" : s.error());
     return s ? std::move(*s) : make_memory_store();
+  }
+
+  std::unique_ptr<StateStore> open_refusing(std::shared_ptr<StoreLog> log) {
+    return std::make_unique<RefusingStore>(open(), std::move(log));
   }
 
   std::filesystem::path dir_;
@@ -122,6 +182,83 @@ TEST_F(SqliteStoreTest, DroppedBatchesAreNotResumed) {
   EXPECT_FALSE(h.service->scheduler().next_due_ms());  // before anything runs what is due
   EXPECT_EQ(h.notifications(), 2u);
   EXPECT_EQ(h.subscriptions(), 1u);  // c@ stays active for the next restock
+}
+
+// The inventory change, the notifications and the clearing of a restock are one transaction: a
+// store that refuses it leaves memory and file as they were, and the answer says so.
+TEST_F(SqliteStoreTest, ARestockTheStoreRefusesChangesNothingInMemoryOrOnDisk) {
+  auto log = std::make_shared<StoreLog>();
+  Seen before;
+  {
+    ServiceHarness h({}, open_refusing(log));
+    for (const char* e : {"a@example.com", "b@example.com", "c@example.com"})
+      ASSERT_TRUE(h.subscribe(shop(e)).success);
+    before = seen(h, "Shop01", "111");
+    log->refuse = has_notifications;
+    const auto r = h.service->set_inventory("Shop01", "111", 5);
+    ASSERT_FALSE(r) << "answered as if it had worked: notified " << r->notified;
+    EXPECT_EQ(r.error().status, 500);
+    EXPECT_NE(r.error().message.find("nothing changed"), std::string::npos) << r.error().message;
+    EXPECT_EQ(seen(h, "Shop01", "111"), before);
+    // Once the store works again, the same restock notifies everyone.
+    log->refuse = nullptr;
+    EXPECT_EQ(h.restock("Shop01", "111", 5).notified, 3u);
+  }
+  ServiceHarness h({}, open());  // the file agrees with what memory said
+  EXPECT_EQ(seen(h, "Shop01", "111"), (Seen{5, 0, 3, 0}));
+}
+
+TEST_F(SqliteStoreTest, AVariantCreatedByARefusedRestockIsGoneAgain) {
+  auto log = std::make_shared<StoreLog>();
+  ServiceHarness h({}, open_refusing(log));
+  log->refuse = [](const Changes&) { return true; };
+  ASSERT_FALSE(h.service->set_inventory("Shop01", "new-variant", 5));
+  EXPECT_EQ(seen(h, "Shop01", "new-variant"), Seen{});
+  EXPECT_FALSE(h.service->set_inventory("Shop01", "new-variant", 5));  // still nothing to read
+  log->refuse = nullptr;
+  EXPECT_TRUE(h.restock("Shop01", "new-variant", 5).created);
+}
+
+// Batches all due at once (no interval) go out in the restock's one transaction.
+TEST_F(SqliteStoreTest, ARestockIsOneCommitWhateverItsBatches) {
+  auto log = std::make_shared<StoreLog>();
+  ServiceHarness h({}, open_refusing(log));
+  fixtures::Flow flow;
+  flow.batch_size = 1;
+  ASSERT_TRUE(h.service->set_flow("Shop01", flow));
+  for (const char* e : {"a@example.com", "b@example.com", "c@example.com"})
+    ASSERT_TRUE(h.subscribe(shop(e)).success);
+  log->committed.clear();
+  EXPECT_EQ(h.restock("Shop01", "111", 5).notified, 3u);
+  ASSERT_EQ(log->committed.size(), 1u);
+  const Changes& c = log->committed[0];
+  EXPECT_EQ(c.inventory.size(), 1u);
+  EXPECT_EQ(c.notifications.size(), 3u);
+  EXPECT_EQ(c.cleared.size(), 3u);
+  ASSERT_TRUE(c.pending);
+  EXPECT_TRUE(c.pending->empty());
+}
+
+// A later batch the store refuses stays queued whole, and goes out once the store works.
+TEST_F(SqliteStoreTest, ALaterBatchTheStoreRefusesWaitsWhole) {
+  auto log = std::make_shared<StoreLog>();
+  Seen before;
+  {
+    ServiceHarness h({}, open_refusing(log));  // Mag002: batches of 2 every 60 s
+    for (const char* e : {"a@example.com", "b@example.com", "c@example.com"})
+      ASSERT_TRUE(h.subscribe({"Mag002", e, "331", "magento_two"}).success);
+    ASSERT_EQ(h.restock("Mag002", "331", 10).notified, 2u);
+    before = seen(h, "Mag002", "331");
+    log->refuse = has_notifications;
+    h.clock.advance_ms(60'000);
+    EXPECT_EQ(h.run_due(), 0u);
+    EXPECT_EQ(seen(h, "Mag002", "331"), before);
+  }
+  ServiceHarness h({}, open());
+  EXPECT_EQ(seen(h, "Mag002", "331"), before);
+  h.clock.advance_ms(60'000);
+  EXPECT_EQ(h.run_due(), 1u);
+  EXPECT_EQ(seen(h, "Mag002", "331"), (Seen{10, 0, 3, 0}));
 }
 
 TEST_F(SqliteStoreTest, ResetEmptiesTheFile) {

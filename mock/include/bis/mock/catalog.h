@@ -43,6 +43,8 @@ class Catalog {
   // previous inventory (an empty optional if it was created); nullopt for an unknown account.
   std::optional<std::optional<int64_t>> set_inventory(std::string_view key,
                                                       std::string_view variant, int64_t inventory);
+  // Removes a variant that set_inventory created: undoes a restock the store refused.
+  void remove_variant(std::string_view key, std::string_view variant);
   // Sets (or with nullopt removes) an account's flow; false for an unknown account.
   bool set_flow(std::string_view key, std::optional<fixtures::Flow> flow);
 

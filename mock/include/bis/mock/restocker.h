@@ -6,7 +6,8 @@
 // before the answer. Nobody is notified without a flow that is on.
 //
 // Thread safety: every method takes the state's catalog lock exclusively (and every shard for
-// a restock); a change is committed to the store before it is applied.
+// a restock). A restock is one store transaction (inventory, queue, first batches); if the store
+// refuses it, memory is put back as it was and the answer is a 500 that says nothing changed.
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -51,7 +52,7 @@ class Restocker {
                                                     std::string_view variant) const;
   // Splits `targets` into the flow's batches and queues them; returns the restock's number.
   uint64_t queue_batches(const fixtures::Account& account, const std::string& variant,
-                         std::vector<ServiceState::Target> targets, int64_t now);
+                         std::vector<ServiceState::Target> targets, int64_t now, Transaction& tx);
 
   ServiceState& s_;
   BatchScheduler& scheduler_;

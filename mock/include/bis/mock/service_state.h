@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -115,6 +116,45 @@ struct ServiceState {
   std::atomic<uint64_t> next_subscription_id{1};
   std::atomic<uint64_t> next_event_id{1};
   std::atomic<uint64_t> next_notification_id{1};
+};
+
+// One answer's changes when several parts take part (a restock: the inventory, the batch queue,
+// every notification and clearing), written to the store in one transaction. The parts change
+// memory as they go, since later steps read earlier ones (a batch skips whom an earlier batch
+// cleared), and say how to undo each change: if the store refuses the write, everything is
+// undone, newest first, so memory never holds what the store lacks and the answer can say that
+// nothing changed. A transaction dropped without commit() is undone too. With the memory store
+// nothing can fail, so nothing is kept for undoing.
+// Used under catalog_mu held exclusively with every shard locked (nothing else sees memory
+// between a change and its undo).
+class Transaction {
+ public:
+  explicit Transaction(ServiceState& state) : s_(state) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  // False for the memory store: nothing is written, changes() need not be filled.
+  bool durable() const { return s_.store->durable(); }
+  Changes& changes() { return changes_; }
+  // How to undo one memory change if the write fails (undone newest first).
+  void on_rollback(std::function<void()> undo);
+  // For a part the store keeps whole (the batch queue): it joins once, with `save` adding its
+  // final state to the changes just before the write. True the first time: the part then
+  // remembers its state with on_rollback(). False if it already joined, or with the memory
+  // store (nothing to save or remember).
+  bool join(const void* part, std::function<void(Changes&)> save);
+  // Writes the changes in one store transaction; on failure undoes them and says why.
+  Status commit();
+
+ private:
+  void roll_back();
+
+  ServiceState& s_;
+  Changes changes_;
+  std::vector<std::function<void()>> undo_;
+  std::vector<std::pair<const void*, std::function<void(Changes&)>>> parts_;
+  bool done_ = false;
 };
 
 // A stable 64-bit FNV-1a digest in hex, for telling fixtures apart.

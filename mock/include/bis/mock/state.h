@@ -57,6 +57,8 @@ class State {
   void add_event(Ref subscription, uint64_t id, std::string_view email, int64_t time_ms);
   void set_active(Ref ref, bool active);
   void add_notification(Ref subscription, uint64_t id, int64_t batch, int64_t sent_ms);
+  // Keeps the first `count` notifications: undoes a batch the store refused.
+  void truncate_notifications(size_t count);
 
   // Active subscriptions of a variant, oldest first.
   std::vector<Ref> active_for(std::string_view account, std::string_view variant,
