@@ -3,8 +3,8 @@
 // the restock done again notifies whoever is still subscribed (issue 10, item 4).
 //
 // Rounds alternate between a flow that notifies everyone in one batch and one whose four
-// batches are all due at once (one answer, one transaction). The kill instants spread from
-// right after the request is sent to twice as long as an undisturbed restock takes.
+// batches are all due at once (one answer, one transaction). The kill instants spread from right
+// after the request is sent to 1.5 times as long as an undisturbed restock takes.
 // BIS_RESTOCK_KILL_ROUNDS sets the number of rounds (default 30, about 10 s); BIS_MOCK_UNDER_TEST
 // names another bis-mock build to measure the same way.
 #include <arpa/inet.h>
@@ -207,8 +207,8 @@ TEST(CrashTest, KillNineDuringRestocksLeavesEachRestockWholeOrNotAtAll) {
   for (int round = 0; round < n; ++round) {
     const int f = round % 2;
     const int k = round / 2;
-    // From right after the send to twice an undisturbed restock's time.
-    const auto delay = restock_time[f] * 2 * k / std::max(per_flow - 1, 1);
+    // From right after the send to one and a half times an undisturbed restock's time.
+    const auto delay = restock_time[f] * 3 * k / (2 * std::max(per_flow - 1, 1));
     copy_state(templates[f], path);
     {
       Mock m(path);
