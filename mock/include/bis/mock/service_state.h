@@ -8,7 +8,8 @@
 // Each shard has its own lock, so concurrent requests for different shoppers rarely wait for
 // each other (one lock made convoys of connection threads on busy machines). Lock order:
 // catalog_mu, then shards by index, then store_mu. A change is committed to the store before
-// the shards change and before the client is answered (one transaction per answer).
+// the client is answered (one transaction per answer): before the shards change, or, for a
+// restock or batch (a Transaction, below), with every change undone if the commit fails.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
