@@ -1,6 +1,7 @@
 #include "bis/common/redact.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "bis/common/text.h"
 
@@ -11,6 +12,61 @@ bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 bool is_name_char(char c) { return is_alnum(c) || c == '_' || c == '-'; }
+// A name may be written escaped ("api%5Fkey", "api\u005fkey"): the escapes' characters too.
+bool is_escaped_name_char(char c) { return is_name_char(c) || c == '%' || c == '\\'; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The byte written at s[p], read as a reader of the text would: a percent escape ("%5F"), a
+// JSON escape of an ASCII character ("\u005f", "\/"), or the byte itself. Sets `len` to the
+// bytes it takes in `s`.
+char decoded_at(std::string_view s, size_t p, size_t& len) {
+  len = 1;
+  if (s[p] == '%' && p + 2 < s.size()) {
+    const int hi = hex_value(s[p + 1]), lo = hex_value(s[p + 2]);
+    if (hi >= 0 && lo >= 0) {
+      len = 3;
+      return static_cast<char>(hi * 16 + lo);
+    }
+  }
+  if (s[p] == '\\' && p + 1 < s.size()) {
+    if (s[p + 1] == 'u' && p + 5 < s.size() && s[p + 2] == '0' && s[p + 3] == '0') {
+      const int hi = hex_value(s[p + 4]), lo = hex_value(s[p + 5]);
+      if (hi >= 0 && hi < 8 && lo >= 0) {
+        len = 6;
+        return static_cast<char>(hi * 16 + lo);
+      }
+    }
+    if (s[p + 1] == '/' || s[p + 1] == '\\' || s[p + 1] == '"') {
+      len = 2;
+      return s[p + 1];
+    }
+  }
+  return s[p];
+}
+
+std::string decoded(std::string_view s) {
+  std::string out;
+  for (size_t p = 0, len = 1; p < s.size(); p += len) out += decoded_at(s, p, len);
+  return out;
+}
+
+// Where `secret` is written at s[p], each byte literal or escaped (decoded_at): the end of
+// that span, or npos.
+size_t match_end(std::string_view s, size_t p, std::string_view secret) {
+  for (char want : secret) {
+    if (p >= s.size()) return std::string_view::npos;
+    size_t len = 1;
+    if (decoded_at(s, p, len) != want) return std::string_view::npos;
+    p += len;
+  }
+  return p;
+}
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -80,8 +136,8 @@ bool redact_fields(std::string_view s, std::string& result) {
       quoted = true;
     }
     size_t b = e;
-    while (b > 0 && is_name_char(s[b - 1])) --b;
-    if (b == e || !Redactor::is_secret_name(s.substr(b, e - b))) continue;
+    while (b > 0 && is_escaped_name_char(s[b - 1])) --b;
+    if (b == e || !Redactor::is_secret_name(decoded(s.substr(b, e - b)))) continue;
     size_t v = j + 1;
     while (v < s.size() && (s[v] == ' ' || s[v] == '\t')) ++v;
     if (v < s.size() && (s[v] == '{' || s[v] == '[')) continue;
@@ -123,14 +179,68 @@ void redact_multipart(std::string& s) {
   }
 }
 
-// Klaviyo private keys: "pk_" followed by a long run of letters and digits.
+// Klaviyo private keys: "pk_" followed by a long run of letters and digits, any of them
+// possibly escaped ("pk\u005f...", "pk%5F...": the API reads them so).
 void redact_private_keys(std::string& s) {
-  for (size_t p = s.find("pk_"); p != std::string::npos; p = s.find("pk_", p + 1)) {
+  const bool escaped = s.find_first_of("%\\") != std::string::npos;
+  for (size_t p = 0; p < s.size(); ++p) {
+    if (s[p] != 'p' && !(escaped && (s[p] == '%' || s[p] == '\\'))) continue;
     if (p > 0 && is_alnum(s[p - 1])) continue;
-    size_t k = p + 3;
-    while (k < s.size() && is_alnum(s[k])) ++k;
-    if (k - (p + 3) >= 16) s.replace(p, k - p, kRedacted);
+    size_t k = match_end(s, p, "pk_");
+    if (k == std::string::npos) continue;
+    size_t run = 0;
+    for (size_t len = 1; k < s.size() && is_alnum(decoded_at(s, k, len)); k += len) ++run;
+    if (run >= 16) s.replace(p, k - p, kRedacted);
   }
+}
+
+// Every configured secret, written literally or with escapes.
+void redact_secret(std::string& s, std::string_view secret) {
+  if (s.find_first_of("%\\") == std::string::npos) {
+    for (size_t p = s.find(secret); p != std::string::npos; p = s.find(secret, p)) {
+      s.replace(p, secret.size(), kRedacted);
+      p += kRedacted.size();
+    }
+    return;
+  }
+  for (size_t p = 0; p < s.size(); ++p) {
+    if (s[p] != secret[0] && s[p] != '%' && s[p] != '\\') continue;
+    const size_t end = match_end(s, p, secret);
+    if (end == std::string::npos) continue;
+    s.replace(p, end - p, kRedacted);
+    p += kRedacted.size() - 1;
+  }
+}
+
+// Hides, in a parsed JSON document, what the text rules may miss in its written form (a member
+// name or value written with escapes): secret-named members' values and strings holding a
+// secret. True when something changed.
+bool redact_json(nlohmann::json& j, const Redactor& r) {
+  bool changed = false;
+  if (j.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (auto& [name, value] : j.items()) {
+      const std::string shown = r.text(name);
+      changed |= shown != name;
+      if (Redactor::is_secret_name(name) && !value.is_structured()) {
+        changed |= value != kRedacted;
+        out[shown] = kRedacted;
+      } else {
+        changed |= redact_json(value, r);
+        out[shown] = std::move(value);
+      }
+    }
+    j = std::move(out);
+  } else if (j.is_array()) {
+    for (auto& value : j) changed |= redact_json(value, r);
+  } else if (j.is_string()) {
+    const std::string shown = r.text(j.get_ref<const std::string&>());
+    if (shown != j.get_ref<const std::string&>()) {
+      j = shown;
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 }  // namespace
@@ -167,16 +277,27 @@ std::string Redactor::text(std::string_view s) const {
 
 // Allocates only when something is replaced: most strings of a tree hold no secret.
 void Redactor::in_place(std::string& s) const {
-  for (const auto& secret : secrets_) {
-    for (size_t p = s.find(secret); p != std::string::npos; p = s.find(secret, p)) {
-      s.replace(p, secret.size(), kRedacted);
-      p += kRedacted.size();
-    }
-  }
+  for (const auto& secret : secrets_) redact_secret(s, secret);
   std::string replaced;
   if (redact_fields(s, replaced)) s = std::move(replaced);
   if (s.find("name=") != std::string::npos) redact_multipart(s);
   redact_private_keys(s);
+}
+
+void Redactor::body_in_place(std::string& s) const {
+  const std::string original = s;
+  in_place(s);
+  // The text rules keep the body as written; when they left something a JSON reader would
+  // take for a secret, the body is shown re-serialized with it hidden instead.
+  nlohmann::json j = nlohmann::json::parse(s, nullptr, false);
+  if (j.is_discarded()) {
+    j = nlohmann::json::parse(original, nullptr, false);
+    if (j.is_discarded()) return;
+    redact_json(j, *this);
+  } else if (!redact_json(j, *this)) {
+    return;
+  }
+  s = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string Redactor::header(std::string_view name, std::string_view value) const {

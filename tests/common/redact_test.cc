@@ -79,6 +79,40 @@ TEST(RedactTest, PrivateKeyLookingValuesAndUrlUserInfoAreRedacted) {
             "https://[REDACTED]@host/x?api_key=[REDACTED]&a=1");
 }
 
+// What a reader decodes is what counts: a name or a secret written with percent or JSON
+// escapes is the same name or secret (the mock's List API reads JSON with escapes, the query
+// and forms percent-decoded).
+TEST(RedactTest, EscapedNamesAndSecretsAreRedactedAsWhatTheyMean) {
+  const Redactor r({"pk_shop_secret"});
+  EXPECT_EQ(r.text(R"({"api\u005fkey": "abc123", "x": 1})"),
+            R"({"api\u005fkey": "[REDACTED]", "x": 1})");
+  EXPECT_EQ(r.text("a=Shop&api%5Fkey=abc123&b=1"), "a=Shop&api%5Fkey=[REDACTED]&b=1");
+  EXPECT_EQ(r.text("a=Shop&api%5fkey=abc123"), "a=Shop&api%5fkey=[REDACTED]");
+  EXPECT_EQ(r.text(R"({"note": "pk\u005f0123456789abcdef0123"})"), R"({"note": "[REDACTED]"})");
+  EXPECT_EQ(r.text("k=pk%5F0123456789abcdef0123&x=1"), "k=[REDACTED]&x=1");
+  EXPECT_EQ(r.text(R"(not json: pk\u005fshop\u005fsecret, pk%5Fshop%5fsecret, pk_shop\/x)"),
+            R"(not json: [REDACTED], [REDACTED], pk_shop\/x)");
+  EXPECT_EQ(r.text(R"(p\u006b_shop_secre\u0074!)"), "[REDACTED]!");
+  EXPECT_EQ(r.text("100%25 sure, a\\b"), "100%25 sure, a\\b");
+}
+
+TEST(RedactTest, ABodyThatReadsAsJsonIsRedactedAsTheParserReadsIt) {
+  const Redactor r;
+  // A line break before the colon: the text rules do not see a member there, the parser does.
+  std::string body = "{\"api_key\"\n: \"abc123\", \"email\": \"a@x.io\"}";
+  r.body_in_place(body);
+  EXPECT_EQ(body, R"({"api_key":"[REDACTED]","email":"a@x.io"})");
+  std::string plain = R"({"api_key": "abc123", "email": "a@x.io"})";
+  r.body_in_place(plain);
+  EXPECT_EQ(plain, R"({"api_key": "[REDACTED]", "email": "a@x.io"})");  // kept as written
+  std::string number = R"({"private_key": 12345})";
+  r.body_in_place(number);
+  EXPECT_EQ(number, R"({"private_key":"[REDACTED]"})");
+  std::string broken = R"({"api_key": "abc123")";
+  r.body_in_place(broken);
+  EXPECT_EQ(broken, R"({"api_key": "[REDACTED]")");
+}
+
 TEST(RedactTest, EverySharedCaseIsRedactedAndRedactingTwiceChangesNothing) {
   const Redactor r({testing::kConfiguredSecret});
   for (const auto& c : testing::redaction_cases()) {

@@ -5,14 +5,17 @@
 //
 // What is redacted (the value becomes "[REDACTED]"):
 // - every literal secret given (fixture private keys, admin tokens, a target profile's secret
-//   values); those shorter than 4 bytes are ignored: replacing them would shred ordinary text;
+//   values), also written with percent or JSON escapes ("pk\u005f...", "pk%5F..."); those
+//   shorter than 4 bytes are ignored: replacing them would shred ordinary text;
 // - the value of a secret name (is_secret_name: Authorization, Cookie, X-Admin-Token, api-key,
 //   api_key, private_key, ...) wherever it appears: a header of a list, a "Name: value" line of
 //   a text (a curl command, a raw header block), a form or query field ("api_key=..."), a JSON
-//   member ("api_key": "..."), a multipart part (name="api_key"). A header value that starts
+//   member ("api_key": "..."), a multipart part (name="api_key"), the name also when written
+//   with percent or JSON escapes ("api%5Fkey=", "api\u005fkey"). A header value that starts
 //   with an auth scheme keeps it ("Klaviyo-API-Key [REDACTED]"): which scheme was sent matters
 //   when debugging, the credential does not;
-// - values that look like a Klaviyo private key ("pk_" and 16 or more letters and digits);
+// - values that look like a Klaviyo private key ("pk_" and 16 or more letters and digits,
+//   escaped or not);
 // - user:password in URLs ("https://[REDACTED]@host").
 // Redacting twice changes nothing. Rules by meaning (an email address, a phone number) belong
 // here too, so that every output gets them at once.
@@ -39,6 +42,10 @@ class Redactor {
   // `s` with every secret it holds replaced.
   std::string text(std::string_view s) const;
   void in_place(std::string& s) const;
+  // A request or answer body: in_place(), then, whatever its Content-Type, if it reads as JSON
+  // (as the List API reads it), every member named like a secret and every string holding one
+  // is hidden too; the body is then shown re-serialized when the written form hid something.
+  void body_in_place(std::string& s) const;
   // The value of header (or form field) `name`: hidden whole (but its scheme) if the name is
   // secret, else text().
   std::string header(std::string_view name, std::string_view value) const;
