@@ -40,6 +40,7 @@ struct Flags {
   std::string log_format = "text";
   size_t journal_size = 1000;
   uint64_t max_body = 64 * 1024;
+  uint64_t journal_bytes = bis::mock::kDefaultJournalBytes;
   std::string admin_token;
   bool quiet = false;
   bool list_defects = false;
@@ -191,6 +192,11 @@ int main(int argc, char** argv) {
   app.add_option("--journal-size", flags.journal_size,
                  "Requests kept in the journal (GET /__admin/requests); 0 keeps none")
       ->capture_default_str();
+  app.add_option("--journal-bytes", flags.journal_bytes,
+                 "Memory the journal may hold, all entries together (e.g. 32MiB); each stored "
+                 "header block or body is cut at 64 KiB (or a 16th of this), marked with its size")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
   app.add_option("--max-body", flags.max_body,
                  "Largest request body accepted by the served API (e.g. 65536, 64KiB, 1MiB)")
       ->capture_default_str()
@@ -276,6 +282,7 @@ int main(int argc, char** argv) {
   server_options.host = flags.host;
   server_options.port = flags.port;
   server_options.max_body = static_cast<size_t>(flags.max_body);
+  server_options.journal_bytes = static_cast<size_t>(flags.journal_bytes);
   server_options.journal_size = flags.journal_size;
   server_options.admin_token = flags.admin_token;
   Server server(**service, server_options, &log);

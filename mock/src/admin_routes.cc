@@ -66,7 +66,7 @@ std::string param(const httplib::Request& req, const char* name) {
 constexpr std::string_view kRecordFilters[] = {"account", "email", "variant"};
 constexpr std::string_view kMemberFilters[] = {"account", "email"};
 constexpr std::string_view kRequestFilters[] = {"path", "method", "account", "email", "variant",
-                                                "limit"};
+                                                "limit", "before"};
 
 // An unknown filter (a typo, or one another tool has) would be ignored and the caller would
 // take everything for the filtered answer: it is refused, naming the filters the route knows.
@@ -333,18 +333,33 @@ void AdminRoutes::requests(Exchange& x) {
   f.account = param(x.req, "account");
   f.email = param(x.req, "email");
   f.variant = param(x.req, "variant");
-  if (const std::string limit = param(x.req, "limit"); !limit.empty()) {
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(limit.c_str(), &end, 10);
-    if (*end != '\0' || limit[0] == '-')
-      return error(x, 400, "limit must be a non-negative integer");
-    f.limit = static_cast<size_t>(n);
+  // A count the caller wrote in the query: digits only (strtoull alone takes "+1", " 1").
+  const auto count = [&](const char* name, uint64_t& out) {
+    const std::string text = param(x.req, name);
+    if (text.empty()) return true;
+    if (text.find_first_not_of("0123456789") != std::string::npos) return false;
+    out = std::strtoull(text.c_str(), nullptr, 10);
+    return true;
+  };
+  uint64_t limit = 0, before = 0;
+  if (!count("limit", limit)) return error(x, 400, "limit must be a non-negative integer");
+  if (!count("before", before)) return error(x, 400, "before must be a non-negative integer");
+  f.limit = static_cast<size_t>(limit);
+  const JournalPage page =
+      journal_page(journal_, f, before, options_.journal_page_bytes, journal_.redactor());
+  json next = nullptr;
+  if (page.next_before != 0) {
+    std::string query;
+    for (const auto& [name, value] : x.req.params) {
+      if (name == "before") continue;
+      query += form::url_encode(name) + "=" + form::url_encode(value) + "&";
+    }
+    next = std::string(protocol::kAdminPrefix) + "/requests?" + query +
+           "before=" + std::to_string(page.next_before);
   }
-  const Redactor redactor = journal_.redactor();
-  json items = json::array();
-  const std::vector<JournalEntry> entries = journal_.entries(f);
-  for (const JournalEntry& e : entries) items.push_back(to_json(e, redactor));
-  answer(x, json{{"count", entries.size()}, {"items", std::move(items)}});
+  set_json(x.res, 200,
+           "{\"count\":" + std::to_string(page.count) + ",\"items\":[" + page.items +
+               "],\"next\":" + dump(next) + "}");
 }
 
 }  // namespace bis::mock::http

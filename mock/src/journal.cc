@@ -2,26 +2,120 @@
 
 #include <algorithm>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "bis/common/form.h"
 #include "bis/common/text.h"
 #include "bis/mock/clock.h"
 
 namespace bis::mock {
 
-Journal::Journal(size_t capacity)
-    : capacity_(capacity), slots_(capacity > 0 ? std::make_unique<Slot[]>(capacity) : nullptr) {}
+namespace {
+
+// The entry's stored texts, by the names "truncated" gives them.
+template <typename Entry, typename Fn>
+void for_each_text(Entry& e, Fn fn) {
+  fn("remote", e.remote);
+  fn("method", e.method);
+  fn("path", e.path);
+  fn("query", e.query);
+  fn("headers", e.headers);
+  fn("body", e.body);
+  fn("response_headers", e.response_headers);
+  fn("response_body", e.response_body);
+  fn("outcome", e.outcome);
+  fn("reason", e.reason);
+  fn("account", e.account);
+}
+
+bool is_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '-' || c == '%' || c == '\\' || static_cast<unsigned char>(c) >= 0x80;
+}
+
+// How far back a cut may move to fall between two words rather than inside one.
+constexpr size_t kWordBackoff = 256;
+
+}  // namespace
+
+size_t JournalEntry::bytes() const {
+  size_t n = sizeof(JournalEntry);
+  for_each_text(*this, [&](const char*, const std::string& s) { n += s.capacity(); });
+  for (const auto& [name, size] : truncated) n += sizeof(truncated[0]) + name.capacity();
+  return n;
+}
+
+std::string truncation_marker(uint64_t original_size) {
+  return "...[truncated: " + std::to_string(original_size) + " bytes]";
+}
+
+Journal::Journal(size_t capacity, size_t max_bytes, size_t field_bytes)
+    : capacity_(capacity),
+      max_bytes_(max_bytes),
+      field_bytes_(std::min(field_bytes, max_bytes / 16)),
+      slots_(capacity > 0 ? std::make_unique<Slot[]>(capacity) : nullptr) {}
+
+// A cut never ends inside a word: a secret cut in half would escape the redaction rules that
+// recognise it whole (a known key, "pk_" and 16 characters).
+void Journal::truncate(JournalEntry& e) const {
+  for_each_text(e, [&](const char* name, std::string& s) {
+    if (s.size() <= field_bytes_) {
+      if (s.capacity() > 2 * s.size() + 64) s.shrink_to_fit();
+      return;
+    }
+    e.truncated.emplace_back(name, s.size());
+    size_t cut = field_bytes_;
+    const size_t floor = cut > kWordBackoff ? cut - kWordBackoff : 0;
+    while (cut > floor && is_word_byte(s[cut - 1]) && is_word_byte(s[cut])) --cut;
+    s.resize(cut);
+    s.shrink_to_fit();
+  });
+}
 
 void Journal::add(JournalEntry entry) {
   if (capacity_ == 0) return;
+  truncate(entry);
   entry.id = next_id_.fetch_add(1);
-  Slot& slot = slots_[entry.id % capacity_];
+  const uint64_t id = entry.id;
+  bytes_ += entry.bytes();
+  evict(id);
+  Slot& slot = slots_[id % capacity_];
   {
     std::lock_guard lock(slot.mu);
     // A slower writer of a newer entry may have been here first: keep the newer one.
-    if (slot.entry.id > entry.id) return;
+    if (slot.entry.id > id) {
+      bytes_ -= entry.bytes();
+      return;
+    }
+    if (slot.entry.id != 0) bytes_ -= slot.entry.bytes();
     std::swap(slot.entry, entry);
   }
-  // `entry` now holds the dropped one, destroyed here, outside the lock.
+  // `entry` now holds the dropped one, destroyed here, outside the lock. An eviction that
+  // passed this id before it was in its slot missed it: it goes now.
+  if (id < oldest_.load()) remove(id);
+}
+
+void Journal::remove(uint64_t id) {
+  JournalEntry dropped;
+  Slot& slot = slots_[id % capacity_];
+  std::lock_guard lock(slot.mu);
+  if (slot.entry.id != id) return;
+  bytes_ -= slot.entry.bytes();
+  std::swap(slot.entry, dropped);
+}
+
+void Journal::evict(uint64_t below) {
+  while (bytes_.load() > max_bytes_) {
+    uint64_t oldest = oldest_.load();
+    // Ids a full lap behind are gone already (their slots hold newer entries).
+    const uint64_t lap = below > capacity_ ? below - capacity_ : 1;
+    const uint64_t id = std::max(oldest, lap);
+    if (id >= below) return;
+    if (!oldest_.compare_exchange_weak(oldest, id + 1)) continue;
+    remove(id);
+  }
 }
 
 HeaderList header_lines(std::string_view lines) {
@@ -117,22 +211,65 @@ std::optional<HeaderList> form_fields(const JournalEntry& e) {
   return out;
 }
 
-std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
-  std::vector<JournalEntry> all;
+void Journal::visit_newest(const JournalFilter& filter, uint64_t before,
+                           const std::function<bool(const JournalEntry&)>& visit) const {
   const uint64_t floor = cleared_below_.load();
+  std::vector<uint64_t> ids;
   for (size_t i = 0; i < capacity_; ++i) {
     std::lock_guard lock(slots_[i].mu);
-    if (slots_[i].entry.id >= floor && slots_[i].entry.id != 0) all.push_back(slots_[i].entry);
+    const uint64_t id = slots_[i].entry.id;
+    if (id != 0 && id >= floor && (before == 0 || id < before)) ids.push_back(id);
   }
-  std::sort(all.begin(), all.end(),
-            [](const JournalEntry& a, const JournalEntry& b) { return a.id < b.id; });
+  std::sort(ids.rbegin(), ids.rend());
+  for (uint64_t id : ids) {
+    std::optional<JournalEntry> copy;
+    {
+      Slot& slot = slots_[id % capacity_];
+      std::lock_guard lock(slot.mu);
+      if (slot.entry.id != id || !matches(filter, slot.entry)) continue;
+      copy = slot.entry;
+    }
+    if (!visit(*copy)) return;
+  }
+}
+
+std::vector<JournalEntry> Journal::entries(const JournalFilter& filter) const {
   std::vector<JournalEntry> out;
-  for (JournalEntry& e : all) {
-    if (matches(filter, e)) out.push_back(std::move(e));
-  }
-  if (filter.limit > 0 && out.size() > filter.limit)
-    out.erase(out.begin(), out.end() - filter.limit);
+  visit_newest(filter, 0, [&](const JournalEntry& e) {
+    out.push_back(e);
+    return filter.limit == 0 || out.size() < filter.limit;
+  });
+  std::reverse(out.begin(), out.end());
   return out;
+}
+
+JournalPage journal_page(const Journal& journal, const JournalFilter& filter, uint64_t before,
+                         size_t page_bytes, const Redactor& redactor) {
+  JournalPage page;
+  std::vector<std::string> newest_first;
+  size_t bytes = 0;
+  uint64_t oldest_id = 0;
+  journal.visit_newest(filter, before, [&](const JournalEntry& e) {
+    const bool full = filter.limit > 0 && newest_first.size() >= filter.limit;
+    std::string item = full ? std::string() : to_json(e, redactor).dump(
+                                                  -1, ' ', false,
+                                                  nlohmann::json::error_handler_t::replace);
+    if (full || (!newest_first.empty() && bytes + item.size() + 1 > page_bytes)) {
+      page.next_before = oldest_id;  // `e` matches and did not fit: there is a next page
+      return false;
+    }
+    bytes += item.size() + 1;
+    oldest_id = e.id;
+    newest_first.push_back(std::move(item));
+    return true;
+  });
+  page.count = newest_first.size();
+  page.items.reserve(bytes);
+  for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
+    if (!page.items.empty()) page.items += ',';
+    page.items += *it;
+  }
+  return page;
 }
 
 size_t Journal::clear() {
@@ -141,10 +278,19 @@ size_t Journal::clear() {
   for (size_t i = 0; i < capacity_; ++i) {
     JournalEntry dropped;
     std::lock_guard lock(slots_[i].mu);
-    if (slots_[i].entry.id >= floor && slots_[i].entry.id != 0) ++cleared;
+    if (slots_[i].entry.id == 0) continue;
+    if (slots_[i].entry.id >= floor) ++cleared;
+    bytes_ -= slots_[i].entry.bytes();
     std::swap(slots_[i].entry, dropped);
   }
-  cleared_below_ = next_id_.load();
+  const uint64_t next = next_id_.load();
+  cleared_below_ = next;
+  for (uint64_t o = oldest_.load(); o < next && !oldest_.compare_exchange_weak(o, next);) {
+  }
+#if defined(__GLIBC__)
+  // Freed blocks stay in malloc's arenas (a 100 MB body's pages among them) until trimmed.
+  malloc_trim(0);
+#endif
   return cleared;
 }
 
@@ -174,12 +320,30 @@ Redactor Journal::redactor() const {
 }
 
 nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
-  HeaderList headers = header_lines(e.headers);
-  r.headers_in_place(headers);
+  const auto cut_size = [&](std::string_view name) -> std::optional<uint64_t> {
+    for (const auto& [n, size] : e.truncated) {
+      if (n == name) return size;
+    }
+    return std::nullopt;
+  };
+  // Redacted first, then marked: the marker must not be taken for part of a secret's value.
+  const auto shown = [&](std::string_view name, std::string s) {
+    if (auto size = cut_size(name)) s += truncation_marker(*size);
+    return s;
+  };
+  const auto shown_headers = [&](std::string_view name, const std::string& lines) {
+    HeaderList headers = header_lines(lines);
+    r.headers_in_place(headers);
+    if (auto size = cut_size(name)) {
+      if (headers.empty()) headers.emplace_back("", "");
+      headers.back().second += truncation_marker(*size);
+    }
+    return headers_json(headers);
+  };
   std::string query = e.query, body = e.body, path = e.path;
   r.in_place(query);
   r.in_place(path);
-  r.in_place(body);
+  r.body_in_place(body);
   nlohmann::json fields = nullptr;
   if (auto parsed = form_fields(e)) {
     r.headers_in_place(*parsed);  // a form field named like a secret is hidden like a header
@@ -189,31 +353,32 @@ nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
     }
   }
   std::string response_body = e.response_body, reason = e.reason;
-  r.in_place(response_body);
+  r.body_in_place(response_body);
   r.in_place(reason);
-  HeaderList response_headers = header_lines(e.response_headers);
-  r.headers_in_place(response_headers);
-  auto optional_text = [](const std::string& s) {
-    return s.empty() ? nlohmann::json(nullptr) : text_json(s);
+  auto optional_text = [&](std::string_view name, const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : text_json(shown(name, s));
   };
+  nlohmann::json truncated = nullptr;
+  for (const auto& [name, size] : e.truncated) truncated[name] = size;
   return nlohmann::json{
       {"id", e.id},
       {"time", format_time(e.time_ms)},
-      {"remote", e.remote},
-      {"method", text_json(e.method)},
-      {"path", text_json(path)},
-      {"query", text_json(query)},
-      {"headers", headers_json(headers)},
-      {"body", text_json(body)},
+      {"remote", text_json(shown("remote", e.remote))},
+      {"method", text_json(shown("method", e.method))},
+      {"path", text_json(shown("path", path))},
+      {"query", text_json(shown("query", query))},
+      {"headers", shown_headers("headers", e.headers)},
+      {"body", text_json(shown("body", body))},
       {"fields", std::move(fields)},
       {"status", e.status},
       {"response",
-       {{"headers", headers_json(response_headers)},
-        {"body", text_json(response_body)}}},
-      {"outcome", optional_text(e.outcome)},
-      {"reason", optional_text(reason)},
-      {"account", optional_text(e.account)},
+       {{"headers", shown_headers("response_headers", e.response_headers)},
+        {"body", text_json(shown("response_body", response_body))}}},
+      {"outcome", optional_text("outcome", e.outcome)},
+      {"reason", optional_text("reason", reason)},
+      {"account", optional_text("account", e.account)},
       {"duration_ms", e.duration_ms},
+      {"truncated", std::move(truncated)},
   };
 }
 

@@ -106,7 +106,7 @@ struct Server::Impl {
       : service(s),
         options(std::move(o)),
         log(l),
-        journal(options.journal_size),
+        journal(options.journal_size, options.journal_bytes, options.journal_field_bytes),
         api(service, options),
         admin(service, journal, options, [this] { learn_private_keys(); }, std::random_device{}()) {
     learn_private_keys();

@@ -228,7 +228,7 @@ TEST(AdminTest, AnUnknownFilterIsRefusedNamingTheKnownOnes) {
   EXPECT_EQ(requests->status, 400);
   EXPECT_EQ(body(requests)["error"],
             "unknown filter 'outcome' on /__admin/requests (known: path, method, account, email, "
-            "variant, limit)");
+            "variant, limit, before)");
   auto typo = c->Get("/__admin/subscriptions?emial=a@example.com");
   EXPECT_EQ(typo->status, 400);
   EXPECT_EQ(body(typo)["error"],

@@ -25,7 +25,12 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
   size_t max_body = 64 * 1024;
-  size_t journal_size = 1000;
+  size_t journal_size = 1000;  // entries
+  size_t journal_bytes = kDefaultJournalBytes;
+  size_t journal_field_bytes = kDefaultJournalFieldBytes;
+  // A page of GET /__admin/requests stops before this many bytes of entries (one at least),
+  // and says where the next page starts.
+  size_t journal_page_bytes = 4 * 1024 * 1024;
   // Empty: the control surface answers only loopback clients. Else every admin request must
   // carry it (X-Admin-Token: T or Authorization: Bearer T), from any address.
   std::string admin_token;
