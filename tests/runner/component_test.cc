@@ -414,7 +414,8 @@ TEST(RunnerComponentTest, EventuallyOnASettlingTargetFailsOnceSettledUnlessItsTi
   // An explicit timeout polls to it, settle or not.
   std::string timed = s;
   timed.replace(timed.find("eventually: true"), 16, "eventually: {timeout: 400ms, interval: 50ms}");
-  const auto& polled = scenario(run_suite(timed, target->target, time.run()), "never-comes");
+  const auto polled_run = run_suite(timed, target->target, time.run());
+  const auto& polled = scenario(polled_run, "never-comes");  // the run outlives the reference
   EXPECT_EQ(polled.verdict, Verdict::kFail);
   EXPECT_GE(polled.steps[1].attempts, 3);
   EXPECT_NE(polled.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
@@ -426,7 +427,8 @@ TEST(RunnerComponentTest, EventuallyOnASettlingTargetFailsOnceSettledUnlessItsTi
   ASSERT_TRUE(target2);
   std::string bounded = s;
   bounded.replace(bounded.find("    covers: [R-MUST]"), 0, "    timeout: 2s\n");
-  const auto& waited = scenario(run_suite(bounded, target2->target, time.run()), "never-comes");
+  const auto waited_run = run_suite(bounded, target2->target, time.run());
+  const auto& waited = scenario(waited_run, "never-comes");
   EXPECT_EQ(waited.verdict, Verdict::kFail);
   EXPECT_GE(waited.steps[1].attempts, 3);
   EXPECT_NE(waited.steps[1].assertions[0].message.find("still failing after"), std::string::npos);
