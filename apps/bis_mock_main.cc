@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bis/common/duration.h"
 #include "bis/common/fixtures.h"
 #include "bis/mock/clock.h"
 #include "bis/mock/defects.h"
@@ -42,6 +43,14 @@ struct Flags {
   uint64_t max_body = 64 * 1024;
   uint64_t journal_bytes = bis::mock::kDefaultJournalBytes;
   std::string admin_token;
+  // The HTTP layer's limits (docs/mock.md, "HTTP layer: what enforces what").
+  uint64_t max_connections = 4096;
+  std::string header_timeout = "10s";
+  std::string body_timeout = "30s";
+  std::string keep_alive = "5s";
+  uint64_t max_target = 8 * 1024;
+  uint64_t max_header_bytes = 64 * 1024;
+  uint64_t max_headers = 100;
   bool quiet = false;
   bool list_defects = false;
   bool list_variations = false;
@@ -49,6 +58,49 @@ struct Flags {
 };
 
 void fail(const std::string& message) { std::fprintf(stderr, "%s\n", message.c_str()); }
+
+// A flag's duration in milliseconds: at least 1 ms and at most a day, or a usage message.
+bis::Expected<int, std::string> flag_ms(std::string_view flag, const std::string& text) {
+  auto d = bis::parse_duration(text);
+  if (!d) return bis::Unexpected("bis-mock: " + std::string(flag) + ": " + d.error());
+  if (d->count() < 1 || d->count() > 24 * 3600 * 1000)
+    return bis::Unexpected("bis-mock: " + std::string(flag) + " must be between 1ms and 24h, got '" +
+                           text + "'");
+  return static_cast<int>(d->count());
+}
+
+// The HTTP layer's limits from the flags, or the first flag that is out of range.
+bis::Expected<ServerOptions, std::string> http_limits(const Flags& flags, ServerOptions o) {
+  struct Count {
+    const char* flag;
+    uint64_t value;
+    size_t& into;
+    uint64_t max;
+  };
+  for (const Count& c : {Count{"--max-connections", flags.max_connections, o.max_connections, 100000},
+                         Count{"--max-target", flags.max_target, o.max_target, 1 << 20},
+                         Count{"--max-header-bytes", flags.max_header_bytes, o.max_header_bytes,
+                               16 << 20},
+                         Count{"--max-headers", flags.max_headers, o.max_headers, 10000}}) {
+    if (c.value < 1 || c.value > c.max)
+      return bis::Unexpected("bis-mock: " + std::string(c.flag) + " must be between 1 and " +
+                             std::to_string(c.max) + ", got " + std::to_string(c.value));
+    c.into = static_cast<size_t>(c.value);
+  }
+  struct Timeout {
+    const char* flag;
+    const std::string& text;
+    int& into_ms;
+  };
+  for (const Timeout& t : {Timeout{"--header-timeout", flags.header_timeout, o.header_timeout_ms},
+                           Timeout{"--body-timeout", flags.body_timeout, o.body_timeout_ms},
+                           Timeout{"--keep-alive", flags.keep_alive, o.keep_alive_ms}}) {
+    auto ms = flag_ms(t.flag, t.text);
+    if (!ms) return bis::Unexpected(ms.error());
+    t.into_ms = *ms;
+  }
+  return o;
+}
 
 std::string flow_text(const bis::fixtures::Account& a) {
   if (!a.flow) return "no flow";
@@ -206,6 +258,32 @@ int main(int argc, char** argv) {
          "Open the control surface to any address, for requests carrying X-Admin-Token: T or "
          "Authorization: Bearer T (default: loopback clients only, no token)")
       ->type_name("T");
+  app.add_option("--max-connections", flags.max_connections,
+                 "Connections served at once; one more is answered 503 with Retry-After and closed")
+      ->capture_default_str();
+  app.add_option("--header-timeout", flags.header_timeout,
+                 "Time from a request's first byte to the end of its headers, in all (408 after)")
+      ->capture_default_str()
+      ->type_name("DURATION");
+  app.add_option("--body-timeout", flags.body_timeout,
+                 "Time from the end of a request's headers to the end of its body (408 after)")
+      ->capture_default_str()
+      ->type_name("DURATION");
+  app.add_option("--keep-alive", flags.keep_alive,
+                 "An idle keep-alive connection is closed after this")
+      ->capture_default_str()
+      ->type_name("DURATION");
+  app.add_option("--max-target", flags.max_target,
+                 "Longest request target (path and query) in bytes (414 over it); accepts units")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
+  app.add_option("--max-header-bytes", flags.max_header_bytes,
+                 "Header (and trailer) lines of one request, bytes in all (431 over it)")
+      ->capture_default_str()
+      ->transform(CLI::AsSizeValue(false));
+  app.add_option("--max-headers", flags.max_headers,
+                 "Header (and trailer) lines of one request, counted (431 over it)")
+      ->capture_default_str();
   app.add_flag("--quiet", flags.quiet,
                "Print only the 'bis-mock listening on URL' line, no banner, no request log");
   app.set_version_flag("--version", "bis-mock " BIS_VERSION);
@@ -239,6 +317,11 @@ int main(int argc, char** argv) {
   }
   if (flags.max_body == 0) {
     fail("bis-mock: --max-body must be at least 1 byte");
+    return kUsageError;
+  }
+  auto limits = http_limits(flags, ServerOptions{});
+  if (!limits) {
+    fail(limits.error() + "\nRun with --help for more information.");
     return kUsageError;
   }
 
@@ -278,7 +361,7 @@ int main(int argc, char** argv) {
 
   RequestLog log(stderr, flags.log_format == "json" ? LogFormat::kJson : LogFormat::kText,
                  flags.quiet);
-  ServerOptions server_options;
+  ServerOptions server_options = *limits;
   server_options.host = flags.host;
   server_options.port = flags.port;
   server_options.max_body = static_cast<size_t>(flags.max_body);

@@ -205,7 +205,7 @@ http1::ConnectionOptions Server::Impl::connection_options() const {
   };
   c.header_timeout_ms = options.header_timeout_ms;
   c.body_timeout_ms = options.body_timeout_ms;
-  c.idle_timeout_ms = options.keep_alive_seconds * 1000;
+  c.idle_timeout_ms = options.keep_alive_ms;
   return c;
 }
 

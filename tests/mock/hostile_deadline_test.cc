@@ -40,7 +40,7 @@ ServerOptions short_deadlines() {
   ServerOptions o;
   o.header_timeout_ms = 400;
   o.body_timeout_ms = 400;
-  o.keep_alive_seconds = 1;
+  o.keep_alive_ms = 1000;
   return o;
 }
 

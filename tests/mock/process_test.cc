@@ -7,16 +7,20 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sys/stat.h>
 #include <thread>
 
 #include "child_process.h"
 #include "mock_process.h"
+#include "raw_client.h"
 
 namespace bis::mock {
 namespace {
 
 using testing::ChildProcess;
+using testing::RawClient;
+using testing::status_of;
 using testing::remove_state;
 using testing::start;
 using testing::temp_path;
@@ -113,17 +117,98 @@ TEST(ProcessTest, AnIpv6HostIsPrintedInBrackets) {
       << *line;
 }
 
-TEST(ProcessTest, HelpDocumentsEveryFlag) {
+// The flags table of docs/mock.md and --help name the same flags: a flag added to one and not
+// the other fails here.
+TEST(ProcessTest, HelpAndTheDocsNameTheSameFlags) {
   ChildProcess p({"/bin/sh", "-c", "exec \"$0\" --help 1>&2", kBinary});
   const std::string help = p.read_rest();
   EXPECT_EQ(p.wait(), 0);
-  for (const char* flag : {"--host", "--port", "--fixtures", "--state", "--defect", "--log-format",
-                           "--journal-size", "--max-body", "--admin-token", "--quiet", "--help",
-                           "--list-defects", "--print-fixtures", "--version"}) {
-    EXPECT_NE(help.find(flag), std::string::npos) << flag << " missing from:\n" << help;
+  std::ifstream docs(std::string(BIS_SOURCE_DIR) + "/docs/mock.md");
+  ASSERT_TRUE(docs) << "cannot read docs/mock.md";
+  std::set<std::string> documented;
+  const std::regex row("^\\| `(--[a-z-]+)");
+  bool in_flags = false;
+  for (std::string line; std::getline(docs, line);) {
+    if (line.rfind("### ", 0) == 0 || line.rfind("## ", 0) == 0) in_flags = line == "### Flags";
+    std::smatch m;
+    if (!in_flags || !std::regex_search(line, m, row)) continue;
+    documented.insert(m[1]);
+    // `--version`, `--help`: both names on one row.
+    if (line.find("`--help`") != std::string::npos) documented.insert("--help");
   }
+  ASSERT_GT(documented.size(), 10u) << "no flags table under '### Flags' in docs/mock.md";
+  std::set<std::string> offered;
+  const std::regex flag("(^|[ ,])(--[a-z][a-z-]+)");
+  for (auto it = std::sregex_iterator(help.begin(), help.end(), flag); it != std::sregex_iterator();
+       ++it) {
+    offered.insert((*it)[2]);
+  }
+  for (const std::string& f : documented) EXPECT_TRUE(offered.count(f)) << f << " not in --help";
+  for (const std::string& f : offered) EXPECT_TRUE(documented.count(f)) << f << " not in docs/mock.md";
   EXPECT_NE(help.find("8080"), std::string::npos);
   EXPECT_NE(help.find("127.0.0.1"), std::string::npos);
+}
+
+TEST(ProcessTest, OutOfRangeHttpLimitsAreUsageErrorsNamingTheFlag) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--max-connections", "0"}, {"--header-timeout", "5"},
+        {"--body-timeout", "0s"}, {"--keep-alive", "2d"}, {"--max-headers", "0"},
+        {"--max-target", "2MiB"}, {"--max-header-bytes", "0"}}) {
+    std::vector<std::string> argv{kBinary, "--port", "0"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ChildProcess p(argv);
+    const std::string err = p.read_rest();
+    EXPECT_EQ(p.wait(), 2) << args[0];
+    EXPECT_NE(err.find("bis-mock: " + args[0]), std::string::npos) << err;
+  }
+}
+
+// Each HTTP limit of docs/mock.md's table is a flag, and the flag moves the limit.
+TEST(ProcessTest, TheHttpLimitsAreFlags) {
+  ChildProcess p({kBinary, "--port", "0", "--quiet", "--max-connections", "1", "--header-timeout",
+                  "300ms", "--keep-alive", "300ms", "--max-target", "64", "--max-headers", "3",
+                  "--max-header-bytes", "200"});
+  const int port = start(p);
+  ASSERT_GT(port, 0);
+  const std::string health = "GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  {
+    // One connection served (its answer read, so it is counted), the next one is over the cap.
+    RawClient held(port);
+    ASSERT_TRUE(held.send(health));
+    ASSERT_EQ(status_of(held.answer()), 200);
+    RawClient over(port);
+    ASSERT_TRUE(over.send(health));
+    const std::string a = over.answer();
+    EXPECT_EQ(status_of(a), 503) << a;
+    EXPECT_NE(a.find("Retry-After: "), std::string::npos) << a;
+    // The held connection is closed after 300 ms idle (--keep-alive), within the client's 5 s.
+    EXPECT_TRUE(held.closed_by_server());
+  }
+  auto one = [&](const std::string& request) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      RawClient c(port);
+      c.send(request);
+      const std::string a = c.answer();
+      // The previous connection may still hold the one place for a moment after it closed.
+      if (status_of(a) != 503) return a;
+    }
+    return std::string("still 503 after 100 attempts");
+  };
+  EXPECT_EQ(status_of(one("GET /__admin/health?" + std::string(80, 'a') +
+                          " HTTP/1.1\r\nHost: x\r\n\r\n")),
+            414);
+  EXPECT_EQ(status_of(one("GET /__admin/health HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nC: "
+                          "3\r\n\r\n")),
+            431);
+  EXPECT_EQ(status_of(one("GET /__admin/health HTTP/1.1\r\nHost: x\r\nA: " +
+                          std::string(250, 'v') + "\r\n\r\n")),
+            431);
+  // Headers started and never finished: 408 after --header-timeout (300 ms, not 10 s; the
+  // client gives up at 5 s).
+  const auto begun = std::chrono::steady_clock::now();
+  const std::string late = one("GET /__admin/health HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_EQ(status_of(late), 408) << late;
+  EXPECT_GE(std::chrono::steady_clock::now() - begun, std::chrono::milliseconds(300));
 }
 
 TEST(ProcessTest, KillNineRightAfterASuccessLosesNothing) {

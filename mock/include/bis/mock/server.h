@@ -34,7 +34,7 @@ struct ServerOptions {
   // Empty: the control surface answers only loopback clients. Else every admin request must
   // carry it (X-Admin-Token: T or Authorization: Bearer T), from any address.
   std::string admin_token;
-  int keep_alive_seconds = 5;  // an idle keep-alive connection is closed after this
+  int keep_alive_ms = 5000;  // an idle keep-alive connection is closed after this
   // Connections served at once; one more is answered 503 with Retry-After and closed.
   size_t max_connections = 4096;
   int header_timeout_ms = 10000;  // a request's first byte to the end of its headers (408)
