@@ -14,6 +14,7 @@
 #include "bis/common/text.h"
 #include "bis/mock/fixtures_loader.h"
 #include "bis/mock/printable.h"
+#include "dashboard.h"
 
 #ifndef BIS_VERSION
 #define BIS_VERSION "0.0.0"
@@ -63,10 +64,34 @@ std::string param(const httplib::Request& req, const char* name) {
 }
 
 // The query parameters of the filterable observation routes.
-constexpr std::string_view kRecordFilters[] = {"account", "email", "variant"};
+constexpr std::string_view kRecordFilters[] = {"account", "email", "variant", "limit", "before"};
 constexpr std::string_view kMemberFilters[] = {"account", "email"};
-constexpr std::string_view kRequestFilters[] = {"path", "method", "account", "email", "variant",
-                                                "limit", "before"};
+constexpr std::string_view kRequestFilters[] = {"path",    "method", "account", "email",
+                                                "variant", "outcome", "limit",  "before",
+                                                "after",   "wait_ms"};
+
+// A long poll of the journal waits at most this long (a client asks again).
+constexpr uint64_t kMaxWaitMs = 30000;
+
+// A count the caller wrote in the query: digits only (strtoull alone takes "+1", " 1").
+bool count_param(const httplib::Request& req, const char* name, uint64_t& out) {
+  const std::string text = req.has_param(name) ? req.get_param_value(name) : std::string();
+  if (text.empty()) return true;
+  if (text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  out = std::strtoull(text.c_str(), nullptr, 10);
+  return true;
+}
+
+// The link to the page older than this one: the same query with before=<cursor>.
+std::string next_link(const httplib::Request& req, uint64_t before) {
+  std::string query;
+  for (const auto& [name, value] : req.params) {
+    if (name == "before" || name == "wait_ms") continue;
+    query += form::url_encode(name) + "=" + form::url_encode(value) + "&";
+  }
+  return req.path + "?" + query + "before=" + std::to_string(before);
+}
 
 // An unknown filter (a typo, or one another tool has) would be ignored and the caller would
 // take everything for the filtered answer: it is refused, naming the filters the route knows.
@@ -133,6 +158,13 @@ bool AdminRoutes::authorized(Exchange& x) const {
 }
 
 void AdminRoutes::handle(Exchange& x) {
+  if (is_dashboard_path(x.req.path)) {
+    // The page's files hold no state, and a browser's navigation cannot send the token's
+    // header: with a token they are served without it (the page sends it with every call it
+    // makes); without one, only loopback clients get them, as every admin route.
+    if (options_.admin_token.empty() && !authorized(x)) return;
+    return serve_dashboard(x);
+  }
   if (!authorized(x)) return;
   auto parts = segments(x.req);
   if (!parts) return error(x, 400, parts.error());
@@ -286,9 +318,21 @@ void AdminRoutes::variant(Exchange& x, const std::string& account, const std::st
 void AdminRoutes::records(Exchange& x, std::string_view what) {
   if (std::string why; !known_filters(x.req, kRecordFilters, why)) return error(x, 400, why);
   const RecordFilter filter = record_filter(x.req);
-  if (what == "subscriptions") return answer(x, view_.subscriptions(filter));
-  if (what == "events") return answer(x, view_.events(filter));
-  answer(x, view_.notifications(filter));
+  uint64_t limit = 0;
+  RecordPage page;
+  if (!count_param(x.req, "limit", limit)) return error(x, 400, "limit must be a non-negative integer");
+  if (!count_param(x.req, "before", page.before))
+    return error(x, 400, "before must be a non-negative integer");
+  page.limit = static_cast<size_t>(limit);
+  json out = what == "subscriptions" ? view_.subscriptions(filter, page)
+             : what == "events"      ? view_.events(filter, page)
+                                     : view_.notifications(filter, page);
+  if (page.paged()) {
+    const uint64_t next = out["next_before"].get<uint64_t>();
+    out.erase("next_before");
+    out["next"] = next != 0 ? json(next_link(x.req, next)) : json(nullptr);
+  }
+  answer(x, out);
 }
 
 void AdminRoutes::members(Exchange& x, const std::string& list) {
@@ -337,30 +381,26 @@ void AdminRoutes::requests(Exchange& x) {
   f.account = param(x.req, "account");
   f.email = param(x.req, "email");
   f.variant = param(x.req, "variant");
-  // A count the caller wrote in the query: digits only (strtoull alone takes "+1", " 1").
-  const auto count = [&](const char* name, uint64_t& out) {
-    const std::string text = param(x.req, name);
-    if (text.empty()) return true;
-    if (text.find_first_not_of("0123456789") != std::string::npos) return false;
-    out = std::strtoull(text.c_str(), nullptr, 10);
-    return true;
-  };
-  uint64_t limit = 0, before = 0;
-  if (!count("limit", limit)) return error(x, 400, "limit must be a non-negative integer");
-  if (!count("before", before)) return error(x, 400, "before must be a non-negative integer");
-  f.limit = static_cast<size_t>(limit);
-  const JournalPage page =
-      journal_page(journal_, f, before, options_.journal_page_bytes, journal_.redactor());
-  json next = nullptr;
-  if (page.next_before != 0) {
-    std::string query;
-    for (const auto& [name, value] : x.req.params) {
-      if (name == "before") continue;
-      query += form::url_encode(name) + "=" + form::url_encode(value) + "&";
-    }
-    next = std::string(protocol::kAdminPrefix) + "/requests?" + query +
-           "before=" + std::to_string(page.next_before);
+  f.outcome = param(x.req, "outcome");
+  uint64_t limit = 0, before = 0, wait_ms = 0;
+  for (auto [name, out] : {std::pair{"limit", &limit}, {"before", &before}, {"after", &f.after},
+                           {"wait_ms", &wait_ms}}) {
+    if (!count_param(x.req, name, *out))
+      return error(x, 400, std::string(name) + " must be a non-negative integer");
   }
+  if (wait_ms > kMaxWaitMs) return error(x, 400, "wait_ms must be at most 30000");
+  f.limit = static_cast<size_t>(limit);
+  // A long poll (wait_ms): when nothing matches yet, wait for the journal to grow and look
+  // again, until a match or the deadline. `seen` is read before each look, so an entry placed
+  // during the look wakes the next wait.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  JournalPage page;
+  for (;;) {
+    const uint64_t seen = journal_.newest_id();
+    page = journal_page(journal_, f, before, options_.journal_page_bytes, journal_.redactor());
+    if (page.count > 0 || wait_ms == 0 || !journal_.wait_for_newer(seen, deadline)) break;
+  }
+  const json next = page.next_before != 0 ? json(next_link(x.req, page.next_before)) : json(nullptr);
   set_json(x.res, 200,
            "{\"count\":" + std::to_string(page.count) + ",\"items\":[" + page.items +
                "],\"next\":" + dump(next) + "}");

@@ -102,6 +102,31 @@ void Journal::add(JournalEntry entry) {
   // `entry` now holds the dropped one, destroyed here, outside the lock. An eviction that
   // passed this id before it was in its slot missed it: it goes now.
   if (id < oldest_.load()) remove(id);
+  for (uint64_t n = newest_.load(); n < id && !newest_.compare_exchange_weak(n, id);) {
+  }
+  // A waiter counts itself before it reads newest_, so either it sees this id or it is
+  // counted here and woken (under the lock, so the wake cannot fall before its wait).
+  if (waiters_.load() > 0) {
+    std::lock_guard lock(wait_mu_);
+    wait_cv_.notify_all();
+  }
+}
+
+bool Journal::wait_for_newer(uint64_t seen,
+                             std::chrono::steady_clock::time_point deadline) const {
+  ++waiters_;
+  std::unique_lock lock(wait_mu_);
+  const bool newer = wait_cv_.wait_until(
+      lock, deadline, [&] { return newest_.load() > seen || interrupted_.load(); });
+  lock.unlock();
+  --waiters_;
+  return newer && newest_.load() > seen;
+}
+
+void Journal::interrupt_waits(bool on) {
+  interrupted_ = on;
+  std::lock_guard lock(wait_mu_);
+  wait_cv_.notify_all();
 }
 
 void Journal::remove(uint64_t id) {
@@ -159,6 +184,7 @@ const std::string* field(const HeaderList& fields, std::string_view name) {
 bool matches(const JournalFilter& f, const JournalEntry& e) {
   if (!f.path.empty() && e.path != f.path) return false;
   if (!f.method.empty() && !iequals(e.method, f.method)) return false;
+  if (!f.outcome.empty() && e.outcome != f.outcome) return false;
   if (f.account.empty() && f.email.empty() && f.variant.empty()) return true;
   const std::optional<HeaderList> fields = form_fields(e);
   const HeaderList none;
@@ -225,7 +251,8 @@ void Journal::visit_newest(const JournalFilter& filter, uint64_t before,
   for (size_t i = 0; i < capacity_; ++i) {
     std::lock_guard lock(slots_[i].mu);
     const uint64_t id = slots_[i].entry.id;
-    if (id != 0 && id >= floor && (before == 0 || id < before)) ids.push_back(id);
+    if (id != 0 && id >= floor && id > filter.after && (before == 0 || id < before))
+      ids.push_back(id);
   }
   std::sort(ids.rbegin(), ids.rend());
   for (uint64_t id : ids) {

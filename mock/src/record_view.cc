@@ -16,9 +16,24 @@ uint64_t mix(uint64_t x) {  // splitmix64's finalizer: every input bit moves eve
   return x ^ (x >> 31);
 }
 
-json list_of(std::vector<json> items) {
-  const size_t count = items.size();
-  return json{{"count", count}, {"items", std::move(items)}};
+// Renders the page of `records` (visible matches, oldest first) that `page` asks for.
+template <class T, class Render>
+json list_of(const std::vector<const T*>& records, const RecordPage& page, Render render) {
+  size_t end = records.size();
+  if (page.before > 0) {
+    end = std::lower_bound(records.begin(), records.end(), page.before,
+                           [](const T* r, uint64_t id) { return r->id < id; }) -
+          records.begin();
+  }
+  const size_t begin = page.limit > 0 && end > page.limit ? end - page.limit : 0;
+  json items = json::array();
+  for (size_t i = begin; i < end; ++i) items.push_back(render(*records[i]));
+  json out{{"count", end - begin}, {"items", std::move(items)}};
+  if (page.paged()) {
+    out["total"] = records.size();
+    out["next_before"] = begin > 0 ? records[begin]->id : 0;
+  }
+  return out;
 }
 
 }  // namespace
@@ -88,57 +103,61 @@ std::unordered_map<uint64_t, int64_t> RecordView::clearings(const RecordFilter& 
   return out;
 }
 
-json RecordView::subscriptions(const RecordFilter& filter) const {
-  std::vector<json> items;
+json RecordView::subscriptions(const RecordFilter& filter, const RecordPage& page) const {
+  const auto render_one = [this](const Subscription& s) { return render(s); };
+  std::vector<const Subscription*> visible;
   if (!async_) {
-    for (const Subscription& s : service_.subscriptions(filter)) items.push_back(render(s));
-    return list_of(std::move(items));
+    const std::vector<Subscription> all = service_.subscriptions(filter);
+    for (const Subscription& s : all) visible.push_back(&s);
+    return list_of(visible, page, render_one);
   }
   const int64_t now = service_.clock().now_ms();
   const auto cleared = clearings(filter);
-  for (const Subscription& s : service_.all_subscriptions(filter)) {
+  const std::vector<Subscription> all = service_.all_subscriptions(filter);
+  for (const Subscription& s : all) {
     if (s.created_ms + delay_ms('s', s.id) > now) continue;
     if (!s.active) {
       // Still listed until the notification that cleared it is visible.
       auto it = cleared.find(s.id);
       if (it == cleared.end() || it->second <= now) continue;
     }
-    items.push_back(render(s));
+    visible.push_back(&s);
   }
-  return list_of(std::move(items));
+  return list_of(visible, page, render_one);
 }
 
-json RecordView::events(const RecordFilter& filter) const {
-  std::vector<json> items;
+json RecordView::events(const RecordFilter& filter, const RecordPage& page) const {
   const int64_t now = async_ ? service_.clock().now_ms() : 0;
-  for (const Event& e : service_.events(filter)) {
-    if (async_ && e.time_ms + delay_ms('e', e.id) > now) continue;
-    items.push_back(render(e));
+  const std::vector<Event> all = service_.events(filter);
+  std::vector<const Event*> visible;
+  for (const Event& e : all) {
+    if (!async_ || e.time_ms + delay_ms('e', e.id) <= now) visible.push_back(&e);
   }
-  return list_of(std::move(items));
+  return list_of(visible, page, [this](const Event& e) { return render(e); });
 }
 
-json RecordView::notifications(const RecordFilter& filter) const {
-  std::vector<json> items;
+json RecordView::notifications(const RecordFilter& filter, const RecordPage& page) const {
   const int64_t now = async_ ? service_.clock().now_ms() : 0;
-  for (const Notification& n : service_.notifications(filter)) {
-    if (async_ && n.sent_ms + delay_ms('n', n.id) > now) continue;
-    items.push_back(render(n));
+  const std::vector<Notification> all = service_.notifications(filter);
+  std::vector<const Notification*> visible;
+  for (const Notification& n : all) {
+    if (!async_ || n.sent_ms + delay_ms('n', n.id) <= now) visible.push_back(&n);
   }
-  return list_of(std::move(items));
+  return list_of(visible, page, [this](const Notification& n) { return render(n); });
 }
 
 Expected<json, AdminError> RecordView::members(std::string_view list, std::string_view account,
                                                std::string_view email) const {
   auto m = service_.members(list, account, email);
   if (!m) return Unexpected{m.error()};
-  std::vector<json> items;
+  json items = json::array();
   const int64_t now = async_ ? service_.clock().now_ms() : 0;
   for (const ListMember& member : *m) {
     if (async_ && member.created_ms + delay_ms(member) > now) continue;
     items.push_back(to_json(member));
   }
-  return list_of(std::move(items));
+  const size_t count = items.size();
+  return json{{"count", count}, {"items", std::move(items)}};
 }
 
 size_t RecordView::pending(int64_t now_ms, int64_t cutoff_ms) const {

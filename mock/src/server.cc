@@ -357,6 +357,7 @@ Expected<int, std::string> Server::start() {
     return Unexpected{"cannot serve on " + s.options.host + ":" + std::to_string(port)};
   }
   s.stopping = false;
+  s.journal.interrupt_waits(false);
   s.service.scheduler().set_wake([&s] { s.wake_scheduler(); });
   s.scheduler = std::thread([&s] { s.run_scheduler(); });
   return port;
@@ -365,6 +366,7 @@ Expected<int, std::string> Server::start() {
 void Server::stop() {
   Impl& s = *impl_;
   if (!s.listener.joinable()) return;
+  s.journal.interrupt_waits(true);  // long polls of the journal answer now
   s.http.stop();
   shut_down_connections(s.port);
   s.listener.join();
@@ -378,6 +380,8 @@ void Server::stop() {
 }
 
 int Server::port() const { return impl_->port; }
+
+const Journal& Server::journal() const { return impl_->journal; }
 
 std::string Server::url() const {
   const std::string& host = impl_->options.host;

@@ -223,17 +223,17 @@ TEST(AdminTest, TheTimerSendsADueBatchWithoutAnyRead) {
 TEST(AdminTest, AnUnknownFilterIsRefusedNamingTheKnownOnes) {
   MockServer m;
   auto c = m.client();
-  auto requests = c->Get("/__admin/requests?outcome=rejected");
+  auto requests = c->Get("/__admin/requests?status=400");
   ASSERT_TRUE(requests);
   EXPECT_EQ(requests->status, 400);
   EXPECT_EQ(body(requests)["error"],
-            "unknown filter 'outcome' on /__admin/requests (known: path, method, account, email, "
-            "variant, limit, before)");
+            "unknown filter 'status' on /__admin/requests (known: path, method, account, email, "
+            "variant, outcome, limit, before, after, wait_ms)");
   auto typo = c->Get("/__admin/subscriptions?emial=a@example.com");
   EXPECT_EQ(typo->status, 400);
   EXPECT_EQ(body(typo)["error"],
             "unknown filter 'emial' on /__admin/subscriptions (did you mean 'email'?) (known: "
-            "account, email, variant)");
+            "account, email, variant, limit, before)");
   EXPECT_EQ(c->Get("/__admin/events?store=x")->status, 400);
   EXPECT_EQ(c->Get("/__admin/notifications?batch=1")->status, 400);
   EXPECT_EQ(c->Get("/__admin/lists/LDbl/members?variant=1")->status, 400);

@@ -10,6 +10,8 @@
 // private keys) is done when the journal is read, so nothing leaves unredacted.
 // Thread-safe.
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -72,7 +74,9 @@ struct JournalFilter {
   std::string account;
   std::string email;  // case-insensitive, against the email field
   std::string variant;
-  size_t limit = 0;  // the newest N matches (still oldest first); 0 = all
+  std::string outcome;  // exactly, e.g. "rejected"
+  uint64_t after = 0;   // only entries with a larger id (a live view's "what is new")
+  size_t limit = 0;     // the newest N matches (still oldest first); 0 = all
 };
 
 // A ring of slots, each with its own lock: concurrent requests record into different slots
@@ -101,6 +105,17 @@ class Journal {
   size_t max_bytes() const { return max_bytes_; }
   size_t field_bytes() const { return field_bytes_; }
 
+  // The largest id placed in the journal so far (0: none), for a waiter's "what is new".
+  uint64_t newest_id() const { return newest_.load(); }
+  // Waits until an entry with an id above `seen` is placed, `deadline` passes or
+  // interrupt_waits(true) is called; true if such an entry is there. A long poll's wait: it
+  // costs add() nothing while nobody waits.
+  bool wait_for_newer(uint64_t seen, std::chrono::steady_clock::time_point deadline) const;
+  // Callers inside wait_for_newer() now (for tests that must act while one waits).
+  size_t waiters() const { return waiters_.load(); }
+  // While on, every wait returns at once (a stopping server must not hang on long polls).
+  void interrupt_waits(bool on);
+
   // Private keys to redact when entries are read: every key any fixtures ever held.
   void add_private_keys(const std::vector<std::string>& keys);
   Redactor redactor() const;
@@ -125,6 +140,11 @@ class Journal {
   std::atomic<uint64_t> cleared_below_{1};  // entries with smaller ids were cleared
   std::atomic<uint64_t> oldest_{1};         // entries with smaller ids were evicted or cleared
   std::atomic<size_t> bytes_{0};            // of the entries held or being added
+  std::atomic<uint64_t> newest_{0};         // the largest id placed
+  mutable std::atomic<size_t> waiters_{0};
+  std::atomic<bool> interrupted_{false};
+  mutable std::mutex wait_mu_;
+  mutable std::condition_variable wait_cv_;
   mutable std::mutex keys_mu_;
   std::vector<std::string> private_keys_;
 };

@@ -61,6 +61,8 @@ class Server {
   int port() const;
   // http://HOST:PORT (IPv6 hosts in brackets).
   std::string url() const;
+  // The request journal this server records into (GET /__admin/requests reads it).
+  const Journal& journal() const;
 
  private:
   struct Impl;
