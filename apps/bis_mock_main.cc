@@ -128,6 +128,7 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
     nlohmann::json j = bis::fixtures::to_json(f);
     j["event"] = "started";
     j["url"] = server.url();
+    j["dashboard"] = server.url() + "/__admin/ui";
     j["state"] = service.store_description();
     j["defects"] = defects;
     j["variations"] = service.variations().names();
@@ -147,6 +148,10 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
   }
   out += "\n  admin     " + server.url() + "/__admin" +
          (flags.admin_token.empty() ? " (loopback clients only)" : " (token required)") + "\n";
+  // The token is not printed: logs travel (CI artifacts); the page asks for it, or takes it
+  // from the address's fragment, which the browser never sends.
+  out += "  dashboard " + server.url() + "/__admin/ui" +
+         (flags.admin_token.empty() ? "" : "#token=<your --admin-token>") + "\n";
   std::string d;
   for (const std::string& name : defects) d += (d.empty() ? "" : ", ") + name;
   out += "  defects   " +
