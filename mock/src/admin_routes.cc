@@ -319,7 +319,7 @@ void AdminRoutes::records(Exchange& x, std::string_view what) {
   if (std::string why; !known_filters(x.req, kRecordFilters, why)) return error(x, 400, why);
   const RecordFilter filter = record_filter(x.req);
   uint64_t limit = 0;
-  RecordPage page;
+  PageRequest page;
   if (!count_param(x.req, "limit", limit)) return error(x, 400, "limit must be a non-negative integer");
   if (!count_param(x.req, "before", page.before))
     return error(x, 400, "before must be a non-negative integer");

@@ -28,6 +28,47 @@ std::vector<T> by_id(std::vector<T> records) {
 
 }  // namespace
 
+template <class T, class Part>
+Page<T> Queries::merged_page(Part part, const PageRequest& p) const {
+  Page<T> out;
+  for (size_t i = 0; i < ServiceState::kShards; ++i) {
+    std::lock_guard lock(s_.shards[i].mu);
+    Page<T> shard = part(s_.shards[i].state);
+    out.total += shard.total;
+    out.below += shard.below;
+    out.items.insert(out.items.end(), std::make_move_iterator(shard.items.begin()),
+                     std::make_move_iterator(shard.items.end()));
+  }
+  out.items = by_id(std::move(out.items));
+  if (p.limit != 0 && out.items.size() > p.limit)
+    out.items.erase(out.items.begin(), out.items.end() - static_cast<ptrdiff_t>(p.limit));
+  return out;
+}
+
+Page<Subscription> Queries::subscription_page(const RecordFilter& filter,
+                                              const PageRequest& p) const {
+  std::shared_lock catalog_lock(s_.catalog_mu);
+  return merged_page<Subscription>([&](const State& s) { return s.subscription_page(filter, p); },
+                                   p);
+}
+
+Page<Event> Queries::event_page(const RecordFilter& filter, const PageRequest& p) const {
+  std::shared_lock catalog_lock(s_.catalog_mu);
+  Page<Event> out =
+      merged_page<Event>([&](const State& s) { return s.event_page(filter, p); }, p);
+  if (s_.state_rules.metric != protocol::kSubscribedMetric) {
+    for (Event& e : out.items) e.metric = s_.state_rules.metric;
+  }
+  return out;
+}
+
+Page<Notification> Queries::notification_page(const RecordFilter& filter,
+                                              const PageRequest& p) const {
+  std::shared_lock catalog_lock(s_.catalog_mu);
+  return merged_page<Notification>(
+      [&](const State& s) { return s.notification_page(filter, p); }, p);
+}
+
 fixtures::Fixtures Queries::fixtures() const {
   std::shared_lock lock(s_.catalog_mu);
   return s_.catalog.fixtures();

@@ -18,7 +18,7 @@ uint64_t mix(uint64_t x) {  // splitmix64's finalizer: every input bit moves eve
 
 // Renders the page of `records` (visible matches, oldest first) that `page` asks for.
 template <class T, class Render>
-json list_of(const std::vector<const T*>& records, const RecordPage& page, Render render) {
+json list_of(const std::vector<const T*>& records, const PageRequest& page, Render render) {
   size_t end = records.size();
   if (page.before > 0) {
     end = std::lower_bound(records.begin(), records.end(), page.before,
@@ -34,6 +34,18 @@ json list_of(const std::vector<const T*>& records, const RecordPage& page, Rende
     out["next_before"] = begin > 0 ? records[begin]->id : 0;
   }
   return out;
+}
+
+// The same answer from a page the store cut (the synchronous view's path).
+template <class T, class Render>
+json page_of(const Page<T>& page, Render render) {
+  json items = json::array();
+  for (const T& r : page.items) items.push_back(render(r));
+  const uint64_t next = page.below > page.items.size() ? page.items.front().id : 0;
+  return json{{"count", page.items.size()},
+              {"items", std::move(items)},
+              {"total", page.total},
+              {"next_before", next}};
 }
 
 }  // namespace
@@ -103,9 +115,11 @@ std::unordered_map<uint64_t, int64_t> RecordView::clearings(const RecordFilter& 
   return out;
 }
 
-json RecordView::subscriptions(const RecordFilter& filter, const RecordPage& page) const {
+json RecordView::subscriptions(const RecordFilter& filter, const PageRequest& page) const {
   const auto render_one = [this](const Subscription& s) { return render(s); };
   std::vector<const Subscription*> visible;
+  if (!async_ && page.paged())
+    return page_of(service_.queries().subscription_page(filter, page), render_one);
   if (!async_) {
     const std::vector<Subscription> all = service_.subscriptions(filter);
     for (const Subscription& s : all) visible.push_back(&s);
@@ -126,24 +140,29 @@ json RecordView::subscriptions(const RecordFilter& filter, const RecordPage& pag
   return list_of(visible, page, render_one);
 }
 
-json RecordView::events(const RecordFilter& filter, const RecordPage& page) const {
+json RecordView::events(const RecordFilter& filter, const PageRequest& page) const {
+  const auto render_one = [this](const Event& e) { return render(e); };
+  if (!async_ && page.paged()) return page_of(service_.queries().event_page(filter, page), render_one);
   const int64_t now = async_ ? service_.clock().now_ms() : 0;
   const std::vector<Event> all = service_.events(filter);
   std::vector<const Event*> visible;
   for (const Event& e : all) {
     if (!async_ || e.time_ms + delay_ms('e', e.id) <= now) visible.push_back(&e);
   }
-  return list_of(visible, page, [this](const Event& e) { return render(e); });
+  return list_of(visible, page, render_one);
 }
 
-json RecordView::notifications(const RecordFilter& filter, const RecordPage& page) const {
+json RecordView::notifications(const RecordFilter& filter, const PageRequest& page) const {
+  const auto render_one = [this](const Notification& n) { return render(n); };
+  if (!async_ && page.paged())
+    return page_of(service_.queries().notification_page(filter, page), render_one);
   const int64_t now = async_ ? service_.clock().now_ms() : 0;
   const std::vector<Notification> all = service_.notifications(filter);
   std::vector<const Notification*> visible;
   for (const Notification& n : all) {
     if (!async_ || n.sent_ms + delay_ms('n', n.id) <= now) visible.push_back(&n);
   }
-  return list_of(visible, page, [this](const Notification& n) { return render(n); });
+  return list_of(visible, page, render_one);
 }
 
 Expected<json, AdminError> RecordView::members(std::string_view list, std::string_view account,

@@ -18,15 +18,6 @@
 
 namespace bis::mock::http {
 
-// A page of an observation route (a dashboard's view of 100,000 subscriptions): the newest
-// `limit` records (still oldest first) whose id is below `before`. Neither set: every record,
-// as the protocol's clients read them.
-struct RecordPage {
-  size_t limit = 0;     // 0: no limit
-  uint64_t before = 0;  // 0: from the newest
-  bool paged() const { return limit > 0 || before > 0; }
-};
-
 class RecordView {
  public:
   // The largest delay async-recording gives a record.
@@ -35,11 +26,12 @@ class RecordView {
   RecordView(Service& service, uint64_t seed);
 
   // {"count": N, "items": [...]}, oldest first, as the observation routes answer. A paged
-  // answer adds "total" (the matches on every page) and "next_before" (the cursor of the older
-  // page, 0 if none); only the page's records are rendered.
-  nlohmann::json subscriptions(const RecordFilter& filter, const RecordPage& page = {}) const;
-  nlohmann::json events(const RecordFilter& filter, const RecordPage& page = {}) const;
-  nlohmann::json notifications(const RecordFilter& filter, const RecordPage& page = {}) const;
+  // answer (records.h, PageRequest: the newest `limit` below `before`) adds "total" (the
+  // matches on every page) and "next_before" (the cursor of the older page, 0 if none); only
+  // the page's records are copied and rendered.
+  nlohmann::json subscriptions(const RecordFilter& filter, const PageRequest& page = {}) const;
+  nlohmann::json events(const RecordFilter& filter, const PageRequest& page = {}) const;
+  nlohmann::json notifications(const RecordFilter& filter, const PageRequest& page = {}) const;
   Expected<nlohmann::json, AdminError> members(std::string_view list, std::string_view account,
                                                std::string_view email) const;
 

@@ -1,5 +1,8 @@
 #include "bis/mock/state.h"
 
+#include <functional>
+#include <queue>
+
 #include "bis/common/fixtures.h"
 #include "bis/common/text.h"
 
@@ -293,6 +296,67 @@ std::vector<Notification> State::notifications(const RecordFilter& f) const {
       out.push_back(notification(n));
   }
   return out;
+}
+
+namespace {
+
+// Positions of the newest `p.limit` records accepted by `match` whose id is below `p.before`,
+// oldest first; counts the matches into `page`. A scan without copies: a page of 100,000
+// records costs the page, not the list.
+template <class Rec, class Match, class T>
+std::vector<size_t> newest(const std::vector<Rec>& records, const PageRequest& p, Match match,
+                           Page<T>& page) {
+  using Entry = std::pair<uint64_t, size_t>;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;  // the oldest on top
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!match(records[i])) continue;
+    ++page.total;
+    if (p.before != 0 && records[i].id >= p.before) continue;
+    ++page.below;
+    heap.emplace(records[i].id, i);
+    if (p.limit != 0 && heap.size() > p.limit) heap.pop();
+  }
+  std::vector<size_t> out;
+  for (; !heap.empty(); heap.pop()) out.push_back(heap.top().second);
+  return out;
+}
+
+}  // namespace
+
+Page<Subscription> State::subscription_page(const RecordFilter& f, const PageRequest& p) const {
+  Page<Subscription> page;
+  uint32_t account, variant;
+  if (!resolve(f, account, variant)) return page;
+  const auto match = [&](const Sub& s) {
+    return s.active && sub_matches(s, account, variant, f.email);
+  };
+  for (size_t i : newest(subs_, p, match, page))
+    page.items.push_back(subscription(static_cast<Ref>(i + 1)));
+  return page;
+}
+
+Page<Event> State::event_page(const RecordFilter& f, const PageRequest& p) const {
+  Page<Event> page;
+  uint32_t account, variant;
+  if (!resolve(f, account, variant)) return page;
+  const auto match = [&](const Evt& e) {
+    return sub_matches(subs_[e.subscription - 1], account, variant, {}) &&
+           (f.email.empty() || iequals(pool_.view(e.email), f.email));
+  };
+  for (size_t i : newest(events_, p, match, page)) page.items.push_back(event(events_[i]));
+  return page;
+}
+
+Page<Notification> State::notification_page(const RecordFilter& f, const PageRequest& p) const {
+  Page<Notification> page;
+  uint32_t account, variant;
+  if (!resolve(f, account, variant)) return page;
+  const auto match = [&](const Ntf& n) {
+    return sub_matches(subs_[n.subscription - 1], account, variant, f.email);
+  };
+  for (size_t i : newest(notifications_, p, match, page))
+    page.items.push_back(notification(notifications_[i]));
+  return page;
 }
 
 std::vector<ListMember> State::members(std::string_view account, std::string_view list,

@@ -174,9 +174,21 @@ TEST(DashboardTest, RecordsArePagedNewestFirstWithATotalAndALink) {
                                                 "p0@example.com"}))
         << route;
   }
+  // A notified subscription is cleared: no longer counted, nor on any page.
+  m.post_form(form("Shop01", "other@example.com", "113", "shopify"));
+  ASSERT_EQ(m.client()->Put("/__admin/accounts/Shop01/variants/111", R"({"inventory": 5})",
+                            "application/json")->status, 200);
+  auto left = m.get_json("/__admin/subscriptions?limit=2");
+  EXPECT_EQ(left["total"], 1);
+  EXPECT_EQ(left["items"][0]["email"], "other@example.com");
+  EXPECT_TRUE(left["next"].is_null());
+  auto sent = m.get_json("/__admin/notifications?limit=3&variant=111");
+  EXPECT_EQ(sent["total"], 5);
+  EXPECT_EQ(sent["count"], 3);
+  EXPECT_EQ(m.get_json(sent["next"].get<std::string>())["count"], 2);
   // Unpaged, the answer is the protocol's list as before.
-  const auto all = m.get_json("/__admin/subscriptions");
-  EXPECT_EQ(all["count"], 5);
+  const auto all = m.get_json("/__admin/events");
+  EXPECT_EQ(all["count"], 6);
   EXPECT_FALSE(all.contains("total"));
   EXPECT_FALSE(all.contains("next"));
   EXPECT_EQ(m.client()->Get("/__admin/subscriptions?limit=x")->status, 400);

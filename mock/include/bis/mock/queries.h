@@ -35,6 +35,10 @@ class Queries {
   std::vector<Subscription> all_subscriptions(const RecordFilter& filter) const;
   std::vector<Event> events(const RecordFilter& filter) const;
   std::vector<Notification> notifications(const RecordFilter& filter) const;
+  // Pages of the same lists: each shard gives its newest matches, merged here.
+  Page<Subscription> subscription_page(const RecordFilter& filter, const PageRequest& p) const;
+  Page<Event> event_page(const RecordFilter& filter, const PageRequest& p) const;
+  Page<Notification> notification_page(const RecordFilter& filter, const PageRequest& p) const;
   // 404 if no account has the list.
   Expected<std::vector<ListMember>, AdminError> members(std::string_view list,
                                                         std::string_view account,
@@ -45,6 +49,8 @@ class Queries {
   // Every shard's part of a list, merged by id. `part` reads one shard's State.
   template <class T, class Part>
   std::vector<T> merged(Part part) const;
+  template <class T, class Part>
+  Page<T> merged_page(Part part, const PageRequest& p) const;
 
   const ServiceState& s_;
   const BatchScheduler& scheduler_;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bis/common/protocol.h"
 
@@ -62,6 +63,20 @@ struct RecordFilter {
   std::string account;
   std::string email;
   std::string variant;
+};
+
+// A page of a record list (the dashboard's views of 100,000 records): the newest `limit`
+// matches (0: all) whose id is below `before` (0: any).
+struct PageRequest {
+  size_t limit = 0;
+  uint64_t before = 0;
+  bool paged() const { return limit > 0 || before > 0; }
+};
+template <class T>
+struct Page {
+  std::vector<T> items;  // oldest first
+  size_t total = 0;      // the matches, whatever `before`
+  size_t below = 0;      // the matches below `before`, the items among them
 };
 
 std::string subscription_id(uint64_t id);  // "sub-17"

@@ -76,6 +76,10 @@ class State {
   std::vector<Subscription> all_subscriptions(const RecordFilter& f) const;
   std::vector<Event> events(const RecordFilter& f) const;
   std::vector<Notification> notifications(const RecordFilter& f) const;
+  // The page `p` of the same lists (active subscriptions only): only the page is copied out.
+  Page<Subscription> subscription_page(const RecordFilter& f, const PageRequest& p) const;
+  Page<Event> event_page(const RecordFilter& f, const PageRequest& p) const;
+  Page<Notification> notification_page(const RecordFilter& f, const PageRequest& p) const;
   // Members of `list` (any account if `account` is empty), optionally one email's.
   std::vector<ListMember> members(std::string_view account, std::string_view list,
                                   std::string_view email) const;
