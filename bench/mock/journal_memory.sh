@@ -22,22 +22,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 bash scripts/build.sh --target bis-mock >/dev/null
-MOCK=build/apps/bis-mock
 WORK=$(mktemp -d)
 PID=""
 cleanup() { [ -n "$PID" ] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$MOCK" --port 0 --quiet 2>"$WORK/mock.err" &
-PID=$!
-PORT=""
-for _ in $(seq 1 500); do
-  PORT=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$WORK/mock.err" | head -1)
-  [ -n "$PORT" ] && break
-  kill -0 "$PID" 2>/dev/null || break
-  sleep 0.01
-done
-[ -n "$PORT" ] || { echo "bis-mock did not start" >&2; cat "$WORK/mock.err" >&2; exit 1; }
+. bench/mock/start_mock.sh
+start_mock
 
 python3 - "$PORT" "$PID" "$REQUESTS" "$BIG_MB" <<'EOF'
 import json, socket, sys
