@@ -21,12 +21,6 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--requests N] [--big-mb MB]" >&2; exit 2 ;;
   esac
 done
-bash scripts/build.sh --target bis-mock >/dev/null
-WORK=$(mktemp -d)
-PID=""
-cleanup() { [ -n "$PID" ] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }; rm -rf "$WORK"; }
-trap cleanup EXIT
-
 . bench/mock/start_mock.sh
 start_mock
 

@@ -1,6 +1,13 @@
-# Sourced by the bench scripts: start_mock [ARGS...] starts build/apps/bis-mock on a free port
-# (--port 0 --quiet), its stderr in $WORK/mock.err; sets PID and PORT, or exits 1 if it does not
-# say where it listens. Needs WORK set; the caller's EXIT trap stops $PID.
+# Sourced by the bench scripts: builds bis-mock, makes a scratch folder WORK and stops the mock
+# (by its PID) and removes WORK on exit. start_mock [ARGS...] then starts build/apps/bis-mock on
+# a free port (--port 0 --quiet), its stderr in $WORK/mock.err; sets PID and PORT, or exits 1
+# if it does not say where it listens.
+bash scripts/build.sh --target bis-mock >/dev/null
+WORK=$(mktemp -d)
+PID=""
+cleanup() { [ -n "$PID" ] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }; rm -rf "$WORK"; }
+trap cleanup EXIT
+
 start_mock() {
   build/apps/bis-mock --port 0 --quiet "$@" 2>"$WORK/mock.err" &
   PID=$!
