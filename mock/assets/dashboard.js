@@ -332,21 +332,46 @@ async function showLists() {
   }
 }
 
-// Clock and faults are other lanes' routes: shown as they answer, and changed with a body.
-async function showCapability(name) {
-  const section = $('#view-' + name);
-  const shown = el('pre', {text: JSON.stringify(await api(name), null, 2)});
-  const method = el('select', {'aria-label': 'method'}, el('option', {text: 'POST'}), el('option', {text: 'PUT'}), el('option', {text: 'DELETE'}));
-  const body = el('textarea', {rows: 3, 'aria-label': 'JSON body'});
-  const form = el('form', {class: 'fields'}, method, body, el('button', {type: 'submit', text: 'Send'}));
+// Clock and faults (capabilities `clock`, `faults`; docs/control-protocol.md): shown as the
+// routes answer, with their few actions.
+async function showClock() {
+  const section = $('#view-clock');
+  const shown = el('pre', {id: 'clock-state', text: JSON.stringify(await api('clock'), null, 2)});
+  const move = async body => {
+    try {
+      shown.textContent = JSON.stringify(await api('clock', {method: 'PUT', body: JSON.stringify(body)}), null, 2);
+      refreshHealth().catch(() => {});
+    } catch (e) { showError(e); }
+  };
+  const by = el('input', {value: '1h', size: 6, 'aria-label': 'Advance by (e.g. 90s, 15m, 1h)'});
+  const form = el('form', {class: 'fields'}, el('label', {}, 'Advance by', by),
+    el('button', {type: 'submit', text: 'Advance'}),
+    el('button', {type: 'button', text: 'Freeze', onclick: () => move({freeze: true})}),
+    el('button', {type: 'button', 'data-action': 'real', text: 'Real time', onclick: () => move({real: true})}));
+  form.addEventListener('submit', ev => { ev.preventDefault(); move({advance: by.value.trim()}); });
+  section.replaceChildren(el('p', {class: 'note', text: 'The mock\'s clock: batches come due as it moves ("sent": messages the move sent).'}), shown, form);
+}
+
+async function showFaults() {
+  const section = $('#view-faults');
+  const list = await api('faults');
+  const body = el('textarea', {rows: 3, 'aria-label': 'Fault (JSON)',
+                               placeholder: '{"path": "/api/v1/catalog/subscribe", "status": 503, "times": 1}'});
+  const form = el('form', {class: 'fields'}, body, el('button', {type: 'submit', text: 'Add fault'}));
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
-    try {
-      const r = await api(name, {method: method.value, body: body.value || undefined});
-      shown.textContent = JSON.stringify(r, null, 2);
-    } catch (e) { showError(e); }
+    try { await api('faults', {method: 'POST', body: body.value}); await showFaults(); } catch (e) { showError(e); }
   });
-  section.replaceChildren(el('p', {class: 'note', text: `${kAdmin}/${name} (docs/control-protocol.md)`}), shown, form);
+  const remove = async route => {
+    try { await api(route, {method: 'DELETE'}); await showFaults(); } catch (e) { showError(e); }
+  };
+  section.replaceChildren(
+    el('div', {class: 'pager'}, el('span', {text: `${list.count} fault(s) in force`}),
+       el('button', {type: 'button', text: 'Remove all', disabled: !list.count, onclick: () => remove('faults')})),
+    el('ol', {class: 'cards'}, ...(list.items || []).map(f => el('li', {class: 'card'},
+      el('pre', {text: JSON.stringify(f, null, 2)}),
+      el('button', {type: 'button', text: 'Remove', onclick: () => remove('faults/' + encodeURIComponent(f.id))})))),
+    form);
 }
 
 // ---- navigation ----
@@ -358,11 +383,13 @@ const views = {
   events: () => showRecords('events'),
   outbox: () => showRecords('outbox'),
   lists: showLists,
-  clock: () => showCapability('clock'),
-  faults: () => showCapability('faults'),
+  clock: showClock,
+  faults: showFaults,
 };
 
+let typing = null;  // a filter's pending refresh
 function show(view) {
+  clearTimeout(typing);
   current = view;
   for (const b of document.querySelectorAll('nav button')) {
     if (b.dataset.view === view) b.setAttribute('aria-current', 'page');
@@ -388,7 +415,6 @@ document.addEventListener('DOMContentLoaded', () => {
     next.focus();
     next.click();
   });
-  let typing = null;
   $('#filters').addEventListener('input', () => {
     clearTimeout(typing);
     typing = setTimeout(() => show(current), 300);

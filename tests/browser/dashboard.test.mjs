@@ -150,14 +150,14 @@ async function main() {
       await page.click(restock);
       await page.waitForFunction(() => {
         const li = document.querySelector('li.variant[data-account="PkShop"][data-variant="44221714950"]');
-        const shown = [...li.querySelectorAll('.notified li')].map(x => x.textContent).sort();
+        const shown = li ? [...li.querySelectorAll('.notified li')].map(x => x.textContent).sort() : [];
         return shown.join() === 'ann@example.com,ben@example.com,live.one@example.com';
       }, kWait);
       const left = await admin(mock.url, 'subscriptions?variant=44221714950&account=PkShop');
       expect(left.count === 0, 'subscriptions not cleared: ' + left.count);
       await showView(page, 'subscriptions');
       await page.waitForFunction(() => /^0 subscriptions/.test(
-          document.querySelector('#view-subscriptions .total').textContent), kWait);
+          (document.querySelector('#view-subscriptions .total') || {}).textContent), kWait);
     });
 
     await check('the outbox shows each notification as the shopper\'s message', async () => {
@@ -194,6 +194,37 @@ async function main() {
           expect(wide <= width, `${view} at ${width} px is ${wide} px wide`);
           await page.screenshot({path: path.join(shots, `${view}-${width}.png`), fullPage: width === 375});
         }
+      }
+    });
+
+    // Other lanes' capabilities: their views show only when health lists them.
+    const capabilities = (await admin(mock.url, 'health')).capabilities;
+    await check('the clock and faults views follow the capabilities', async () => {
+      await page.setViewport({width: 1280, height: 900});
+      for (const name of ['clock', 'faults']) {
+        const hidden = await page.$eval(`nav button[data-view="${name}"]`, b => b.hidden);
+        expect(hidden === !capabilities.includes(name), `${name}: hidden=${hidden}`);
+      }
+      if (capabilities.includes('clock')) {
+        await showView(page, 'clock');
+        await page.waitForSelector('#clock-state', kWait);
+        const before = JSON.parse(await page.$eval('#clock-state', e => e.textContent)).now_ms;
+        await page.click('#view-clock button[type="submit"]');  // advance by the default 1h
+        await page.waitForFunction(b => {
+          const now = JSON.parse(document.getElementById('clock-state').textContent).now_ms;
+          return now - b >= 3600000;
+        }, kWait, before);
+        await page.click('#view-clock button[data-action="real"]');  // back to real time
+        await page.screenshot({path: path.join(shots, 'clock-1280.png')});
+      }
+      if (capabilities.includes('faults')) {
+        await showView(page, 'faults');
+        await page.type('#view-faults textarea', '{"status": 503, "times": 1}');
+        await page.click('#view-faults form button[type="submit"]');
+        await page.waitForFunction(() => /^1 fault/.test((document.querySelector('#view-faults .pager') || {}).textContent), kWait);
+        await page.screenshot({path: path.join(shots, 'faults-1280.png')});
+        await page.click('#view-faults .pager button');
+        await page.waitForFunction(() => /^0 fault/.test((document.querySelector('#view-faults .pager') || {}).textContent), kWait);
       }
     });
 
