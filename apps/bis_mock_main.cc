@@ -38,6 +38,7 @@ struct Flags {
   std::string state;
   std::vector<std::string> defects;
   std::vector<std::string> variations;
+  std::vector<std::string> faults;
   std::string log_format = "text";
   size_t journal_size = 1000;
   uint64_t max_body = 64 * 1024;
@@ -133,6 +134,7 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
     j["defects"] = defects;
     j["variations"] = service.variations().names();
     j["notices"] = notices;
+    j["faults"] = flags.faults;
     std::fprintf(stderr, "%s\n", j.dump().c_str());
     return;
   }
@@ -160,6 +162,12 @@ void print_banner(RequestLog& log, const Server& server, const Service& service,
   for (const std::string& name : service.variations().names()) v += (v.empty() ? "" : ", ") + name;
   out += "  variations " + (v.empty() ? std::string("none") : v + "  (permitted: still conformant)") +
          "\n";
+  if (!flags.faults.empty()) {
+    out += "  faults    ";
+    for (size_t i = 0; i < flags.faults.size(); ++i)
+      out += (i ? ", " : "") + flags.faults[i];
+    out += "  (GET /__admin/faults)\n";
+  }
   out += "  accounts  key     integration                       flow / private key\n";
   for (const auto& a : f.accounts) {
     char line[512];
@@ -238,6 +246,11 @@ int main(int argc, char** argv) {
                  "Switch on a behaviour the API allows but the mock does not do by default "
                  "(repeatable; --list-variations names them)")
       ->type_name("NAME");
+  app.add_option("--fault", flags.faults,
+                 "Inject a fault into the served API from the start (repeatable), e.g. "
+                 "latency=50ms, status=503,times=2, rate_limit=2, reset=after, empty, "
+                 "truncate=10, slow_body=100,path=/api/*; see docs/control-protocol.md")
+      ->type_name("SPEC");
   app.add_flag("--list-variations", flags.list_variations,
                "Print the permitted variations and exit");
   app.add_flag("--print-fixtures", flags.print_fixtures,
@@ -320,6 +333,15 @@ int main(int argc, char** argv) {
     fail("bis-mock: " + variations.error() + "\nRun with --help for more information.");
     return kUsageError;
   }
+  std::vector<Fault> faults;
+  for (const std::string& spec : flags.faults) {
+    auto fault = parse_fault_spec(spec);
+    if (!fault) {
+      fail("bis-mock: " + fault.error());
+      return kUsageError;
+    }
+    faults.push_back(std::move(*fault));
+  }
   if (flags.max_body == 0) {
     fail("bis-mock: --max-body must be at least 1 byte");
     return kUsageError;
@@ -373,6 +395,7 @@ int main(int argc, char** argv) {
   server_options.journal_bytes = static_cast<size_t>(flags.journal_bytes);
   server_options.journal_size = flags.journal_size;
   server_options.admin_token = flags.admin_token;
+  server_options.faults = std::move(faults);
   Server server(**service, server_options, &log);
   auto port = server.start();
   if (!port) {

@@ -212,6 +212,8 @@ bool AdminRoutes::dispatch(Exchange& x, const protocol::Route& route,
     members(x, protocol::path_arg(args, "list"));
   } else if (n == "requests" || n == "clear_requests") {
     requests(x);
+  } else if (n == "faults" || n == "add_fault" || n == "clear_faults" || n == "remove_fault") {
+    fault_route(x, faults_, n, protocol::path_arg(args, "id"));
   } else {
     return false;
   }

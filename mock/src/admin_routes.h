@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bis/common/control_surface.h"
+#include "bis/mock/faults.h"
 #include "bis/mock/journal.h"
 #include "bis/mock/server.h"
 #include "bis/mock/service.h"
@@ -19,6 +20,9 @@ namespace bis::mock::http {
 // True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses.
 bool is_loopback(std::string_view address);
 
+// The /__admin/faults routes (fault_routes.cc): list, add, remove one, remove all.
+void fault_route(Exchange& x, FaultSet& faults, std::string_view route, const std::string& id);
+
 // POST /__admin/settle: the default wait and the largest one a caller may ask for.
 inline constexpr int64_t kDefaultSettleMs = 10000;
 inline constexpr int64_t kMaxSettleMs = 60000;
@@ -26,10 +30,11 @@ inline constexpr int64_t kMaxSettleMs = 60000;
 class AdminRoutes {
  public:
   // `seed` keys the variations' random delays and opaque ids.
-  AdminRoutes(Service& service, Journal& journal, const ServerOptions& options,
+  AdminRoutes(Service& service, Journal& journal, FaultSet& faults, const ServerOptions& options,
               std::function<void()> on_fixtures_changed, uint64_t seed = 0)
       : service_(service),
         journal_(journal),
+        faults_(faults),
         options_(options),
         on_fixtures_changed_(std::move(on_fixtures_changed)),
         view_(service, seed) {}
@@ -53,6 +58,7 @@ class AdminRoutes {
 
   Service& service_;
   Journal& journal_;
+  FaultSet& faults_;
   const ServerOptions& options_;
   std::function<void()> on_fixtures_changed_;
   RecordView view_;

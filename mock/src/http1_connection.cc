@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <thread>
 
 #include "bis/common/text.h"
 #include "bis/mock/api_answers.h"
@@ -101,10 +102,34 @@ bool safe_header(const std::string& name, const std::string& value) {
          value.find_first_of("\r\n") == std::string::npos;
 }
 
+// Sends `body` at `rate` bytes per second, in pieces of a tenth of a second, each piece due
+// when the bytes before it have had their time. Holds only this connection's thread; gives up
+// when the server stops.
+bool send_slowly(int fd, std::string_view body, uint64_t rate,
+                 const std::function<bool()>& stopping) {
+  const size_t piece = static_cast<size_t>(std::max<uint64_t>(1, rate / 10));
+  const auto start = SteadyClock::now();
+  size_t sent = 0;
+  while (sent < body.size()) {
+    const auto due = start + std::chrono::microseconds(sent * 1'000'000 / rate);
+    while (SteadyClock::now() < due) {
+      if (stopping && stopping()) return false;
+      std::this_thread::sleep_for(std::min<SteadyClock::duration>(
+          due - SteadyClock::now(), std::chrono::milliseconds(50)));
+    }
+    const size_t n = std::min(piece, body.size() - sent);
+    if (!send_all(fd, body.substr(sent, n))) return false;
+    sent += n;
+  }
+  return true;
+}
+
 // Writes one answer. The routes' Content-Length, Connection and Transfer-Encoding headers are
-// replaced by the driver's own, which match what is actually written.
+// replaced by the driver's own, which match what is actually written. A truncating or slow
+// fault applies to a body held whole (the served API never streams one).
 bool write_answer(int fd, const std::string& method, httplib::Response& res, bool& close,
-                  int minor_version) {
+                  int minor_version, const WireFault& fault = {},
+                  const std::function<bool()>& stopping = nullptr) {
   const int status = res.status == -1 ? 200 : res.status;
   const bool provider = static_cast<bool>(res.content_provider_);
   const bool chunked = provider && res.is_chunked_content_provider_ && minor_version == 1;
@@ -135,6 +160,13 @@ bool write_answer(int fd, const std::string& method, httplib::Response& res, boo
   }
   out += "\r\n";
   if (no_body || method == "HEAD") return send_all(fd, out);
+  if (!provider && fault.kind == WireFault::Kind::kTruncate) {
+    close = true;  // the head promised more than comes: only closing ends the answer
+    return send_all(fd, out.append(res.body, 0, std::min<uint64_t>(fault.bytes, res.body.size())));
+  }
+  if (!provider && fault.kind == WireFault::Kind::kSlowBody) {
+    return send_all(fd, out) && send_slowly(fd, res.body, fault.bytes_per_second, stopping);
+  }
   if (!provider) return send_all(fd, out.append(res.body));  // one write, one packet if small
   if (!send_all(fd, out)) return false;
   bool ok = true, done = false;
@@ -297,9 +329,15 @@ void serve_connection(int fd, const ConnectionOptions& o, const ConnectionHooks&
         },
         [](httplib::MultipartContentHeader, httplib::ContentReceiver) { return false; });
     httplib::Response res;
-    hooks.handle(req, res, reader);
+    const WireFault fault = hooks.handle(req, res, reader);
+    if (fault.kind == WireFault::Kind::kReset) {
+      struct linger reset{1, 0};  // closing with a zero linger time sends RST instead of FIN
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      return;
+    }
+    if (fault.kind == WireFault::Kind::kClose) return linger(fd, kLingerMs);
     bool close = !r.keep_alive || iequals(res.get_header_value("Connection"), "close");
-    if (!write_answer(fd, req.method, res, close, r.minor_version)) return;
+    if (!write_answer(fd, req.method, res, close, r.minor_version, fault, hooks.stopping)) return;
     if (close) return linger(fd, kLingerMs);
     last_answer = SteadyClock::now();
   }

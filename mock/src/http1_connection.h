@@ -29,11 +29,28 @@ struct Peer {
   int local_port = -1;
 };
 
+// What happens on the wire to an answer (fault injection, bis/mock/faults.h): the layer
+// carries it out; whoever answered decided it.
+struct WireFault {
+  enum class Kind {
+    kNone,      // write the answer
+    kReset,     // write nothing; reset the connection (RST)
+    kClose,     // write nothing; close the connection (FIN)
+    kTruncate,  // write the head (with the full Content-Length) and `bytes` of the body; close
+    kSlowBody,  // write the head, then the body at `bytes_per_second`
+  };
+  Kind kind = Kind::kNone;
+  uint64_t bytes = 0;
+  uint64_t bytes_per_second = 0;
+};
+
 struct ConnectionHooks {
-  // Answers one complete request (the body is read already; the reader hands it over).
-  // Must not throw.
-  std::function<void(httplib::Request&, httplib::Response&, const httplib::ContentReader&)>
+  // Answers one complete request (the body is read already; the reader hands it over), and
+  // says what the wire does with the answer. Must not throw.
+  std::function<WireFault(httplib::Request&, httplib::Response&, const httplib::ContentReader&)>
       handle;
+  // While true, a slow body gives up (the server is stopping).
+  std::function<bool()> stopping;
   // Told of each refusal the layer answers itself (framing, limits, deadlines), for the log.
   std::function<void(const Refusal&, const Request& partial, const Peer&)> refused;
 };

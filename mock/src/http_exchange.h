@@ -20,6 +20,7 @@ struct Exchange {
   std::string outcome;
   std::string reason;
   std::string account;
+  std::string fault;  // the faults that applied (bis/mock/faults.h), "" if none
 };
 
 enum class BodyStatus { kOk, kTooLarge, kBroken };

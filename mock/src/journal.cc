@@ -28,6 +28,7 @@ void for_each_text(Entry& e, Fn fn) {
   fn("outcome", e.outcome);
   fn("reason", e.reason);
   fn("account", e.account);
+  fn("fault", e.fault);
 }
 
 bool is_word_byte(char c) {
@@ -411,6 +412,7 @@ nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
       {"outcome", optional_text("outcome", e.outcome)},
       {"reason", optional_text("reason", reason)},
       {"account", optional_text("account", e.account)},
+      {"fault", optional_text("fault", e.fault)},
       {"duration_ms", e.duration_ms},
       {"truncated", std::move(truncated)},
   };

@@ -14,6 +14,7 @@
 
 #include "admin_routes.h"
 #include "api_routes.h"
+#include "fault_exchange.h"
 #include "bis/common/protocol.h"
 #include "bis/mock/api_answers.h"
 #include "http1_connection.h"
@@ -108,8 +109,10 @@ struct Server::Impl {
         log(l),
         journal(options.journal_size, options.journal_bytes, options.journal_field_bytes),
         api(service, options),
-        admin(service, journal, options, [this] { learn_private_keys(); }, std::random_device{}()) {
+        admin(service, journal, faults, options, [this] { learn_private_keys(); },
+              std::random_device{}()) {
     learn_private_keys();
+    for (const Fault& f : options.faults) faults.add(f);
   }
 
   void learn_private_keys() {
@@ -118,10 +121,12 @@ struct Server::Impl {
     journal.add_private_keys(keys);
   }
 
-  void dispatch(const httplib::Request& req, httplib::Response& res,
-                const httplib::ContentReader* reader);
-  void handle(const httplib::Request& req, httplib::Response& res,
-              const httplib::ContentReader& reader);
+  http1::WireFault dispatch(const httplib::Request& req, httplib::Response& res,
+                            const httplib::ContentReader* reader);
+  http1::WireFault handle(const httplib::Request& req, httplib::Response& res,
+                          const httplib::ContentReader& reader);
+  FaultPlan plan_faults(const httplib::Request& req, const httplib::ContentReader* reader,
+                        bool control);
   void serve_socket(int fd);
   http1::ConnectionOptions connection_options() const;
   void record(http::Exchange& x, std::chrono::steady_clock::time_point start, bool journal_it);
@@ -133,6 +138,8 @@ struct Server::Impl {
   ServerOptions options;
   RequestLog* log;
   Journal journal;
+  FaultSet faults;  // before admin, which holds it
+  std::atomic<bool> stopping_wire{false};  // ends fault latencies and slow bodies at stop()
   http::ApiRoutes api;
   http::AdminRoutes admin;
   SystemClock clock;
@@ -154,26 +161,47 @@ struct Server::Impl {
 
 constexpr std::chrono::milliseconds kMaxTimerSleep{1000};
 
-void Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
-                            const httplib::ContentReader* reader) {
+// Faults apply to the served API; on the control surface only latencies aimed at it.
+FaultPlan Server::Impl::plan_faults(const httplib::Request& req,
+                                    const httplib::ContentReader* reader, bool control) {
+  if (faults.empty()) return {};
+  if (control) return faults.decide(req.path, "", true);
+  std::string account;
+  if (faults.needs_account()) {
+    std::string body;
+    if (reader && http::has_body(req))
+      (*reader)([&](const char* data, size_t n) { return body.append(data, n), true; });
+    account = http::fault_account(req, body, service.fixtures());
+  }
+  return faults.decide(req.path, account);
+}
+
+http1::WireFault Server::Impl::dispatch(const httplib::Request& req, httplib::Response& res,
+                                        const httplib::ContentReader* reader) {
   const auto start = std::chrono::steady_clock::now();
-  http::Exchange x{req, res, reader, {}, {}, {}, {}};
+  http::Exchange x{req, res, reader, {}, {}, {}, {}, {}};
   const std::string_view path = req.path;
   const std::string_view prefix = protocol::kAdminPrefix;
   const bool admin_route = path.substr(0, prefix.size()) == prefix &&
                            (path.size() == prefix.size() || path[prefix.size()] == '/');
+  const FaultPlan plan = plan_faults(req, reader, admin_route);
+  if (plan.delay_ms > 0) http::fault_wait(plan.delay_ms, [this] { return stopping_wire.load(); });
+  x.fault = plan.description();
   if (admin_route) {
     admin.handle(x);
-  } else {
+  } else if (plan.calls_route()) {
     api.handle(x);
+  } else {
+    http::answer_for_fault(plan, x);
   }
   if (!service.variations().empty()) vary_answer(x, admin_route);
   record(x, start, !admin_route);
+  return http::wire_fault(plan);
 }
 
 // A handler that throws answers 500 with a JSON body; the connection and the mock live on.
-void Server::Impl::handle(const httplib::Request& req, httplib::Response& res,
-                          const httplib::ContentReader& reader) {
+http1::WireFault Server::Impl::handle(const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader& reader) {
   std::string what;
   try {
     return dispatch(req, res, &reader);
@@ -188,6 +216,7 @@ void Server::Impl::handle(const httplib::Request& req, httplib::Response& res,
   if (log)
     log->request(LogLine{clock.now_ms(), req.remote_addr, req.method, req.path, 500, 0, "error",
                          what});
+  return {};
 }
 
 http1::ConnectionOptions Server::Impl::connection_options() const {
@@ -267,12 +296,15 @@ void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_poi
     e.outcome = x.outcome;
     e.reason = x.reason;
     e.account = x.account;
+    e.fault = x.fault;
     e.duration_ms = ms;
     journal.add(std::move(e));
   }
   if (log)
-    log->request(
-        LogLine{now, x.req.remote_addr, x.req.method, x.req.path, status, ms, x.outcome, x.reason});
+    log->request(LogLine{now, x.req.remote_addr, x.req.method, x.req.path, status, ms, x.outcome,
+                         x.fault.empty() || x.outcome == "fault"
+                             ? x.reason
+                             : x.reason + " [fault " + x.fault + "]"});
 }
 
 // The BatchScheduler's timer: sends each batch when it comes due, on its own (reads never
@@ -327,7 +359,10 @@ Expected<int, std::string> Server::start() {
   });
   s.connection = s.connection_options();
   s.hooks.handle = [&s](httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader& reader) { s.handle(req, res, reader); };
+                        const httplib::ContentReader& reader) {
+    return s.handle(req, res, reader);
+  };
+  s.hooks.stopping = [&s] { return s.stopping_wire.load(); };
   s.hooks.refused = [&s](const http1::Refusal& r, const http1::Request& partial,
                          const http1::Peer& peer) {
     if (s.log)
@@ -347,6 +382,7 @@ Expected<int, std::string> Server::start() {
   ::listen(h.listening_socket(), 1024);
   s.port = port;
   s.listener_ended = false;
+  s.stopping_wire = false;
   s.listener = std::thread([&s] {
     s.http.listen_after_bind();
     s.listener_ended = true;
@@ -367,6 +403,7 @@ void Server::stop() {
   Impl& s = *impl_;
   if (!s.listener.joinable()) return;
   s.journal.interrupt_waits(true);  // long polls of the journal answer now
+  s.stopping_wire = true;
   s.http.stop();
   shut_down_connections(s.port);
   s.listener.join();

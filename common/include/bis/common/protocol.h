@@ -36,11 +36,13 @@ inline constexpr std::string_view kNotifications = "notifications";      // GET 
 inline constexpr std::string_view kListMembers = "list-members";         // GET /__admin/lists/{id}/members
 inline constexpr std::string_view kRequests = "requests";                // GET/DELETE /__admin/requests
 inline constexpr std::string_view kSettle = "settle";                    // POST /__admin/settle
+inline constexpr std::string_view kFaults = "faults";                    // /__admin/faults (fault injection)
 
-inline constexpr std::array<std::string_view, 16> kAll = {
+inline constexpr std::array<std::string_view, 17> kAll = {
     kSubscribe, kOnsiteEndpoint, kMultipart,    kListApi, kCors,
     kReset,     kFixtures,       kInventory,    kCatalog, kFlow,
-    kSubscriptions, kEvents,     kNotifications, kListMembers, kRequests, kSettle};
+    kSubscriptions, kEvents,     kNotifications, kListMembers, kRequests, kSettle,
+    kFaults};
 inline bool known(std::string_view name) {
   return std::find(kAll.begin(), kAll.end(), name) != kAll.end();
 }

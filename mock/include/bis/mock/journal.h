@@ -47,6 +47,7 @@ struct JournalEntry {
   std::string outcome;  // "subscribed", "duplicate", "unknown-variant", "rejected", ... or ""
   std::string reason;   // why it was rejected, or what happened
   std::string account;  // the account it was for, when known
+  std::string fault;    // the faults that applied to it ("f-1 latency 50ms; ..."), or ""
   double duration_ms = 0;
   // The fields cut at the journal's per-field limit, with their original sizes in bytes.
   std::vector<std::pair<std::string, uint64_t>> truncated;

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "bis/common/expected.h"
+#include "bis/mock/faults.h"
 #include "bis/mock/journal.h"
 #include "bis/mock/request_log.h"
 #include "bis/mock/service.h"
@@ -42,6 +43,7 @@ struct ServerOptions {
   size_t max_target = 8 * 1024;          // request target bytes (414)
   size_t max_header_bytes = 64 * 1024;   // header and trailer lines, bytes (431)
   size_t max_headers = 100;              // header and trailer lines, count (431)
+  std::vector<Fault> faults;  // in force from the start (--fault); /__admin/faults changes them
 };
 
 // Bodies of control-protocol requests (fixtures can be large) have their own limit.
