@@ -25,9 +25,9 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr int kLingerMs = 1000;
 constexpr size_t kLingerBytes = 1 << 20;
 
+// Rounded up: a deadline never fires before its time (poll() takes whole milliseconds).
 int ms_until(SteadyClock::time_point t) {
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(t - SteadyClock::now()).count();
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(t - SteadyClock::now()).count();
   return ms <= 0 ? 0 : static_cast<int>(std::min<int64_t>(ms, 1 << 30));
 }
 
