@@ -258,7 +258,7 @@ int run(Options& o) {
   if (o.run.run_id.empty()) o.run.run_id = runner::new_run_id();
   o.connect.run_id = o.run.run_id;
   o.connect.connections =
-      std::max<size_t>(o.run.jobs ? o.run.jobs : std::thread::hardware_concurrency(), 1) + 1;
+      std::max<size_t>(o.run.jobs ? o.run.jobs : runner::default_jobs(), 1) + 1;
   auto connected = runner::connect_target(o.connect);
   if (!connected) {
     std::cerr << "bis-conform: " << connected.error().message << "\n";
@@ -370,7 +370,7 @@ int main(int argc, char** argv) {
                     "No console output unless a --report console asks for it (the other "
                     "reports, errors and the exit code are unchanged)");
   run_cmd
-      ->add_option("-j,--jobs", o.run.jobs, "Scenarios run at once (default: the number of cores)")
+      ->add_option("-j,--jobs", o.run.jobs, "Scenarios run at once (default: 32, or the number of cores if more)")
       ->check(CLI::Range(1, 1024));
   repeatable(run_cmd->add_option("--tag", o.selection.tags,
                                  "Only scenarios with this tag (repeatable: any of them)"));

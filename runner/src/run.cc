@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
 #include <mutex>
 #include <random>
 #include <set>
@@ -12,6 +13,7 @@
 #include "bis/common/text.h"
 #include "bis/runner/scenario_runner.h"
 #include "bis/runner/verdict.h"
+#include "schedule.h"
 
 namespace bis::runner {
 
@@ -125,6 +127,10 @@ std::vector<std::string> empty_selection_hints(const std::vector<Suite>& suites,
   return lines;
 }
 
+size_t default_jobs() {
+  return std::max<size_t>(kDefaultJobs, std::thread::hardware_concurrency());
+}
+
 RunResult run(const std::vector<Suite>& suites, const Selection& selection,
               const Catalogue& catalogue, const Target& target, const RunOptions& options,
               ResultListener& listener) {
@@ -138,12 +144,13 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   Env& env = options.env ? *options.env : Env::real();
   const auto start = env.now();
 
-  // Slots in declaration order; the work list holds the parallel ones first.
+  // Slots in declaration order; the work lists by lane (schedule.h).
   struct Job {
     size_t source, scenario;  // in `suites`
     size_t suite, slot;       // in result.suites
   };
-  std::vector<Job> parallel, exclusive;
+  std::vector<Job> parallel, flow_exclusive, exclusive;
+  size_t flow_bound = 0;  // parallel[0, flow_bound) restock, change flows or read notifications
   for (size_t i = 0; i < suites.size(); ++i) {
     SuiteResult sr;
     sr.id = suites[i].id;
@@ -153,8 +160,21 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     for (size_t k = 0; k < suites[i].scenarios.size(); ++k) {
       const Scenario& sc = suites[i].scenarios[k];
       if (!selection.selects(suites[i], sc)) continue;
-      (sc.exclusive ? exclusive : parallel)
-          .push_back(Job{i, k, result.suites.size(), sr.scenarios.size()});
+      const Job job{i, k, result.suites.size(), sr.scenarios.size()};
+      switch (detail::lane_of(sc)) {
+        case detail::Lane::kFlowBound:
+          parallel.insert(parallel.begin() + static_cast<std::ptrdiff_t>(flow_bound++), job);
+          break;
+        case detail::Lane::kFree:
+          parallel.push_back(job);
+          break;
+        case detail::Lane::kFlowExclusive:
+          flow_exclusive.push_back(job);
+          break;
+        case detail::Lane::kAlone:
+          exclusive.push_back(job);
+          break;
+      }
       sr.scenarios.push_back(scenario_header(sc));
     }
     if (!sr.scenarios.empty()) result.suites.push_back(std::move(sr));
@@ -164,7 +184,7 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   header.run_id = result.run_id;
   header.target = target.info;
   header.strict = options.strict;
-  header.scenario_count = parallel.size() + exclusive.size();
+  header.scenario_count = parallel.size() + flow_exclusive.size() + exclusive.size();
   std::mutex listener_mutex;
   listener.run_started(header);
 
@@ -201,16 +221,34 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     listener.scenario_finished(header_only, slot.scenarios[job.slot]);
   };
 
-  size_t jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  size_t jobs = options.jobs ? options.jobs : default_jobs();
   jobs = std::min(jobs, std::max<size_t>(parallel.size(), 1));
+  // The flow-bound scenarios go first; once they have all finished, the scenarios that are
+  // exclusive only through flows run one at a time on their own lane, beside the rest.
   std::atomic<size_t> next{0};
+  std::mutex bound_mutex;
+  std::condition_variable bound_cv;
+  size_t bound_left = flow_bound;
   std::vector<std::thread> workers;
   for (size_t w = 0; w < jobs; ++w) {
     workers.emplace_back([&] {
-      for (size_t i; (i = next.fetch_add(1)) < parallel.size();) execute(parallel[i]);
+      for (size_t i; (i = next.fetch_add(1)) < parallel.size();) {
+        execute(parallel[i]);
+        if (i >= flow_bound) continue;
+        std::lock_guard<std::mutex> lock(bound_mutex);
+        if (--bound_left == 0) bound_cv.notify_all();
+      }
     });
   }
+  std::thread lane([&] {
+    {
+      std::unique_lock<std::mutex> lock(bound_mutex);
+      bound_cv.wait(lock, [&] { return bound_left == 0; });
+    }
+    for (const Job& job : flow_exclusive) execute(job);
+  });
   for (auto& w : workers) w.join();
+  lane.join();
   for (const Job& job : exclusive) execute(job);
 
   // A suite's duration spans its first scenario's start to its last one's end.

@@ -74,7 +74,11 @@ Outcome ScenarioRunner::control(const Step& step) {
     o.render = built.error();
     return o;
   }
-  const ControlCall& call = *built;
+  return control_call(*built);
+}
+
+Outcome ScenarioRunner::control_call(const ControlCall& call) {
+  Outcome o;
   if (!ctx_.target.control) {
     o.error = "the target has no control surface";
     return o;
@@ -186,6 +190,78 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
     if (check.error && out.error.empty()) out.error = redactor_.text(check.error->message);
     record(out, check, i, n);
   }
+}
+
+// `repeat` with `parallel: N`: the copies go N at a time, each wave on N connections (kept for
+// the next wave), and are then checked in index order, as a plain repeat checks them; the
+// first failing copy stops the step after its wave. Against a far target this turns N round
+// trips into one (docs/runner.md, "A far target").
+void ScenarioRunner::run_parallel(const Step& step, StepResult& out) {
+  const int n = step.repeat, width = std::min(step.parallel, step.repeat);
+  std::vector<HttpClient::Lease> connections;
+  if (step.kind == Step::Kind::kRequest) {
+    for (int i = 0; i < width; ++i) connections.push_back(ctx_.target.api->lease());
+  }
+  for (int first = 0; first < n; first += width) {
+    const int count = std::min(width, n - first);
+    std::vector<HttpRequest> requests;
+    std::vector<ControlCall> calls;
+    std::vector<Outcome> outcomes(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) {  // rendered here: the variables are this thread's
+      vars_["index"] = first + i;
+      std::optional<RenderError> error;
+      if (step.kind == Step::Kind::kRequest) {
+        auto req = build_request(step.request, ctx_.target, scope());
+        if (req) requests.push_back(std::move(*req));
+        else error = req.error();
+      } else {
+        auto call = build_control_call(step, ctx_.target, scope());
+        if (call) calls.push_back(std::move(*call));
+        else error = call.error();
+      }
+      if (error) {
+        if (error->kind == RenderError::Kind::kMissingTargetValue) missing_target_ = error;
+        out.error = redactor_.text(error->message);
+        return;
+      }
+    }
+    {
+      std::vector<std::thread> threads;
+      for (int i = 0; i < count; ++i) {
+        threads.emplace_back([&, i] {
+          const auto k = static_cast<size_t>(i);
+          outcomes[k] = step.kind == Step::Kind::kRequest ? send(requests[k], &connections[k])
+                                                          : control_call(calls[k]);
+        });
+      }
+      for (auto& t : threads) t.join();
+    }
+    bool stop = false;
+    for (int i = 0; i < count; ++i) {
+      Outcome& o = outcomes[static_cast<size_t>(i)];
+      out.exchanges.push_back(o.exchange);
+      out.notes.insert(out.notes.end(), o.notes.begin(), o.notes.end());
+      ++out.attempts;
+      if (!o.error.empty()) {
+        if (out.error.empty()) out.error = o.error;
+        stop = true;
+        continue;
+      }
+      if (!step.expect) continue;
+      vars_["index"] = first + i;
+      CheckResult check = check_expectation(*step.expect, o.answer, scope(), requirements(step));
+      if (check.error && out.error.empty()) out.error = redactor_.text(check.error->message);
+      stop = stop || !check.passed();
+      record(out, check, first + i, n);
+    }
+    if (stop || !out.error.empty()) {
+      if (first + count < n)
+        out.notes.push_back("stopped after copy " + std::to_string(first + count) + " of " +
+                            std::to_string(n));
+      break;
+    }
+  }
+  for (auto& c : connections) c.discard();
 }
 
 }  // namespace bis::runner::detail

@@ -131,7 +131,9 @@ StepResult ScenarioRunner::run_step(const Step& step) {
     out.attempts = 1;
     run_concurrent(step, out);
   }
-  for (int r = 0; step.concurrent == 0 && r < step.repeat; ++r) {
+  const bool parallel = step.parallel > 1 && step.repeat > 1;
+  if (parallel) run_parallel(step, out);
+  for (int r = 0; step.concurrent == 0 && !parallel && r < step.repeat; ++r) {
     vars_["index"] = r;
     if (step.consistently) {
       if (std::string e = settle(out); !e.empty()) {

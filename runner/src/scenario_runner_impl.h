@@ -100,9 +100,11 @@ class ScenarioRunner {
   void watch(const Step& step, StepResult& out, Attempt& a);
   std::string settle(StepResult& out);
   void run_concurrent(const Step& step, StepResult& out);
+  void run_parallel(const Step& step, StepResult& out);
   Outcome act(const Step& step);
   Outcome send(const HttpRequest& req, HttpClient::Lease* lease = nullptr);
   Outcome control(const Step& step);
+  Outcome control_call(const ControlCall& call);
   void record(StepResult& out, const CheckResult& check, int copy, int copies);
   void redact(Assertion& a) const;
   Exchange exchange_of(const std::string& method, const std::string& url,

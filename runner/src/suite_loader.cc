@@ -235,7 +235,7 @@ class SuiteLoader {
 std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
   if (!l_.check_map(node,
                     {"name", "covers", "request", "control", "observe", "expect", "capture",
-                     "eventually", "consistently", "repeat", "concurrent"},
+                     "eventually", "consistently", "repeat", "concurrent", "parallel"},
                     "a step")) {
     return std::nullopt;
   }
@@ -255,6 +255,15 @@ std::optional<Step> SuiteLoader::step(const YAML::Node& node, Scenario& sc) {
     st.concurrent = static_cast<int>(l_.integer(n, "concurrent", 1, kMaxCopies).value_or(1));
     if (Loader::get(node, "repeat").IsDefined())
       l_.error(n, "a step has either 'repeat' or 'concurrent', not both");
+  }
+  if (const YAML::Node n = Loader::get(node, "parallel"); n.IsDefined()) {
+    st.parallel = static_cast<int>(l_.integer(n, "parallel", 1, kMaxCopies).value_or(1));
+    if (!Loader::get(node, "repeat").IsDefined())
+      l_.error(n, "'parallel' sends the copies of a 'repeat' step several at a time: add 'repeat'");
+    for (const char* key : {"eventually", "consistently", "capture"}) {
+      if (Loader::get(node, key).IsDefined())
+        l_.error(n, std::string("'parallel' cannot be combined with '") + key + "'");
+    }
   }
   l_.set_index_in_scope(Loader::get(node, "repeat").IsDefined() || st.concurrent > 0);
   st.covers = l_.string_list(Loader::get(node, "covers"), "covers");

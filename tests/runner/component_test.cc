@@ -466,6 +466,80 @@ TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOn
       << sc.steps[1].assertions[0].message;
 }
 
+// An exclusive scenario that only changes a flow runs beside scenarios that never restock,
+// change a flow or read notifications, after those that do; one that resets runs alone, last.
+TEST(RunnerComponentTest, AFlowOnlyExclusiveScenarioRunsBesideTheFlowFreeOnes) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: free-slow
+    covers: [R-MUST]
+    steps:
+      - request: {method: GET, path: /slow}
+        expect: {status: 200}
+  - id: bound
+    covers: [R-MUST]
+    steps:
+      - control: {action: set_inventory, account: "{{ target.key }}", variant: "100", inventory: 5}
+  - id: flow-change
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: set_flow, account: "{{ target.key }}", flow: {enabled: true}}
+  - id: resets
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: reset}
+)"),
+                          target->target);
+  const auto end = [](const runner::ScenarioResult& r) { return r.started + r.duration; };
+  const auto& free_slow = scenario(result, "free-slow");
+  const auto& bound = scenario(result, "bound");
+  const auto& flow = scenario(result, "flow-change");
+  const auto& resets = scenario(result, "resets");
+  for (const auto* r : {&free_slow, &bound, &flow, &resets})
+    EXPECT_EQ(r->verdict, Verdict::kPass) << r->id << ": " << r->reason;
+  EXPECT_LT(flow.started, end(free_slow)) << "the flow change waited for a flow-free scenario";
+  EXPECT_GE(flow.started, end(bound)) << "the flow change overlapped a scenario that restocks";
+  EXPECT_GE(resets.started, end(free_slow));
+  EXPECT_GE(resets.started, end(flow));
+}
+
+// `parallel`: the copies of a repeat go several at a time on their own connections, and are
+// checked in index order; a failing copy stops the step after its wave.
+TEST(RunnerComponentTest, ParallelCopiesGoInWavesAndAreCheckedInOrder) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: waves
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "n{{ index }}-{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        repeat: 12
+        parallel: 4
+        expect: {status: 200, match: {$.email: {not: {contains: "n5-"}}}}
+)"),
+                          target->target);
+  const auto& sc = scenario(result, "waves");
+  EXPECT_EQ(sc.verdict, Verdict::kFail);
+  const auto& step = sc.steps[0];
+  ASSERT_EQ(step.exchanges.size(), 8u);  // two waves of 4; the third never went
+  for (size_t i = 0; i < step.exchanges.size(); ++i) {
+    EXPECT_NE(step.exchanges[i].request_body.find("n" + std::to_string(i) + "-"),
+              std::string::npos)
+        << i;
+  }
+  const auto failed = std::find_if(step.assertions.begin(), step.assertions.end(),
+                                   [](const runner::Assertion& a) { return !a.passed; });
+  ASSERT_NE(failed, step.assertions.end());
+  EXPECT_EQ(failed->exchange, 5);
+  EXPECT_NE(failed->message.find("copy 6 of 12"), std::string::npos) << failed->message;
+  EXPECT_GE(server.connections(), 4u);  // each copy of a wave on its own connection
+}
+
 TEST(RunnerComponentTest, AFailureOfARepeatedStepPointsAtTheAnswerItWasCheckedOn) {
   TestServer server;
   auto target = connect(server.url());

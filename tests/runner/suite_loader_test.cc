@@ -229,6 +229,12 @@ TEST(SuiteLoaderTest, StructuralMistakesAreReported) {
       {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
        "concurrent: 3, capture: {a: $.a}}]\n",
        "a concurrent step cannot capture"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "parallel: 3}]\n",
+       "'parallel' sends the copies of a 'repeat' step several at a time: add 'repeat'"},
+      {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{request: {path: /x}, "
+       "repeat: 4, parallel: 2, capture: {a: $.a}}]\n",
+       "'parallel' cannot be combined with 'capture'"},
       {"suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps: [{observe: {what: events}, "
        "expect: {count: {min: x}}}]\n",
        "min must be a number"},

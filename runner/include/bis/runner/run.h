@@ -43,8 +43,13 @@ struct Selection {
 std::vector<std::string> empty_selection_hints(const std::vector<Suite>& suites,
                                                const Selection& selection);
 
+// Scenarios run at once by default: a scenario mostly waits on the target (each step is a
+// round trip), so far more than the cores, and at least the cores (docs/runner.md).
+inline constexpr size_t kDefaultJobs = 32;
+size_t default_jobs();
+
 struct RunOptions {
-  size_t jobs = 0;  // 0: the number of cores
+  size_t jobs = 0;  // 0: default_jobs()
   bool fail_fast = false;
   bool strict = false;
   bool require_all = false;  // an unchecked MUST requirement fails the run (exit 4)

@@ -137,6 +137,9 @@ struct Step {
   std::optional<Poll> consistently;
   int repeat = 1;
   int concurrent = 0;  // 0: not concurrent
+  // With repeat: copies sent this many at a time, each on its own connection, in waves in
+  // index order (the copies do not depend on each other). 0: one after the other.
+  int parallel = 0;
 };
 
 struct Var {
