@@ -76,8 +76,22 @@ bool fault_calls_route(FaultKind kind) {
          kind == FaultKind::kTruncate || kind == FaultKind::kSlowBody;
 }
 
-Expected<Fault, FaultError> fault_from_json(const json& j) {
-  if (!j.is_object()) return fail("", "a fault is a JSON object with at least \"kind\"");
+// A fault written without "kind" says what it is by its keys ({"status": 503} is a status).
+std::optional<std::string> kind_by_keys(const json& j) {
+  for (const auto& [key, kind] : {std::pair{"status", "status"}, {"ms", "latency"},
+                                  {"min_ms", "latency"}, {"retry_after", "rate_limit"},
+                                  {"bytes_per_second", "slow_body"}, {"bytes", "truncate"}}) {
+    if (j.contains(key)) return kind;
+  }
+  return std::nullopt;
+}
+
+Expected<Fault, FaultError> fault_from_json(const json& j_in) {
+  if (!j_in.is_object()) return fail("", "a fault is a JSON object with at least \"kind\"");
+  json j = j_in;
+  if (!j.contains("kind")) {
+    if (auto k = kind_by_keys(j)) j["kind"] = *k;
+  }
   if (!j.contains("kind") || !j["kind"].is_string()) {
     std::string known;
     for (const KindName& k : kKinds) known += (known.empty() ? "" : ", ") + std::string(k.name);
