@@ -14,6 +14,7 @@
 #include "bis/common/text.h"
 #include "bis/mock/fixtures_loader.h"
 #include "bis/mock/printable.h"
+#include "clock_request.h"
 #include "dashboard.h"
 
 #ifndef BIS_VERSION
@@ -198,6 +199,8 @@ bool AdminRoutes::dispatch(Exchange& x, const protocol::Route& route,
     reset(x);
   } else if (n == "settle") {
     settle(x);
+  } else if (n == "get_clock" || n == "advance_clock") {
+    clock(x);
   } else if (n == "fixtures") {
     get_fixtures(x);
   } else if (n == "replace_fixtures") {
@@ -372,6 +375,22 @@ void AdminRoutes::settle(Exchange& x) {
       return answer(x, json{{"settled", false}, {"pending", pending}});
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+}
+
+// GET reads the mock's clock; PUT moves it (every shape of move_clock, not only the runner's
+// advance) and then sends the batches the move made due, so that the answer's `sent` and the
+// observations after it already show them.
+void AdminRoutes::clock(Exchange& x) {
+  VirtualClock& clock = service_.virtual_clock();
+  if (x.req.method == "GET") return answer(x, clock_json(clock.read()));
+  if (read_body(x, kMaxAdminBody) != BodyStatus::kOk)
+    return error(x, 413, "body too large or unreadable");
+  auto moved = move_clock(clock, x.body);
+  if (!moved) return error(x, 400, moved.error());
+  const size_t sent = service_.scheduler().run_due(clock.now_ms());
+  json out = clock_json(clock.read());
+  out["sent"] = sent;
+  answer(x, out);
 }
 
 void AdminRoutes::requests(Exchange& x) {

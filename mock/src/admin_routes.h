@@ -48,6 +48,7 @@ class AdminRoutes {
   void health(Exchange& x);
   void reset(Exchange& x);
   void settle(Exchange& x);
+  void clock(Exchange& x);
   void get_fixtures(Exchange& x);
   void put_fixtures(Exchange& x);
   void flow(Exchange& x, const std::string& account);

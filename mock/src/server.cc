@@ -142,7 +142,7 @@ struct Server::Impl {
   std::atomic<bool> stopping_wire{false};  // ends fault latencies and slow bodies at stop()
   http::ApiRoutes api;
   http::AdminRoutes admin;
-  SystemClock clock;
+  SystemClock clock;  // the request log's: people read it beside other logs, in real time
 
   HttpServer http;
   std::thread listener;
@@ -282,7 +282,7 @@ void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_poi
   const int status = x.res.status == -1 ? 200 : x.res.status;
   if (journal_it && journal.capacity() > 0) {
     JournalEntry e;
-    e.time_ms = now;
+    e.time_ms = service.clock().now_ms();  // the mock's time, as the records it made
     e.remote = x.req.remote_addr;
     e.method = x.req.method;
     e.path = x.req.path;
@@ -309,8 +309,9 @@ void Server::Impl::record(http::Exchange& x, std::chrono::steady_clock::time_poi
 
 // The BatchScheduler's timer: sends each batch when it comes due, on its own (reads never
 // send one). It sleeps until the next due time by the Service's clock, and is woken early when
-// a restock queues a batch or the server stops. The clock may jump (a manual clock in tests, a
-// system clock set forward), so it re-reads it at least every kMaxTimerSleep.
+// a restock queues a batch, the mock's clock is moved (PUT /__admin/clock) or the server stops.
+// The base clock may jump too (a manual clock in tests, a system clock set forward), so it
+// re-reads it at least every kMaxTimerSleep.
 void Server::Impl::run_scheduler() {
   BatchScheduler& batches = service.scheduler();
   const Clock& service_clock = service.clock();
@@ -395,6 +396,7 @@ Expected<int, std::string> Server::start() {
   s.stopping = false;
   s.journal.interrupt_waits(false);
   s.service.scheduler().set_wake([&s] { s.wake_scheduler(); });
+  s.service.virtual_clock().set_on_move([&s] { s.wake_scheduler(); });
   s.scheduler = std::thread([&s] { s.run_scheduler(); });
   return port;
 }
@@ -414,6 +416,7 @@ void Server::stop() {
   s.scheduler_cv.notify_all();
   if (s.scheduler.joinable()) s.scheduler.join();
   s.service.scheduler().set_wake(nullptr);
+  s.service.virtual_clock().set_on_move(nullptr);
 }
 
 int Server::port() const { return impl_->port; }

@@ -5,8 +5,18 @@
 
 namespace bis::mock {
 
+namespace {
+
+ServiceOptions with_clock(ServiceOptions options, const Clock* clock) {
+  options.clock = clock;
+  return options;
+}
+
+}  // namespace
+
 Service::Service(fixtures::Fixtures base, std::unique_ptr<StateStore> store, ServiceOptions options)
-    : state_(std::move(base), std::move(store), std::move(options)) {}
+    : clock_(std::make_unique<VirtualClock>(*options.clock)),
+      state_(std::move(base), std::move(store), with_clock(std::move(options), clock_.get())) {}
 
 Expected<std::unique_ptr<Service>, std::string> Service::create(fixtures::Fixtures base,
                                                                 std::unique_ptr<StateStore> store,

@@ -44,6 +44,7 @@ TEST(AdminTest, EveryRowOfTheControlSurfaceTableHasAHandler) {
     if (r.body == protocol::Body::kFixtures) req.body = testing::kTestFixtures;  // unchanged
     if (r.body == protocol::Body::kInventory) req.body = R"({"inventory": 0})";
     if (r.body == protocol::Body::kNull) req.body = "null";
+    if (r.body == protocol::Body::kClock) req.body = R"({"advance_ms": 0})";
     if (r.body == protocol::Body::kFlow || r.body == protocol::Body::kSettle) req.body = "{}";
     auto res = c->send(req);
     ASSERT_TRUE(res) << r.name;

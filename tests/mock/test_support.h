@@ -123,8 +123,9 @@ struct ServiceHarness {
     return r ? *r : InventoryResult{};
   }
 
-  // Sends what is due by the manual clock, as the server's timer would.
-  size_t run_due() { return service->scheduler().run_due(clock.now_ms()); }
+  // Sends what is due by the service's clock (the manual one, as the control protocol moved
+  // it), as the server's timer would.
+  size_t run_due() { return service->scheduler().run_due(service->clock().now_ms()); }
 
   ManualClock clock;
   std::unique_ptr<Service> service;

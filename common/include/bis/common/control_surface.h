@@ -28,6 +28,7 @@ enum class Body {
   kNull,       // null (removes a flow)
   kSettle,     // {"timeout_ms": N}, optional
   kFixtures,   // fixtures as YAML or JSON
+  kClock,      // {"advance_ms": N} (the mock also takes the other moves of docs/control-protocol.md)
 };
 
 struct Route {

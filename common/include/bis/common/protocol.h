@@ -37,12 +37,13 @@ inline constexpr std::string_view kListMembers = "list-members";         // GET 
 inline constexpr std::string_view kRequests = "requests";                // GET/DELETE /__admin/requests
 inline constexpr std::string_view kSettle = "settle";                    // POST /__admin/settle
 inline constexpr std::string_view kFaults = "faults";                    // /__admin/faults (fault injection)
+inline constexpr std::string_view kClock = "clock";                      // GET/PUT /__admin/clock
 
-inline constexpr std::array<std::string_view, 17> kAll = {
+inline constexpr std::array<std::string_view, 18> kAll = {
     kSubscribe, kOnsiteEndpoint, kMultipart,    kListApi, kCors,
     kReset,     kFixtures,       kInventory,    kCatalog, kFlow,
     kSubscriptions, kEvents,     kNotifications, kListMembers, kRequests, kSettle,
-    kFaults};
+    kFaults, kClock};
 inline bool known(std::string_view name) {
   return std::find(kAll.begin(), kAll.end(), name) != kAll.end();
 }

@@ -3,7 +3,9 @@
 // are unit-testable without sleeping. Implementations are thread-safe.
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace bis::mock {
 
@@ -33,5 +35,8 @@ class ManualClock final : public Clock {
 
 // RFC 3339 UTC with milliseconds: 2026-11-27T15:04:05.123Z
 std::string format_time(int64_t ms);
+// The inverse, for times clients write: RFC 3339 with a "T" (or "t"), seconds, optional
+// fraction (milliseconds kept) and "Z" or a numeric offset. nullopt if it is not one.
+std::optional<int64_t> parse_time(std::string_view text);
 
 }  // namespace bis::mock

@@ -11,8 +11,9 @@
 // in these parts or in validation.h; the HTTP layer only parses and renders.
 //
 // Thread safety: every public method may be called from any thread (see service_state.h for
-// the locks). Time comes from the injected Clock; nothing sends a batch on a read: the server's
-// timer, the settle call and tests call scheduler().run_due(now).
+// the locks). Time comes from the injected Clock through the Service's VirtualClock, which the
+// control protocol may freeze or advance (virtual_clock.h); nothing sends a batch on a read:
+// the server's timer, the settle call, a clock move and tests call scheduler().run_due(now).
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@
 #include "bis/mock/restocker.h"
 #include "bis/mock/service_state.h"
 #include "bis/mock/subscriber.h"
+#include "bis/mock/virtual_clock.h"
 
 namespace bis::mock {
 
@@ -85,7 +87,9 @@ class Service {
   const std::vector<std::string>& notices() const { return notices_; }
   const Defects& defects() const { return state_.options.defects; }
   const Variations& variations() const { return state_.options.variations; }
-  const Clock& clock() const { return *state_.options.clock; }
+  // The time every part reads: the injected clock, as the control protocol moved it.
+  const Clock& clock() const { return *clock_; }
+  VirtualClock& virtual_clock() { return *clock_; }
   // The request rules with the active defects (and the email variations) applied, once.
   const RequestRules& rules() const { return state_.rules; }
   // The state rules with the active state-rule defects applied, once.
@@ -98,6 +102,8 @@ class Service {
   // Needs catalog_mu exclusively and every shard locked.
   void clear_state();
 
+  // Declared before state_, whose options point at it.
+  std::unique_ptr<VirtualClock> clock_;
   ServiceState state_;
   BatchScheduler scheduler_{state_};
   Subscriber subscriber_{state_};
