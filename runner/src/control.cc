@@ -71,6 +71,7 @@ std::string body_of(const protocol::Route& route, const ControlCall& call) {
     case protocol::Body::kNull: return "null";
     case protocol::Body::kSettle:
       return call.timeout_ms ? json{{"timeout_ms", *call.timeout_ms}}.dump() : "";
+    case protocol::Body::kClock: return json{{"advance_ms", call.advance_ms.value_or(0)}}.dump();
     case protocol::Body::kNone:
     case protocol::Body::kFixtures: return "";
   }
@@ -219,6 +220,7 @@ json ControlCall::args() const {
   if (inventory) a["inventory"] = *inventory;
   if (limit) a["limit"] = *limit;
   if (timeout_ms) a["timeout_ms"] = *timeout_ms;
+  if (advance_ms) a["advance_ms"] = *advance_ms;
   if (action == "set_flow") a["flow"] = flow.is_null() ? json::object() : flow;
   return a;
 }

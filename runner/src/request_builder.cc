@@ -166,6 +166,7 @@ Expected<ControlCall, RenderError> build_control_call(const Step& step, const Ta
     call.account = text(c.account);
     call.variant = text(c.variant);
     call.inventory = number(c.inventory);
+    if (c.by) call.advance_ms = c.by->count();
     if (c.flow && !failed) {
       auto f = render_json(c.flow->json, s.vars, s.ctx);
       if (!f) {

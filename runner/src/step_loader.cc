@@ -186,6 +186,10 @@ bool Loader::control(const YAML::Node& node, Step& st, Scenario& sc) {
       c.flow = value(f);
     }
   }
+  if (const YAML::Node b = get(args, "by"); b.IsDefined()) {
+    c.by = duration(b, "by");
+    if (c.by && c.by->count() <= 0) error(b, "by must be a positive duration (the clock only advances)");
+  }
   if (const YAML::Node a = get(args, "account"); a.IsDefined()) {
     c.account = text(a, "account");
   } else if (route->default_account) {

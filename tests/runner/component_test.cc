@@ -155,6 +155,36 @@ TEST(RunnerComponentTest, MissingCapabilityOrTargetValueIsNotApplicable) {
   EXPECT_EQ(result.requirements[0].verdict, Verdict::kNotApplicable);
 }
 
+// advance_clock sends the target how far to move its clock, in milliseconds; a target without
+// the capability `clock` makes the scenario not applicable (its batches could not be reached).
+TEST(RunnerComponentTest, AdvanceClockMovesTheTargetsClockOrIsNotApplicable) {
+  const std::string text = suite(R"(
+  - id: later
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 1h30m}
+        expect:
+          match: {"$.offset_ms": 5400000}
+      - control: {action: advance_clock, by: 250ms}
+)");
+  TestServerOptions with;
+  with.capabilities.push_back("clock");
+  TestServer server(with);
+  auto target = connect(server.url());
+  auto result = run_suite(text, target->target);
+  EXPECT_EQ(scenario(result, "later").verdict, Verdict::kPass) << scenario(result, "later").reason;
+  EXPECT_EQ(server.clock_moves(),
+            (std::vector<std::string>{R"({"advance_ms":5400000})", R"({"advance_ms":250})"}));
+
+  TestServer without;
+  auto plain = connect(without.url());
+  auto na = run_suite(text, plain->target);
+  EXPECT_EQ(scenario(na, "later").verdict, Verdict::kNotApplicable);
+  EXPECT_EQ(scenario(na, "later").reason, "the target lacks capability 'clock'");
+  EXPECT_TRUE(without.clock_moves().empty());
+}
+
 TEST(RunnerComponentTest, ATargetWithoutFixturesDefinesNoTargetValues) {
   TestServerOptions o;
   o.capabilities = {"subscribe"};

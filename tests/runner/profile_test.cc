@@ -259,6 +259,46 @@ scenarios:
   EXPECT_EQ(lacking.reason, "the target has no command for control action get_inventory");
 }
 
+// A shell-hook target offers `clock` with an advance_clock command, which gets how far in
+// BIS_ADVANCE_MS and the protocol's body on stdin.
+TEST(TargetProfileTest, AHookAdvancesTheClock) {
+  TestServer server;
+  TempDir dir;
+  runner::ConnectOptions o;
+  o.target = dir.write("hooks.yaml", "base_url: " + server.url() + R"(
+capabilities: [clock]
+control:
+  commands:
+    advance_clock: printf '%s %s ' "$BIS_ACTION" "$BIS_ADVANCE_MS" >> log; cat >> log; echo '{}'
+)");
+  auto c = runner::connect_target(o);
+  ASSERT_TRUE(c) << c.error().message;
+  auto result = run_suite(R"(suite: clock
+scenarios:
+  - id: later
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 2m}
+)",
+                          (*c)->target);
+  EXPECT_EQ(scenario(result, "later").verdict, Verdict::kPass) << scenario(result, "later").reason;
+  std::ifstream in(dir.path() + "/log");
+  std::stringstream log;
+  log << in.rdbuf();
+  EXPECT_EQ(log.str(), "advance_clock 120000 {\"advance_ms\":120000}");
+  auto lacking = runner::connect_target([&] {
+    runner::ConnectOptions p;
+    p.target = dir.write("half.yaml", "base_url: " + server.url() +
+                                          "\ncapabilities: [clock]\ncontrol: {commands: {get_clock: 'true'}}\n");
+    return p;
+  }());
+  ASSERT_FALSE(lacking);
+  EXPECT_NE(lacking.error().message.find("capability 'clock' needs control.commands.advance_clock"),
+            std::string::npos)
+      << lacking.error().message;
+}
+
 // A profile without fixtures to read lists the out-of-stock variants its scenarios restock.
 TEST(TargetProfileTest, ListsRestockableVariants) {
   TempDir dir;

@@ -395,6 +395,50 @@ scenarios:
       << bad;
 }
 
+// advance_clock takes a literal duration (never a bare number), moves time every scenario
+// shares (so the scenario must be exclusive) and implies the capability `clock`.
+TEST(SuiteLoaderTest, AdvanceClockTakesADurationAndNeedsAnExclusiveScenario) {
+  auto s = load_suite(R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 1h30m}
+      - control: get_clock
+)",
+                      "s.yaml");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->scenarios[0].steps[0].control.by, std::chrono::minutes(90));
+  EXPECT_EQ(s->scenarios[0].implied, (std::vector<std::string>{"clock"}));
+  const std::string bad = errors_of(R"(suite: s
+scenarios:
+  - id: a
+    covers: [R-1]
+    steps:
+      - control: {action: advance_clock, by: 1h}
+  - id: b
+    covers: [R-1]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: "5"}
+      - control: {action: advance_clock, by: 0s}
+      - control: {action: advance_clock}
+      - control: {action: advance_clock, by: 1m, account: A}
+)");
+  EXPECT_NE(bad.find("s.yaml:6:18: control action advance_clock changes state other scenarios share"),
+            std::string::npos)
+      << bad;
+  EXPECT_NE(bad.find("s.yaml:11:46: by: expected a duration like 250ms, 5s or 2m, got '5'"),
+            std::string::npos)
+      << bad;
+  EXPECT_NE(bad.find("by must be a positive duration"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("advance_clock needs 'by'"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("'account' does not apply to control action advance_clock"),
+            std::string::npos)
+      << bad;
+}
+
 // The step loader accepts every action, observation and endpoint of the control-surface
 // table that a step may name, with its required arguments, and implies its capability.
 TEST(SuiteLoaderTest, EveryRouteOfTheControlSurfaceTableIsAcceptedInAStep) {
@@ -403,7 +447,7 @@ TEST(SuiteLoaderTest, EveryRouteOfTheControlSurfaceTableIsAcceptedInAStep) {
     std::string step;
     std::string args;
     for (std::string_view a : protocol::words(r.required)) {
-      args += ", " + std::string(a) + ": \"1\"";
+      args += ", " + std::string(a) + (a == "by" ? ": 1s" : ": \"1\"");
     }
     if (r.kind == protocol::RouteKind::kAction) step = "control: {action: " + std::string(r.name) + args + "}";
     if (r.kind == protocol::RouteKind::kObservation) step = "observe: {what: " + std::string(r.name) + args + "}";

@@ -85,6 +85,11 @@ std::vector<std::pair<int, std::string>> TestServer::seen_requests() const {
   return seen_requests_;
 }
 
+std::vector<std::string> TestServer::clock_moves() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return clock_moves_;
+}
+
 std::vector<std::string> TestServer::seen_headers(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> out;
@@ -345,6 +350,17 @@ void TestServer::routes() {
       reply(res, 200, json{{"count", items.size()}, {"items", items}});
     };
   };
+  server_->Put("/__admin/clock", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    clock_moves_.push_back(req.body);
+    const json j = json::parse(req.body, nullptr, false);
+    if (!j.is_object() || !j.contains("advance_ms") || !j["advance_ms"].is_number_integer()) {
+      reply(res, 400, json{{"error", "advance_ms expected"}});
+      return;
+    }
+    clock_ms_ += j["advance_ms"].get<long long>();
+    reply(res, 200, json{{"offset_ms", clock_ms_}, {"mode", "offset"}});
+  });
   server_->Get("/__admin/subscriptions", list(&TestServer::subscriptions_));
   server_->Get("/__admin/events", list(&TestServer::events_));
   server_->Get("/__admin/notifications", list(&TestServer::notifications_));

@@ -69,6 +69,8 @@ class TestServer {
   size_t requests() const;
   // Every request's client port and path, in arrival order.
   std::vector<std::pair<int, std::string>> seen_requests() const;
+  // The bodies of PUT /__admin/clock (capability `clock`), in arrival order.
+  std::vector<std::string> clock_moves() const;
   // The requests' header values of `name` seen on subscribe calls, in arrival order.
   std::vector<std::string> seen_headers(const std::string& name) const;
 
@@ -102,6 +104,8 @@ class TestServer {
   size_t pending_locked(std::chrono::steady_clock::time_point now) const;
   std::map<std::string, long long> inventory_;
   bool flow_ = true;
+  std::vector<std::string> clock_moves_;
+  long long clock_ms_ = 0;  // how far the clock was advanced
   std::condition_variable changed_;  // a racy check arrived, or the server is stopping
   int racy_checks_ = 0;
   bool stopping_ = false;

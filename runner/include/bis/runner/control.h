@@ -25,6 +25,7 @@ struct ControlCall {
   std::string account, variant, email, list, path;
   std::optional<long long> inventory, limit;
   std::optional<long long> timeout_ms;  // settle: how long the target may wait
+  std::optional<long long> advance_ms;  // advance_clock: how far to move the target's clock
   nlohmann::json flow;  // set_flow: the settings (null: the target's defaults)
 
   bool is_observation() const;

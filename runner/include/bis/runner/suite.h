@@ -57,11 +57,12 @@ struct RequestSpec {
 
 struct ControlSpec {
   SourcePos pos;
-  std::string action;  // reset, set_inventory, set_flow, remove_flow, clear_requests
+  std::string action;  // reset, set_inventory, set_flow, remove_flow, clear_requests, ...
   std::optional<Text> account;
   std::optional<Text> variant;
   std::optional<Value> inventory;
   std::optional<Value> flow;
+  std::optional<Duration> by;  // advance_clock: how far (a literal duration)
 };
 
 struct ObserveSpec {
