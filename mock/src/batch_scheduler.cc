@@ -100,7 +100,8 @@ size_t BatchScheduler::send_first(int64_t now, Transaction& tx) {
   // The first batch goes out with the restock. A later one only while the variant is still in
   // stock and the flow still on; otherwise the rest of that restock is dropped (its
   // subscriptions stay active).
-  if (b.batch > 1 && (!variant || variant->inventory < threshold || !s_.flow_notifies(*account))) {
+  if (b.batch > 1 && (!variant || variant->inventory < threshold || !s_.flow_notifies(*account) ||
+                      !s_.state_rules.send_later_batches)) {
     std::erase_if(pending_, [&](const PendingBatch& p) { return p.restock == b.restock; });
     return 0;
   }

@@ -224,6 +224,12 @@ std::span<const DefectInfo> state_defects() {
        Operator::kTime,
        "a profile's first try at an unknown variant records nothing; a second try queues a "
        "subscription (no event)"},
+      {Defect::kLaterBatchesNeverSent, "later-batches-never-sent", "restock batches",
+       Operator::kTime,
+       "a batched restock sends its first batch only: the later ones are dropped when due"},
+      {Defect::kBatchIntervalHalved, "batch-interval-halved", "restock batches",
+       Operator::kBoundary,
+       "a batched restock's later batches come after half the flow's batch interval"},
   };
   return kRows;
 }
@@ -314,6 +320,8 @@ constexpr Adjustment kAdjustments[] = {
      [](R& r) { r.list_key_from = R::ListKeyFrom::kHeaderExactName; }},
     {Defect::kClearOnFirstRestockOnly, [](R& r) { r.clear_on_first_restock_only = true; }},
     {Defect::kUnknownVariantQueuedOnRepeat, [](R& r) { r.unknown_queued_on_repeat = true; }},
+    {Defect::kLaterBatchesNeverSent, [](R& r) { r.send_later_batches = false; }},
+    {Defect::kBatchIntervalHalved, [](R& r) { r.batch_interval_divisor = 2; }},
 };
 static_assert(std::size(kAdjustments) ==
               static_cast<size_t>(Defect::kNoCors) - static_cast<size_t>(Defect::kRejectUnknownVariant));

@@ -65,7 +65,8 @@ uint64_t Restocker::queue_batches(const fixtures::Account& account, const std::s
   const bool flow_batches = flow && flow->batch_size > 0;
   size_t batch_size =
       flow_batches ? static_cast<size_t>(flow->batch_size) : std::max<size_t>(targets.size(), 1);
-  const int64_t interval_ms = flow ? flow->batch_interval_seconds * 1000 : 0;
+  const int64_t interval_ms =
+      flow ? flow->batch_interval_seconds * 1000 / s_.state_rules.batch_interval_divisor : 0;
   // batches-any-order: subscribers in random order; "all at once" becomes up to three batches
   // sent within a second, each at a random moment.
   const bool any_order = s_.options.variations.has(Variation::kBatchesAnyOrder);

@@ -25,6 +25,12 @@ Request big(std::string email, std::string variant = "221") {
 Request noflow(std::string email) { return Request("NoFlo6", std::move(email), "771", "shopify"); }
 Request flow_off(std::string email) { return Request("Off007", std::move(email), "881", "shopify"); }
 
+void batched_restock(ServiceHarness& h) {
+  for (const char* email : {"a@x.io", "b@x.io", "c@x.io"})
+    h.subscribe(Request("Mag002", email, "331", "magento_two"));
+  h.restock("Mag002", "331", 10);
+}
+
 std::string answer_of(const SubscribeAnswer& a) {
   return std::to_string(a.status) + (a.success ? " success " : " error ") + a.body;
 }
@@ -306,6 +312,21 @@ const std::vector<StateRow>& rows() {
          h.subscribe(shop("a@x.io", "999"));
          h.subscribe(shop("a@x.io", "999"));
          return n(h.subscriptions("a@x.io"));
+       }},
+      // Mag002: batches of 2 every 60 s; three subscribers, so one waits for the second batch.
+      {Defect::kLaterBatchesNeverSent, "3",
+       [](ServiceHarness& h) {
+         batched_restock(h);
+         h.service->virtual_clock().advance(60'000);
+         h.run_due();
+         return n(h.notifications("", "331"));
+       }},
+      {Defect::kBatchIntervalHalved, "2",
+       [](ServiceHarness& h) {
+         batched_restock(h);
+         h.service->virtual_clock().advance(30'000);
+         h.run_due();
+         return n(h.notifications("", "331"));
        }},
   };
   return kRows;

@@ -141,6 +141,8 @@ enum class Defect : uint16_t {
   kListKeyHeaderCaseSensitive,
   kClearOnFirstRestockOnly,
   kUnknownVariantQueuedOnRepeat,
+  kLaterBatchesNeverSent,
+  kBatchIntervalHalved,
   // (new state-rule defects go here)
 
   // --- wire rules: endpoints, methods, bodies, CORS, robustness (defects_wire.cc)

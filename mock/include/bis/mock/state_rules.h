@@ -98,6 +98,9 @@ struct StateRules {
   size_t notify_without_consent_max = 0;
   bool notify_renewed = true;      // a profile notified once for the variant is notified again
   int copies = 1;                  // messages per notified subscription
+  // --- batches (BIS-FLOW-5)
+  bool send_later_batches = true;  // a restock's batches after the first go out when due
+  int batch_interval_divisor = 1;  // later batches come after the flow's interval / this
 
   // --- clearing (BIS-CLEAR-*)
   Select clear = Select::kAll;       // which notified subscriptions are cleared
