@@ -36,58 +36,48 @@ ClockReading VirtualClock::read() const {
   return read_locked(base_.now_ms());
 }
 
-ClockReading VirtualClock::advance(int64_t ms) {
-  ms = std::max<int64_t>(ms, 0);
+ClockReading VirtualClock::move(const std::function<void()>& change) {
   ClockReading r;
   {
     std::lock_guard lock(mu_);
+    change();
+    r = read_locked(base_.now_ms());
+  }
+  moved();
+  return r;
+}
+
+ClockReading VirtualClock::advance(int64_t ms) {
+  ms = std::max<int64_t>(ms, 0);
+  return move([&] {
     if (frozen_) {
       frozen_at_ += ms;
     } else {
       offset_ += ms;
     }
-    r = read_locked(base_.now_ms());
-  }
-  moved();
-  return r;
+  });
 }
 
 ClockReading VirtualClock::freeze_at(int64_t ms) {
-  ClockReading r;
-  {
-    std::lock_guard lock(mu_);
+  return move([&] {
     frozen_at_.store(ms, std::memory_order_relaxed);
     frozen_.store(true, std::memory_order_release);
-    r = read_locked(base_.now_ms());
-  }
-  moved();
-  return r;
+  });
 }
 
 ClockReading VirtualClock::freeze() {
-  ClockReading r;
-  {
-    std::lock_guard lock(mu_);
-    if (!frozen_) {
-      frozen_at_.store(base_.now_ms() + offset_, std::memory_order_relaxed);
-      frozen_.store(true, std::memory_order_release);
-    }
-    r = read_locked(base_.now_ms());
-  }
-  moved();
-  return r;
+  return move([&] {
+    if (frozen_) return;
+    frozen_at_.store(base_.now_ms() + offset_, std::memory_order_relaxed);
+    frozen_.store(true, std::memory_order_release);
+  });
 }
 
 ClockReading VirtualClock::real() {
-  ClockReading r;
-  {
-    std::lock_guard lock(mu_);
+  return move([&] {
     offset_.store(0, std::memory_order_relaxed);
     frozen_.store(false, std::memory_order_release);
-    r = read_locked(base_.now_ms());
-  }
-  moved();
-  return r;
+  });
 }
 
 void VirtualClock::set_on_move(std::function<void()> on_move) {

@@ -51,6 +51,8 @@ class VirtualClock final : public Clock {
 
  private:
   ClockReading read_locked(int64_t base_now) const;
+  // Applies `change` under the lock, then tells the listener; returns the clock after it.
+  ClockReading move(const std::function<void()>& change);
   void moved();
 
   const Clock& base_;
