@@ -53,6 +53,7 @@ struct Flags {
   uint64_t max_header_bytes = 64 * 1024;
   uint64_t max_headers = 100;
   bool quiet = false;
+  bool no_rate_limits = false;
   bool list_defects = false;
   bool list_variations = false;
   bool print_fixtures = false;
@@ -302,6 +303,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-headers", flags.max_headers,
                  "Header (and trailer) lines of one request, counted (431 over it)")
       ->capture_default_str();
+  app.add_flag("--no-rate-limits", flags.no_rate_limits,
+               "Serve every request: no 429, no RateLimit-* headers (default: per account and "
+               "endpoint class, 350/s burst and 3500/min steady, or the account's rate_limits)");
   app.add_flag("--quiet", flags.quiet,
                "Print only the 'bis-mock listening on URL' line, no banner, no request log");
   app.set_version_flag("--version", "bis-mock " BIS_VERSION);
@@ -396,6 +400,7 @@ int main(int argc, char** argv) {
   server_options.journal_size = flags.journal_size;
   server_options.admin_token = flags.admin_token;
   server_options.faults = std::move(faults);
+  server_options.rate_limits = !flags.no_rate_limits;
   Server server(**service, server_options, &log);
   auto port = server.start();
   if (!port) {

@@ -187,7 +187,11 @@ json to_json(const Account& account) {
               {"error_status", account.error_status},
               {"duplicate_answer", account.duplicate_answer == DuplicateAnswer::kSuccess ? "success" : "error"},
               {"variants", std::move(variants)},
-              {"lists", std::move(lists)}};
+              {"lists", std::move(lists)},
+              {"rate_limits",
+               {{"burst", account.rate_limits.burst},
+                {"steady", account.rate_limits.steady},
+                {"legacy", account.rate_limits.legacy}}}};
 }
 
 json to_json(const Fixtures& fixtures) {
@@ -220,7 +224,7 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j, UnknownKeys un
     const std::string path = "accounts[" + std::to_string(i) + "]";
     err = check_object(ja, path, unknown,
                        {"key", "private_key", "name", "integration", "platform", "supports_back_in_stock", "flow",
-                        "error_status", "duplicate_answer", "variants", "lists"});
+                        "error_status", "duplicate_answer", "variants", "lists", "rate_limits"});
     if (!err.empty()) return Unexpected{err};
     Account a;
     a.key = get_string(ja, "key", path, err);
@@ -246,6 +250,15 @@ Expected<Fixtures, std::string> fixtures_from_json(const json& j, UnknownKeys un
       auto flow = flow_from_json(*f, path + ".flow", unknown);
       if (!flow) return Unexpected{flow.error()};
       a.flow = *flow;
+    }
+    if (auto r = ja.find("rate_limits"); r != ja.end() && !r->is_null()) {
+      const std::string rp = path + ".rate_limits";
+      err = check_object(*r, rp, unknown, {"burst", "steady", "legacy"});
+      if (!err.empty()) return Unexpected{err};
+      a.rate_limits.burst = get_int(*r, "burst", rp, err, a.rate_limits.burst, 1);
+      a.rate_limits.steady = get_int(*r, "steady", rp, err, a.rate_limits.steady, 1);
+      a.rate_limits.legacy = get_bool(*r, "legacy", rp, err, a.rate_limits.legacy);
+      if (!err.empty()) return Unexpected{err};
     }
     std::set<std::string> ids;
     err = for_each_in_list(ja, "variants", path, [&](const json& jv, const std::string& vp) {

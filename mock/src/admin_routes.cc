@@ -247,6 +247,7 @@ void AdminRoutes::health(Exchange& x) {
 
 void AdminRoutes::reset(Exchange& x) {
   if (auto s = service_.reset(); !s) return error(x, 500, s.error());
+  if (on_reset_) on_reset_();
   answer(x, json{{"reset", true}});
 }
 
@@ -260,6 +261,7 @@ void AdminRoutes::put_fixtures(Exchange& x) {
   const size_t accounts = loaded->accounts.size();
   if (auto s = service_.replace_fixtures(std::move(*loaded)); !s) return error(x, 500, s.error());
   if (on_fixtures_changed_) on_fixtures_changed_();
+  if (on_reset_) on_reset_();
   answer(x, json{{"accounts", accounts}});
 }
 

@@ -31,12 +31,14 @@ class AdminRoutes {
  public:
   // `seed` keys the variations' random delays and opaque ids.
   AdminRoutes(Service& service, Journal& journal, FaultSet& faults, const ServerOptions& options,
-              std::function<void()> on_fixtures_changed, uint64_t seed = 0)
+              std::function<void()> on_fixtures_changed, uint64_t seed = 0,
+              std::function<void()> on_reset = nullptr)
       : service_(service),
         journal_(journal),
         faults_(faults),
         options_(options),
         on_fixtures_changed_(std::move(on_fixtures_changed)),
+        on_reset_(std::move(on_reset)),
         view_(service, seed) {}
 
   void handle(Exchange& x);
@@ -62,6 +64,7 @@ class AdminRoutes {
   FaultSet& faults_;
   const ServerOptions& options_;
   std::function<void()> on_fixtures_changed_;
+  std::function<void()> on_reset_;  // after a reset (the rate-limit counts start again)
   RecordView view_;
 };
 

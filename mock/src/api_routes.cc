@@ -261,6 +261,10 @@ void ApiRoutes::answer_fields(Exchange& x, const form::Fields& body) {
     return set_json(x.res, 200, success_body(*fields->email, service_.rules().answer));
   }
 
+  if (fields->a && !rates_.admit_legacy(x, EndpointClass::kLegacySubscribe, *fields->a)) {
+    if (rules_.rate_limit_records_refused) (void)service_.subscribe(*fields);
+    return;
+  }
   SubscribeAnswer answer = service_.subscribe(*fields);
   if (!answer.success && !rules_.onsite_refuses && fields->email &&
       x.req.path == protocol::kOnsiteSubscribePath) {
@@ -329,6 +333,7 @@ void ApiRoutes::list_subscribe(Exchange& x, std::string_view list) {
     x.reason = "no private API key (header api-key or body field api_key)";
     return set_json(x.res, 403, detail("A private API key is required."));
   }
+  if (!rates_.admit_legacy(x, EndpointClass::kLegacyList, key)) return;
   const ListAnswer answer = service_.list_subscribe(list, key, request->profiles);
   x.outcome = answer.status == 200 ? "list-subscribed" : "rejected";
   x.reason = answer.detail;

@@ -6,14 +6,18 @@
 #include "bis/mock/server.h"
 #include "bis/mock/service.h"
 #include "http_exchange.h"
+#include "rate_limit_gate.h"
 #include "wire_rules.h"
 
 namespace bis::mock::http {
 
 class ApiRoutes {
  public:
-  ApiRoutes(Service& service, const ServerOptions& options)
-      : service_(service), options_(options), rules_(WireRules::from(service.defects())) {}
+  ApiRoutes(Service& service, const ServerOptions& options, RateLimitGate& rates)
+      : service_(service),
+        options_(options),
+        rates_(rates),
+        rules_(WireRules::from(service.defects())) {}
 
   void handle(Exchange& x);
 
@@ -36,6 +40,7 @@ class ApiRoutes {
 
   Service& service_;
   const ServerOptions& options_;
+  RateLimitGate& rates_;
   const WireRules rules_;
 };
 

@@ -84,6 +84,17 @@ std::span<const DefectInfo> wire_defects() {
       {Defect::kRefuseLibraryUserAgent, "refuse-library-user-agent", "apps",
        Operator::kIdentity,
        "refuses the User-Agents of apps' HTTP libraries (okhttp/, Dart/, CFNetwork/)"},
+      {Defect::kRateLimitWithoutRetryAfter, "rate-limit-without-retry-after", "rate limits",
+       Operator::kAnswerShape, "a 429 for a request over the rate limit carries no Retry-After"},
+      {Defect::kRateLimitRecordsRefused, "rate-limit-records-refused", "rate limits",
+       Operator::kOrdering,
+       "a subscribe over the rate limit is answered 429 but recorded first"},
+      {Defect::kRateLimitWindowNeverEnds, "rate-limit-window-never-ends", "rate limits",
+       Operator::kTime,
+       "a rate-limit window, once opened, never ends: a full account stays refused"},
+      {Defect::kRateLimitRemainingOffByOne, "rate-limit-remaining-off-by-one", "rate limits",
+       Operator::kBoundary,
+       "RateLimit-Remaining says one request more than the window has left"},
   };
   return kRows;
 }

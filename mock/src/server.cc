@@ -19,6 +19,7 @@
 #include "bis/mock/api_answers.h"
 #include "http1_connection.h"
 #include "http_exchange.h"
+#include "rate_limit_gate.h"
 #include "record_view.h"
 #include "thread_pool.h"
 
@@ -108,17 +109,21 @@ struct Server::Impl {
         options(std::move(o)),
         log(l),
         journal(options.journal_size, options.journal_bytes, options.journal_field_bytes),
-        api(service, options),
-        admin(service, journal, faults, options, [this] { learn_private_keys(); },
-              std::random_device{}()) {
-    learn_private_keys();
+        rates(service.clock(), options.rate_limits, http::WireRules::from(service.defects())),
+        api(service, options, rates),
+        admin(service, journal, faults, options, [this] { learn_fixtures(); },
+              std::random_device{}(), [this] { rates.clear(); }) {
+    learn_fixtures();
     for (const Fault& f : options.faults) faults.add(f);
   }
 
-  void learn_private_keys() {
+  // The private keys the journal redacts and the accounts the rate limits count.
+  void learn_fixtures() {
+    const fixtures::Fixtures f = service.fixtures();
     std::vector<std::string> keys;
-    for (const fixtures::Account& a : service.fixtures().accounts) keys.push_back(a.private_key);
+    for (const fixtures::Account& a : f.accounts) keys.push_back(a.private_key);
     journal.add_private_keys(keys);
+    rates.learn(f);
   }
 
   http1::WireFault dispatch(const httplib::Request& req, httplib::Response& res,
@@ -140,6 +145,7 @@ struct Server::Impl {
   Journal journal;
   FaultSet faults;  // before admin, which holds it
   std::atomic<bool> stopping_wire{false};  // ends fault latencies and slow bodies at stop()
+  http::RateLimitGate rates;
   http::ApiRoutes api;
   http::AdminRoutes admin;
   SystemClock clock;  // the request log's: people read it beside other logs, in real time
@@ -190,7 +196,7 @@ http1::WireFault Server::Impl::dispatch(const httplib::Request& req, httplib::Re
   if (admin_route) {
     admin.handle(x);
   } else if (plan.calls_route()) {
-    api.handle(x);
+    if (rates.admit_modern(x)) api.handle(x);
   } else {
     http::answer_for_fault(plan, x);
   }

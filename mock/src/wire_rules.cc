@@ -32,6 +32,10 @@ WireRules WireRules::from(const Defects& d) {
   r.refuse_library_user_agent = d.has(Defect::kRefuseLibraryUserAgent);
   r.path_with_query = d.has(Defect::kPathWithQuery);
   r.field_names_any_case = d.has(Defect::kFieldNamesAnyCase);
+  r.rate_limit_retry_after = !d.has(Defect::kRateLimitWithoutRetryAfter);
+  r.rate_limit_records_refused = d.has(Defect::kRateLimitRecordsRefused);
+  r.rate_limit_windows_end = !d.has(Defect::kRateLimitWindowNeverEnds);
+  if (d.has(Defect::kRateLimitRemainingOffByOne)) r.rate_limit_remaining_offset = 1;
   return r;
 }
 

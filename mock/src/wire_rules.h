@@ -51,6 +51,12 @@ struct WireRules {
   bool path_with_query = false;       // the path is matched with its query string
   bool field_names_any_case = false;  // `Email` is read as `email`
 
+  // --- rate limits (rate_limit_gate.h)
+  bool rate_limit_retry_after = true;      // a 429 says when to retry
+  bool rate_limit_records_refused = false;  // a refused subscribe is recorded first
+  bool rate_limit_windows_end = true;      // a window ends after its length
+  int rate_limit_remaining_offset = 0;     // added to RateLimit-Remaining
+
   static WireRules from(const Defects& defects);
 };
 

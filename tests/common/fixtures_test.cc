@@ -56,6 +56,21 @@ TEST(FixturesTest, StrictParsingNamesThePath) {
 
 // A control-protocol client ignores keys it does not know, at every level; wrong types of the
 // keys it does know are still errors.
+TEST(FixturesTest, RateLimitsOverrideTheDefaultsKeyByKey) {
+  auto r = fixtures_from_json(json::parse(
+      R"({"accounts":[{"key":"AbC123"},{"key":"Lim123","rate_limits":{"steady":3,"legacy":true}}]})"));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->accounts[0].rate_limits, (RateLimits{350, 3500, false}));
+  EXPECT_EQ(r->accounts[1].rate_limits, (RateLimits{350, 3, true}));
+  EXPECT_EQ(fixtures_from_json(to_json(*r))->accounts[1].rate_limits, (RateLimits{350, 3, true}));
+  EXPECT_EQ(fixtures_from_json(json::parse(R"({"accounts":[{"key":"A","rate_limits":{"burst":0}}]})"))
+                .error(),
+            "accounts[0].rate_limits.burst: must be at least 1");
+  EXPECT_EQ(fixtures_from_json(json::parse(R"({"accounts":[{"key":"A","rate_limits":{"stedy":3}}]})"))
+                .error(),
+            "accounts[0].rate_limits: unknown key 'stedy' (did you mean 'steady'?)");
+}
+
 TEST(FixturesTest, IgnoringUnknownKeysReadsWhatItKnowsAndStillChecksTypes) {
   const json j = json::parse(R"({"accounts":[{"key":"AbC123","timezone":"Europe/Oslo",
       "flow":{"threshold":2,"quiet_hours":[22,7]},

@@ -46,6 +46,17 @@ struct Flow {
   int64_t batch_interval_seconds = 0;  // time between batches
 };
 
+// Rate limits of the account's API traffic (docs/fixtures.md, docs/mock.md "Rate limits"):
+// per endpoint class, a one-second burst window and a one-minute steady window.
+struct RateLimits {
+  int64_t burst = 350;    // requests per second (api-notes section 2)
+  int64_t steady = 3500;  // requests per minute
+  // The legacy endpoints (v1 subscribe, onsite, v2 List API) are limited too. Off by default:
+  // the API document states no limit for them (INFERRED).
+  bool legacy = false;
+  bool operator==(const RateLimits&) const = default;
+};
+
 struct Variant {
   std::string id;
   int64_t inventory = 0;
@@ -70,6 +81,7 @@ struct Account {
   DuplicateAnswer duplicate_answer = DuplicateAnswer::kSuccess;  // answer to a duplicate
   std::vector<Variant> variants;
   std::vector<List> lists;
+  RateLimits rate_limits;
 
   bool supports_back_in_stock() const { return platform_for(integration).has_value(); }
   const Variant* find_variant(std::string_view id) const;

@@ -172,6 +172,10 @@ enum class Defect : uint16_t {
   kPathWithQuery,
   kRequireUserAgent,
   kRefuseLibraryUserAgent,
+  kRateLimitWithoutRetryAfter,
+  kRateLimitRecordsRefused,
+  kRateLimitWindowNeverEnds,
+  kRateLimitRemainingOffByOne,
   // (new wire-rule defects go here)
 
   kCount,

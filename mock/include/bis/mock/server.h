@@ -44,6 +44,9 @@ struct ServerOptions {
   size_t max_header_bytes = 64 * 1024;   // header and trailer lines, bytes (431)
   size_t max_headers = 100;              // header and trailer lines, count (431)
   std::vector<Fault> faults;  // in force from the start (--fault); /__admin/faults changes them
+  // Rate limits per account and endpoint class (docs/mock.md, "Rate limits"); false:
+  // --no-rate-limits, nothing is counted and no RateLimit-* header is sent.
+  bool rate_limits = true;
 };
 
 // Bodies of control-protocol requests (fixtures can be large) have their own limit.
