@@ -12,7 +12,8 @@ const std::vector<std::string>& target_account_names() {
                                                  "custom_catalog",
                                                  "custom_catalog_without_inventory",
                                                  "unsupported",
-                                                 "no_flow"};
+                                                 "no_flow",
+                                                 "rate_limited"};
   return names;
 }
 

@@ -28,7 +28,7 @@ void ScenarioRunner::redact(Assertion& a) const {
   a.message = redactor_.text(a.message);
 }
 
-Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
+Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease, bool retry_429) {
   Outcome o;
   o.exchange = exchange_of(req.method, ctx_.target.api->url(req.target), req.headers, req.body);
   HttpResult r;
@@ -38,7 +38,8 @@ Outcome ScenarioRunner::send(const HttpRequest& req, HttpClient::Lease* lease) {
       return o;
     }
     r = ctx_.target.api->send(lease ? *lease : connection_, req, timeout());
-    if (!r.response || r.response->status != 429 || attempt == kMax429Retries) break;
+    if (!r.response || r.response->status != 429 || !retry_429 || attempt == kMax429Retries)
+      break;
     const auto header = r.response->header("Retry-After");
     const auto wait = header ? parse_retry_after(*header) : std::nullopt;
     if (!wait) break;  // a 429 without Retry-After is the answer
@@ -123,7 +124,14 @@ Outcome ScenarioRunner::act(const Step& step) {
     o.render = req.error();
     return o;
   }
-  return send(*req);
+  return send(*req, nullptr, !expects_429(step));
+}
+
+bool ScenarioRunner::expects_429(const Step& step) const {
+  if (!step.expect || !step.expect->status) return false;
+  const nlohmann::json code = 429;
+  auto failure = step.expect->status->matcher.check(&code, scope());
+  return failure && !*failure;
 }
 
 void ScenarioRunner::record(StepResult& out, const CheckResult& check, int copy, int copies) {
@@ -169,7 +177,8 @@ void ScenarioRunner::run_concurrent(const Step& step, StepResult& out) {
       threads.emplace_back([&, i] {
         start.arrive_and_wait();  // all copies leave together
         outcomes[static_cast<size_t>(i)] =
-            send(requests[static_cast<size_t>(i)], &connections[static_cast<size_t>(i)]);
+            send(requests[static_cast<size_t>(i)], &connections[static_cast<size_t>(i)],
+                 !expects_429(step));
       });
     }
     for (auto& t : threads) t.join();

@@ -102,7 +102,11 @@ class ScenarioRunner {
   void run_concurrent(const Step& step, StepResult& out);
   void run_parallel(const Step& step, StepResult& out);
   Outcome act(const Step& step);
-  Outcome send(const HttpRequest& req, HttpClient::Lease* lease = nullptr);
+  // `retry_429`: a 429 with Retry-After is waited out and the request sent again (false: a
+  // step that expects a 429 takes the first one as its answer).
+  Outcome send(const HttpRequest& req, HttpClient::Lease* lease = nullptr, bool retry_429 = true);
+  // Whether the step's status expectation accepts 429.
+  bool expects_429(const Step& step) const;
   Outcome control(const Step& step);
   Outcome control_call(const ControlCall& call);
   void record(StepResult& out, const CheckResult& check, int copy, int copies);

@@ -122,6 +122,11 @@ json values_from_fixtures(const fixtures::Fixtures& f, std::string_view seed,
     if (a.supports_back_in_stock() && !has_enabled_flow(a) && !accounts.contains("no_flow")) {
       accounts["no_flow"] = entry;
     }
+    // The rate-limit suite's account: its legacy calls are counted, 3 a minute.
+    if (a.rate_limits.legacy && a.rate_limits.steady == 3 && a.supports_back_in_stock() &&
+        !accounts.contains("rate_limited")) {
+      accounts["rate_limited"] = entry;
+    }
   }
   values["accounts"] = accounts;
   return values;

@@ -718,6 +718,35 @@ TEST(RunnerComponentTest, RetriesAfter429WithRetryAfterAndSaysSo) {
             2);
 }
 
+// A step that expects a 429 takes the first one as its answer: no wait, no second request.
+TEST(RunnerComponentTest, AStepExpecting429TakesItWithoutRetrying) {
+  VirtualTime vt;
+  TestServerOptions o = vt.server();
+  o.answer_429 = 5;
+  TestServer server(o);
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: limited
+    covers: [R-MUST]
+    steps:
+      - request:
+          endpoint: subscribe
+          form: {a: "{{ target.key }}", email: "{{ unique_email }}", variant: "{{ target.variants.in_stock }}", platform: "{{ target.platform }}"}
+        expect:
+          status: 429
+          headers: {Retry-After: "1"}
+)"),
+                          target->target, vt.run());
+  const auto& s = scenario(result, "limited");
+  EXPECT_EQ(s.verdict, Verdict::kPass) << s.reason;
+  EXPECT_TRUE(s.steps[0].notes.empty());
+  EXPECT_EQ(vt.env.slept(), runner::Duration(0));
+  const auto seen = server.seen_requests();
+  EXPECT_EQ(std::count_if(seen.begin(), seen.end(),
+                          [](const auto& r) { return r.second == "/api/v1/catalog/subscribe"; }),
+            1);
+}
+
 TEST(RunnerComponentTest, SequentialRequestsReuseOneKeepAliveConnection) {
   TestServer server;
   auto target = connect(server.url());

@@ -47,6 +47,21 @@ TEST(TargetValuesTest, PrimaryAccountVariantsAccountsAndLists) {
             unknown);  // stable per seed
 }
 
+// The rate-limit suite's account: the first supported one whose legacy calls count, 3 a minute.
+TEST(TargetValuesTest, TheRateLimitedAccountIsTheOneLimitedToThreeLegacyCallsAMinute) {
+  EXPECT_FALSE(values_from_fixtures(sample(), "seed")["accounts"].contains("rate_limited"));
+  auto f = *fixtures::fixtures_from_json(json::parse(R"({"accounts": [
+    {"key": "PkShop", "integration": "shopify", "flow": {}},
+    {"key": "PkMost", "integration": "shopify", "rate_limits": {"steady": 5, "legacy": true}},
+    {"key": "PkNone", "integration": "none", "rate_limits": {"steady": 3, "legacy": true}},
+    {"key": "PkRate", "integration": "shopify", "rate_limits": {"burst": 100, "steady": 3, "legacy": true},
+     "variants": [{"id": "7", "inventory": 0}]}
+  ]})"));
+  const json v = values_from_fixtures(f, "seed");
+  EXPECT_EQ(v["accounts"]["rate_limited"],
+            json::parse(R"({"key": "PkRate", "platform": "shopify", "restockable": ["7"]})"));
+}
+
 TEST(TargetValuesTest, NoPrimaryAccountLeavesItsValuesOut) {
   fixtures::Fixtures f;
   f.accounts.push_back(fixtures::Account{});
