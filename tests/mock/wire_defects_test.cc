@@ -47,6 +47,18 @@ std::string multipart(const std::string& email, const std::string& header,
   return out + "--Bnd--\r\n";
 }
 
+// Shop01 counts its legacy calls, one a minute (new fixtures also start the counts again).
+void limit_shop01(const MockServer& m) {
+  std::string f = testing::kTestFixtures;
+  const std::string at = "  - key: Shop01\n";
+  f.insert(f.find(at) + at.size(), "    rate_limits: {burst: 100, steady: 1, legacy: true}\n");
+  m.client()->Put("/__admin/fixtures", f, "application/yaml");
+}
+
+httplib::Result subscribe(const MockServer& m, const std::string& email) {
+  return m.post_form(form("Shop01", email, "111", "shopify"));
+}
+
 const httplib::Headers kPreflight = {{"Origin", "https://shop.example.com"},
                                      {"Access-Control-Request-Method", "POST"}};
 
@@ -200,6 +212,35 @@ const Row kRows[] = {
        return !succeeded(m.client()->Post(kV1, {{"User-Agent", "okhttp/4.12.0"}},
                                           form("Shop01", unique_email(), "111", "shopify"),
                                           kForm));
+     }},
+    {Defect::kRateLimitWithoutRetryAfter,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       subscribe(m, unique_email());
+       auto r = subscribe(m, unique_email());
+       return !r || r->status != 429 || !r->has_header("Retry-After");
+     }},
+    {Defect::kRateLimitRecordsRefused,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       subscribe(m, unique_email());
+       const std::string refused = unique_email();
+       subscribe(m, refused);
+       return m.count("subscriptions", "email=" + refused) != 0;
+     }},
+    {Defect::kRateLimitWindowNeverEnds,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       subscribe(m, unique_email());
+       m.client()->Put("/__admin/clock", R"({"advance": "61s"})", "application/json");
+       auto r = subscribe(m, unique_email());
+       return !r || r->status == 429;
+     }},
+    {Defect::kRateLimitRemainingOffByOne,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       auto r = subscribe(m, unique_email());
+       return !r || r->get_header_value("RateLimit-Remaining") != "0";
      }},
 };
 
