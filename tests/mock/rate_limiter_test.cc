@@ -7,7 +7,7 @@
 namespace bis::mock {
 namespace {
 
-constexpr int64_t kMinute = 1'795'000'020'000;  // a whole minute of the mock's time
+constexpr int64_t kMinute = 1'795'000'020'000;  // some time of the mock's clock
 
 TEST(RateLimiterTest, TheBurstWindowRefusesTheRequestOverItsLimitUntilTheNextSecond) {
   RateLimiter r;
@@ -23,7 +23,9 @@ TEST(RateLimiterTest, TheBurstWindowRefusesTheRequestOverItsLimitUntilTheNextSec
   EXPECT_TRUE(third.burst_exceeded);
   EXPECT_EQ(third.retry_after_seconds, 1);
   EXPECT_EQ(third.remaining, 98);  // a refusal is not counted
-  EXPECT_TRUE(r.take("A", EndpointClass::kClientBackInStock, limit, kMinute + 1000).allowed);
+  // The burst window opened with the first request, at +100: it ends at +1100.
+  EXPECT_FALSE(r.take("A", EndpointClass::kClientBackInStock, limit, kMinute + 1099).allowed);
+  EXPECT_TRUE(r.take("A", EndpointClass::kClientBackInStock, limit, kMinute + 1100).allowed);
 }
 
 TEST(RateLimiterTest, TheSteadyWindowRefusesUntilTheNextMinuteAndSaysHowLong) {
