@@ -88,6 +88,14 @@ constexpr std::array kRoutes = {
     Route{.name = "list_subscribe", .kind = RouteKind::kEndpoint, .method = "POST",
           .path = kListSubscribePath, .capability = cap::kListApi, .args = "list",
           .required = "list", .in_steps = true},
+    // The modern JSON:API endpoints (docs/spec/modern-endpoints.md); company_id goes in
+    // `query:`, the revision and the Authorization header in `headers:`.
+    Route{.name = "client_bis_subscribe", .kind = RouteKind::kEndpoint, .method = "POST",
+          .path = kClientBisPath, .capability = cap::kModernEndpoints, .in_steps = true},
+    Route{.name = "server_bis_subscribe", .kind = RouteKind::kEndpoint, .method = "POST",
+          .path = kServerBisPath, .capability = cap::kModernEndpoints, .in_steps = true},
+    Route{.name = "client_list_subscribe", .kind = RouteKind::kEndpoint, .method = "POST",
+          .path = kClientListPath, .capability = cap::kModernList, .in_steps = true},
 };
 
 }  // namespace

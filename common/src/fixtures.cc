@@ -114,6 +114,14 @@ std::string_view to_string(Integration integration) {
   return "none";
 }
 
+std::string_view variant_id_integration(std::string_view platform) {
+  if (platform == "shopify") return "$shopify";
+  if (platform == "bigcommerce") return "$bigcommerce";
+  if (platform == "magento_two") return "$magento_two";
+  if (platform == "api") return "$custom";
+  return {};
+}
+
 std::optional<Integration> integration_from_string(std::string_view name) {
   for (const auto& i : kIntegrations) {
     if (i.name == name) return i.integration;

@@ -65,11 +65,11 @@ std::string param(const httplib::Request& req, const char* name) {
 }
 
 // The query parameters of the filterable observation routes.
-constexpr std::string_view kRecordFilters[] = {"account", "email", "variant", "limit", "before"};
+constexpr std::string_view kRecordFilters[] = {"account", "email", "variant", "via", "limit", "before"};
 constexpr std::string_view kMemberFilters[] = {"account", "email"};
-constexpr std::string_view kRequestFilters[] = {"path",    "method", "account", "email",
-                                                "variant", "outcome", "limit",  "before",
-                                                "after",   "wait_ms"};
+constexpr std::string_view kRequestFilters[] = {"path",    "method",  "account", "email",
+                                                "variant", "via",     "outcome", "limit",
+                                                "before",  "after",   "wait_ms"};
 
 // A long poll of the journal waits at most this long (a client asks again).
 constexpr uint64_t kMaxWaitMs = 30000;
@@ -110,7 +110,18 @@ bool known_filters(const httplib::Request& req, std::span<const std::string_view
 }
 
 RecordFilter record_filter(const httplib::Request& req) {
-  return RecordFilter{param(req, "account"), param(req, "email"), param(req, "variant")};
+  RecordFilter f{param(req, "account"), param(req, "email"), param(req, "variant")};
+  f.via = via_from_string(param(req, "via"));
+  return f;
+}
+
+// The `via` filter names a path (records.h); anything else would match nothing and look like
+// an empty answer, so it is refused.
+bool known_via(const httplib::Request& req, std::string& why) {
+  if (!req.has_param("via") || via_from_string(req.get_param_value("via"))) return true;
+  why = "unknown via '" + printable(req.get_param_value("via")) +
+        "' (known: legacy, onsite, client, server)";
+  return false;
 }
 
 // Byte for byte, as received (no decoding), in a time that depends on the token's length
@@ -323,7 +334,8 @@ void AdminRoutes::variant(Exchange& x, const std::string& account, const std::st
 }
 
 void AdminRoutes::records(Exchange& x, std::string_view what) {
-  if (std::string why; !known_filters(x.req, kRecordFilters, why)) return error(x, 400, why);
+  if (std::string why; !known_filters(x.req, kRecordFilters, why) || !known_via(x.req, why))
+    return error(x, 400, why);
   const RecordFilter filter = record_filter(x.req);
   uint64_t limit = 0;
   PageRequest page;
@@ -399,8 +411,10 @@ void AdminRoutes::clock(Exchange& x) {
 
 void AdminRoutes::requests(Exchange& x) {
   if (x.req.method == "DELETE") return answer(x, json{{"cleared", journal_.clear()}});
-  if (std::string why; !known_filters(x.req, kRequestFilters, why)) return error(x, 400, why);
+  if (std::string why; !known_filters(x.req, kRequestFilters, why) || !known_via(x.req, why))
+    return error(x, 400, why);
   JournalFilter f;
+  f.via = via_from_string(param(x.req, "via"));
   f.path = param(x.req, "path");
   f.method = param(x.req, "method");
   f.account = param(x.req, "account");

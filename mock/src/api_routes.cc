@@ -83,11 +83,21 @@ void ApiRoutes::handle(Exchange& x) {
     }
     return method_not_allowed(x, cors ? "POST, OPTIONS" : "POST");
   }
+  if (const auto endpoint = modern_endpoint(x.req.path, rules_.modern.trailing_slash))
+    return modern(x, *endpoint);
   if (const std::string_view list = list_id(path); !list.empty()) {
     if (method == "POST") return list_subscribe(x, list);
     return method_not_allowed(x, "POST");
   }
   not_found(x);
+}
+
+void ApiRoutes::modern(Exchange& x, ModernEndpoint endpoint) {
+  const bool cors = rules_.cors && is_client(endpoint);
+  if (cors) cors_headers(x);
+  if (x.req.method == "POST") return modern_.post(x, endpoint);
+  if (x.req.method == "OPTIONS" && cors) return preflight(x);
+  modern_.method_not_allowed(x, cors ? "POST, OPTIONS" : "POST");
 }
 
 bool ApiRoutes::subscribes_by_query(const Exchange& x) const {
@@ -247,6 +257,7 @@ void ApiRoutes::answer_fields(Exchange& x, const form::Fields& body) {
   const form::Fields& parsed = rules_.field_names_any_case ? renamed : body;
   auto fields = subscribe_fields(parsed);
   if (!fields) return reject(x, fields.error());
+  fields->via = x.req.path == protocol::kOnsiteSubscribePath ? Via::kOnsite : Via::kLegacy;
   if (rules_.variant_crash_length > 0 && fields->variant &&
       fields->variant->size() > rules_.variant_crash_length) {
     x.outcome = "crash";

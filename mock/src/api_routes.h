@@ -6,6 +6,7 @@
 #include "bis/mock/server.h"
 #include "bis/mock/service.h"
 #include "http_exchange.h"
+#include "modern_routes.h"
 #include "rate_limit_gate.h"
 #include "wire_rules.h"
 
@@ -17,12 +18,15 @@ class ApiRoutes {
       : service_(service),
         options_(options),
         rates_(rates),
-        rules_(WireRules::from(service.defects())) {}
+        rules_(WireRules::from(service.defects())),
+        modern_(service, options, rules_.modern) {}
 
   void handle(Exchange& x);
 
  private:
   void subscribe(Exchange& x);
+  // The modern JSON:API endpoints: CORS here (client paths), the rest is ModernRoutes'.
+  void modern(Exchange& x, ModernEndpoint endpoint);
   // Answers a subscribe whose fields are read (from the body, or the query where a wire
   // defect lets a method other than POST subscribe).
   void answer_fields(Exchange& x, const form::Fields& parsed);
@@ -42,6 +46,7 @@ class ApiRoutes {
   const ServerOptions& options_;
   RateLimitGate& rates_;
   const WireRules rules_;
+  ModernRoutes modern_;
 };
 
 }  // namespace bis::mock::http

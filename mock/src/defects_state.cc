@@ -230,6 +230,14 @@ std::span<const DefectInfo> state_defects() {
       {Defect::kBatchIntervalHalved, "batch-interval-halved", "restock batches",
        Operator::kBoundary,
        "a batched restock's later batches come after half the flow's batch interval"},
+      {Defect::kModernDuplicates, "modern-duplicates", "modern endpoints (same rules)",
+       Operator::kIdentity,
+       "a modern request skips the duplicate check: a repeat records a second subscription and "
+       "event (the legacy paths keep the rule)"},
+      {Defect::kModernUnknownVariantRecorded, "modern-unknown-variant-recorded",
+       "modern endpoints (same rules)", Operator::kIdentity,
+       "a modern request for a variant the catalog lacks records a subscription and an event "
+       "(the legacy paths keep the rule)"},
   };
   return kRows;
 }
@@ -322,6 +330,8 @@ constexpr Adjustment kAdjustments[] = {
     {Defect::kUnknownVariantQueuedOnRepeat, [](R& r) { r.unknown_queued_on_repeat = true; }},
     {Defect::kLaterBatchesNeverSent, [](R& r) { r.send_later_batches = false; }},
     {Defect::kBatchIntervalHalved, [](R& r) { r.batch_interval_divisor = 2; }},
+    {Defect::kModernDuplicates, [](R& r) { r.modern_duplicates = true; }},
+    {Defect::kModernUnknownVariantRecorded, [](R& r) { r.modern_unknown_recorded = true; }},
 };
 static_assert(std::size(kAdjustments) ==
               static_cast<size_t>(Defect::kNoCors) - static_cast<size_t>(Defect::kRejectUnknownVariant));

@@ -153,4 +153,12 @@ std::optional<std::string> email_problem(std::string_view email, EmailRule rule)
   return domain_problem(email.substr(at + 1), rule);
 }
 
+bool is_e164(std::string_view s) {
+  if (s.size() < 8 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
+  for (size_t i = 2; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace bis::mock

@@ -186,6 +186,7 @@ bool matches(const JournalFilter& f, const JournalEntry& e) {
   if (!f.path.empty() && e.path != f.path) return false;
   if (!f.method.empty() && !iequals(e.method, f.method)) return false;
   if (!f.outcome.empty() && e.outcome != f.outcome) return false;
+  if (f.via && via_of_path(e.path) != f.via) return false;
   if (f.account.empty() && f.email.empty() && f.variant.empty()) return true;
   const std::optional<HeaderList> fields = form_fields(e);
   const HeaderList none;
@@ -413,6 +414,7 @@ nlohmann::json to_json(const JournalEntry& e, const Redactor& r) {
       {"reason", optional_text("reason", reason)},
       {"account", optional_text("account", e.account)},
       {"fault", optional_text("fault", e.fault)},
+      {"via", via_of_path(e.path) ? nlohmann::json(to_string(*via_of_path(e.path))) : nullptr},
       {"duration_ms", e.duration_ms},
       {"truncated", std::move(truncated)},
   };

@@ -61,6 +61,20 @@ ListAnswer ListApi::list_subscribe(std::string_view list_id, std::string_view pr
   return out;
 }
 
+ListAnswer ListApi::client_subscribe(std::string_view list, std::string_view company_id,
+                                     const ListProfile& profile) {
+  std::string private_key;
+  {
+    std::shared_lock catalog_lock(s_.catalog_mu);
+    const fixtures::Account* account = s_.catalog.account(company_id);
+    if (!account || account->private_key.empty()) {
+      return {403, {}, "company_id '" + printable(company_id) + "' is no account's public key", ""};
+    }
+    private_key = account->private_key;
+  }
+  return list_subscribe(list, private_key, {profile});
+}
+
 ListAnswer ListApi::list_subscribe_locked(std::string_view list_id, std::string_view private_key,
                                           const std::vector<ListProfile>& all_profiles) {
   std::shared_lock catalog_lock(s_.catalog_mu);

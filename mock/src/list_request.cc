@@ -6,18 +6,6 @@
 #include "bis/mock/email.h"
 
 namespace bis::mock {
-namespace {
-
-// E.164: '+', a non-zero digit, 7 to 15 digits in all.
-bool is_e164(std::string_view s) {
-  if (s.size() < 8 || s.size() > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9') return false;
-  for (size_t i = 2; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 Expected<ListSubscribeRequest, std::string> parse_list_subscribe(std::string_view body) {
   if (!is_valid_utf8(body)) return Unexpected{std::string("body is not valid UTF-8")};

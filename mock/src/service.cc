@@ -69,7 +69,8 @@ Status Service::restore(StoredState stored) {
     auto it = by_id.find(e.subscription);
     if (it == by_id.end())
       return Unexpected{where + ": event " + std::to_string(e.id) + " names no subscription"};
-    state_.shards[it->second.shard].state.add_event(it->second.ref, e.id, e.email, e.time_ms);
+    state_.shards[it->second.shard].state.add_event(it->second.ref, e.id, e.email, e.time_ms,
+                                                    e.via);
     last_event = std::max(last_event, e.id);
   }
   for (const Notification& n : stored.notifications) {

@@ -16,19 +16,29 @@
 namespace bis::mock {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// Version 2 added the path a record came through (via) and a subscription's channels.
+constexpr int kSchemaVersion = 2;
 constexpr const char* kFormat = "bis-mock-state";
+
+// A version 1 file (before via and channels) gets the columns with their defaults: every
+// record it holds came through the legacy paths, by email.
+constexpr const char* kMigrate1To2 = R"sql(
+ALTER TABLE subscriptions ADD COLUMN via TEXT NOT NULL DEFAULT 'legacy';
+ALTER TABLE subscriptions ADD COLUMN channels INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN via TEXT NOT NULL DEFAULT 'legacy';
+)sql";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS subscriptions(
   id INTEGER PRIMARY KEY, account TEXT NOT NULL, email TEXT NOT NULL, profile TEXT NOT NULL,
   variant TEXT NOT NULL, platform TEXT NOT NULL, store TEXT, created_ms INTEGER NOT NULL,
-  active INTEGER NOT NULL);
+  active INTEGER NOT NULL, via TEXT NOT NULL DEFAULT 'legacy',
+  channels INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS events(
   id INTEGER PRIMARY KEY, subscription INTEGER NOT NULL, account TEXT NOT NULL,
   email TEXT NOT NULL, profile TEXT NOT NULL, variant TEXT NOT NULL, platform TEXT NOT NULL,
-  time_ms INTEGER NOT NULL);
+  time_ms INTEGER NOT NULL, via TEXT NOT NULL DEFAULT 'legacy');
 CREATE TABLE IF NOT EXISTS notifications(
   id INTEGER PRIMARY KEY, subscription INTEGER NOT NULL, account TEXT NOT NULL,
   email TEXT NOT NULL, profile TEXT NOT NULL, variant TEXT NOT NULL, batch INTEGER NOT NULL,
@@ -172,8 +182,8 @@ class SqliteStore final : public StateStore {
     StoredState st;
     Stmt q;
     if (!prepare(q,
-                 "SELECT id, account, email, profile, variant, platform, store, created_ms, active "
-                 "FROM subscriptions ORDER BY id")) {
+                 "SELECT id, account, email, profile, variant, platform, store, created_ms, active, "
+                 "via, channels FROM subscriptions ORDER BY id")) {
       return Unexpected{error("read subscriptions")};
     }
     while (sqlite3_step(q.get()) == SQLITE_ROW) {
@@ -187,10 +197,12 @@ class SqliteStore final : public StateStore {
       s.store = column_optional(q.get(), 6);
       s.created_ms = sqlite3_column_int64(q.get(), 7);
       s.active = sqlite3_column_int(q.get(), 8) != 0;
+      s.via = via_from_string(column_text(q.get(), 9)).value_or(Via::kLegacy);
+      s.channels = static_cast<uint8_t>(sqlite3_column_int(q.get(), 10));
       st.subscriptions.push_back(std::move(s));
     }
     Stmt e;
-    if (!prepare(e, "SELECT id, subscription, email, time_ms FROM events ORDER BY id")) {
+    if (!prepare(e, "SELECT id, subscription, email, time_ms, via FROM events ORDER BY id")) {
       return Unexpected{error("read events")};
     }
     while (sqlite3_step(e.get()) == SQLITE_ROW) {
@@ -199,6 +211,7 @@ class SqliteStore final : public StateStore {
       ev.subscription = sqlite3_column_int64(e.get(), 1);
       ev.email = column_text(e.get(), 2);
       ev.time_ms = sqlite3_column_int64(e.get(), 3);
+      ev.via = via_from_string(column_text(e.get(), 4)).value_or(Via::kLegacy);
       st.events.push_back(std::move(ev));
     }
     Stmt n;
@@ -292,6 +305,8 @@ class SqliteStore final : public StateStore {
                          .text(7, s.store)
                          .integer(8, s.created_ms)
                          .integer(9, s.active ? 1 : 0)
+                         .text(10, to_string(s.via))
+                         .integer(11, s.channels)
                          .run() == SQLITE_DONE;
     }
     for (const Event& e : c.events) {
@@ -303,6 +318,7 @@ class SqliteStore final : public StateStore {
                          .text(6, e.variant)
                          .text(7, e.platform)
                          .integer(8, e.time_ms)
+                         .text(9, to_string(e.via))
                          .run() == SQLITE_DONE;
     }
     for (const Notification& n : c.notifications) {
@@ -446,7 +462,12 @@ class SqliteStore final : public StateStore {
     }
     const auto format = meta("format");
     if (!format || *format != kFormat) return Unexpected{path_ + ": not a bis-mock state file"};
-    const auto version = meta("schema_version");
+    auto version = meta("schema_version");
+    if (version && *version == "1") {
+      if (auto s = exec(kMigrate1To2); !s) return s;
+      if (auto s = set_meta("schema_version", std::to_string(kSchemaVersion)); !s) return s;
+      version = std::to_string(kSchemaVersion);
+    }
     if (!version || *version != std::to_string(kSchemaVersion)) {
       return Unexpected{path_ + ": state file has schema version " + version.value_or("?") +
                         "; this bis-mock reads version " + std::to_string(kSchemaVersion)};
@@ -458,12 +479,12 @@ class SqliteStore final : public StateStore {
     const std::pair<Stmt*, const char*> all[] = {
         {&insert_sub_,
          "INSERT INTO subscriptions(id, account, email, profile, variant, platform, store, "
-         "created_ms, active) "
-         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+         "created_ms, active, via, channels) "
+         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
         {&insert_event_,
          "INSERT INTO events(id, subscription, account, email, profile, variant, platform, "
-         "time_ms) "
-         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+         "time_ms, via) "
+         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
         {&insert_ntf_,
          "INSERT INTO notifications(id, subscription, account, email, profile, variant, batch, "
          "sent_ms) "

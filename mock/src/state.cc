@@ -42,14 +42,15 @@ State::Ref State::latest(const Key& k) const {
 State::Ref State::add_subscription(const Subscription& s) {
   const Ref ref = add_subscription(
       key(s.account, s.profile, s.variant), s.id, s.email, s.platform,
-      s.store ? std::optional<std::string_view>(*s.store) : std::nullopt, s.created_ms);
+      s.store ? std::optional<std::string_view>(*s.store) : std::nullopt, s.created_ms,
+      Origin{s.via, s.channels});
   if (!s.active) set_active(ref, false);
   return ref;
 }
 
 State::Ref State::add_subscription(const Key& k, uint64_t id, std::string_view email,
                                    std::string_view platform, std::optional<std::string_view> store,
-                                   int64_t created_ms) {
+                                   int64_t created_ms, Origin origin) {
   Sub s{};
   s.created_ms = created_ms;
   s.id = static_cast<uint32_t>(id);
@@ -61,6 +62,8 @@ State::Ref State::add_subscription(const Key& k, uint64_t id, std::string_view e
   s.store = store ? pool_.intern(*store) : 0;
   s.platform = platform_index(platform);
   s.active = true;
+  s.via = origin.via;
+  s.channels = origin.channels;
   subs_.push_back(s);
   const Ref ref = static_cast<Ref>(subs_.size());
   latest_.upsert(key_hash(s), ref, [&](uint32_t other) {
@@ -71,10 +74,11 @@ State::Ref State::add_subscription(const Key& k, uint64_t id, std::string_view e
   return ref;
 }
 
-void State::add_event(Ref subscription, uint64_t id, std::string_view email, int64_t time_ms) {
+void State::add_event(Ref subscription, uint64_t id, std::string_view email, int64_t time_ms,
+                      Via via) {
   const uint32_t sub_email = subs_[subscription - 1].email;
   const uint32_t e = email == pool_.view(sub_email) ? sub_email : pool_.intern(email);
-  events_.push_back(Evt{time_ms, static_cast<uint32_t>(id), subscription, e});
+  events_.push_back(Evt{time_ms, static_cast<uint32_t>(id), subscription, e, via});
 }
 
 void State::set_active(Ref ref, bool active) {
@@ -203,6 +207,8 @@ Subscription State::subscription(Ref ref) const {
   if (s.store != 0) out.store = std::string(pool_.view(s.store));
   out.created_ms = s.created_ms;
   out.active = s.active;
+  out.via = s.via;
+  out.channels = s.channels;
   return out;
 }
 
@@ -217,6 +223,7 @@ Event State::event(const Evt& e) const {
   out.variant = pool_.view(s.variant);
   out.platform = fixtures::kPlatforms[s.platform];
   out.time_ms = e.time_ms;
+  out.via = e.via;
   return out;
 }
 
@@ -250,9 +257,9 @@ bool State::resolve(const RecordFilter& f, uint32_t& account, uint32_t& variant)
 }
 
 bool State::sub_matches(const Sub& s, uint32_t account, uint32_t variant,
-                        std::string_view email) const {
+                        std::string_view email, std::optional<Via> via) const {
   return (account == 0 || s.account == account) && (variant == 0 || s.variant == variant) &&
-         (email.empty() || iequals(pool_.view(s.email), email));
+         (!via || s.via == *via) && (email.empty() || iequals(pool_.view(s.email), email));
 }
 
 std::vector<Subscription> State::active_subscriptions(const RecordFilter& f) const {
@@ -268,7 +275,8 @@ std::vector<Subscription> State::subscriptions(const RecordFilter& f, bool activ
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return out;
   for (size_t i = 0; i < subs_.size(); ++i) {
-    if ((subs_[i].active || !active_only) && sub_matches(subs_[i], account, variant, f.email)) {
+    if ((subs_[i].active || !active_only) &&
+        sub_matches(subs_[i], account, variant, f.email, f.via)) {
       out.push_back(subscription(static_cast<Ref>(i + 1)));
     }
   }
@@ -281,6 +289,7 @@ std::vector<Event> State::events(const RecordFilter& f) const {
   if (!resolve(f, account, variant)) return out;
   for (const Evt& e : events_) {
     if (!sub_matches(subs_[e.subscription - 1], account, variant, {})) continue;
+    if (f.via && e.via != *f.via) continue;
     if (!f.email.empty() && !iequals(pool_.view(e.email), f.email)) continue;
     out.push_back(event(e));
   }
@@ -292,7 +301,7 @@ std::vector<Notification> State::notifications(const RecordFilter& f) const {
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return out;
   for (const Ntf& n : notifications_) {
-    if (sub_matches(subs_[n.subscription - 1], account, variant, f.email))
+    if (sub_matches(subs_[n.subscription - 1], account, variant, f.email, f.via))
       out.push_back(notification(n));
   }
   return out;
@@ -328,7 +337,7 @@ Page<Subscription> State::subscription_page(const RecordFilter& f, const PageReq
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return page;
   const auto match = [&](const Sub& s) {
-    return s.active && sub_matches(s, account, variant, f.email);
+    return s.active && sub_matches(s, account, variant, f.email, f.via);
   };
   for (size_t i : newest(subs_, p, match, page))
     page.items.push_back(subscription(static_cast<Ref>(i + 1)));
@@ -341,6 +350,7 @@ Page<Event> State::event_page(const RecordFilter& f, const PageRequest& p) const
   if (!resolve(f, account, variant)) return page;
   const auto match = [&](const Evt& e) {
     return sub_matches(subs_[e.subscription - 1], account, variant, {}) &&
+           (!f.via || e.via == *f.via) &&
            (f.email.empty() || iequals(pool_.view(e.email), f.email));
   };
   for (size_t i : newest(events_, p, match, page)) page.items.push_back(event(events_[i]));
@@ -352,7 +362,7 @@ Page<Notification> State::notification_page(const RecordFilter& f, const PageReq
   uint32_t account, variant;
   if (!resolve(f, account, variant)) return page;
   const auto match = [&](const Ntf& n) {
-    return sub_matches(subs_[n.subscription - 1], account, variant, f.email);
+    return sub_matches(subs_[n.subscription - 1], account, variant, f.email, f.via);
   };
   for (size_t i : newest(notifications_, p, match, page))
     page.items.push_back(notification(notifications_[i]));

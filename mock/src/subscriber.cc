@@ -34,6 +34,7 @@ SubscribeAnswer rejected(const Rejection& r) {
   a.success = r.answer_success;
   a.detail = r.reason;
   a.account = r.account;
+  a.field = r.field;
   return a;
 }
 
@@ -118,6 +119,18 @@ bool Subscriber::rejects_unknown(std::string_view id) const {
   return false;
 }
 
+bool Subscriber::has_sms_consent(const fixtures::Account& account, std::string_view phone) const {
+  for (size_t i = 0; i < ServiceState::kShards; ++i) {
+    std::lock_guard lock(s_.shards[i].mu);
+    for (const fixtures::List& list : account.lists) {
+      for (const ListMember& m : s_.shards[i].state.members(account.key, list.id, "")) {
+        if (!m.pending && m.phone_number == phone) return true;
+      }
+    }
+  }
+  return false;
+}
+
 SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
   Precheck precheck = precheck_subscribe(fields, s_.rules);  // before any lock: it needs no state
   const size_t shard_index = ServiceState::shard_of(precheck.profile);
@@ -126,9 +139,20 @@ SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
   if (auto* r = std::get_if<Rejection>(&checked)) return rejected(*r);
   ValidSubscribe v = std::move(std::get<ValidSubscribe>(checked));
   const int64_t now = s_.options.clock->now_ms();
+  // "SMS always needs explicit consent" (api-notes section 4); email needs none.
+  if ((fields.channels & channel::kSms) && !has_sms_consent(*v.account, *fields.phone)) {
+    Rejection r{v.account->error_status,
+                "phone_number '" + printable(*fields.phone) + "' has no SMS consent on account " +
+                    v.account->key + " (a confirmed list member with that number)",
+                v.account->key};
+    r.field = "phone_number";
+    return rejected(r);
+  }
 
   const bool known = !v.variant.empty() && find_variant(*v.account, v.variant) != nullptr;
   StateRules::Unknown unknown = s_.state_rules.unknown;
+  if (!known && fields.modern() && s_.state_rules.modern_unknown_recorded)
+    unknown = StateRules::Unknown::kRecord;
   if (!known && s_.state_rules.unknown_queued_on_repeat && !v.variant.empty()) {
     ServiceState::Shard& shard = s_.shards[shard_index];
     std::lock_guard lock(shard.mu);
@@ -153,7 +177,9 @@ SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
   ServiceState::Shard& shard = s_.shards[shard_index];
   std::unique_lock lock(shard.mu);
   State::Key key = shard.state.key(v.account->key, v.profile, v.variant);
-  const State::Ref duplicate = duplicate_of(shard.state, key, now, v.store);
+  const State::Ref duplicate = fields.modern() && s_.state_rules.modern_duplicates
+                                   ? 0
+                                   : duplicate_of(shard.state, key, now, v.store);
   if (duplicate != 0 && !s_.state_rules.duplicate_replaces) {
     if (v.refuse_after_record) {  // record-then-refuse: recorded the first time already
       return rejected({v.account->error_status, *v.refuse_after_record, v.account->key});
@@ -213,19 +239,23 @@ SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
   for (int e = 0; e < events; ++e) event_ids[e] = s_.next_event_id.fetch_add(1);
   if (s_.store->durable()) {
     Changes c;
-    c.subscriptions.push_back(
-        Subscription{id, account.key, std::string(v.email), v.profile, std::string(v.variant),
-                     std::string(v.platform),
-                     v.store ? std::optional<std::string>(*v.store) : std::nullopt, now, active});
+    c.subscriptions.push_back(Subscription{
+        id, account.key, std::string(v.email), v.profile, std::string(v.variant),
+        std::string(v.platform), v.store ? std::optional<std::string>(*v.store) : std::nullopt,
+        now, active, fields.via, fields.channels});
     for (int e = 0; e < events; ++e) {
-      c.events.push_back(Event{event_ids[e], id, account.key, std::string(v.email), v.profile,
-                               std::string(v.variant), std::string(v.platform), now});
+      Event ev{event_ids[e], id, account.key, std::string(v.email), v.profile,
+               std::string(v.variant), std::string(v.platform), now};
+      ev.via = fields.via;
+      c.events.push_back(std::move(ev));
     }
     if (member) c.members.push_back(*member);
     if (auto st = s_.commit(c); !st) return store_failed(st.error(), account.key);
   }
-  const State::Ref ref = shard.state.add_subscription(key, id, v.email, v.platform, v.store, now);
-  for (int e = 0; e < events; ++e) shard.state.add_event(ref, event_ids[e], v.email, now);
+  const State::Ref ref = shard.state.add_subscription(key, id, v.email, v.platform, v.store, now,
+                                                      {fields.via, fields.channels});
+  for (int e = 0; e < events; ++e)
+    shard.state.add_event(ref, event_ids[e], v.email, now, fields.via);
   if (!active) shard.state.set_active(ref, false);
   if (member) shard.state.put_member(*member);
   std::string account_key = account.key;
@@ -253,8 +283,9 @@ SubscribeAnswer Subscriber::duplicate_locked(ServiceState::Shard& shard, State::
     Changes c;
     c.events.push_back(Event{event_id, latest_id, existing.account, std::string(v.email),
                              existing.profile, existing.variant, existing.platform, now});
+    c.events.back().via = v.via;
     if (auto st = s_.commit(c); !st) return store_failed(st.error(), account.key);
-    shard.state.add_event(latest, event_id, v.email, now);
+    shard.state.add_event(latest, event_id, v.email, now, v.via);
     detail += ": recorded another event";
   } else {
     detail += ": nothing recorded";

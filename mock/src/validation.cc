@@ -4,6 +4,7 @@
 
 #include "bis/common/text.h"
 #include "bis/mock/email.h"
+#include "bis/mock/modern_request.h"
 
 namespace bis::mock {
 namespace {
@@ -19,9 +20,11 @@ std::optional<std::string_view>* slot(SubscribeFields& f, std::string_view name)
   return nullptr;
 }
 
-Rejection reject(std::string reason, const fixtures::Account* account = nullptr) {
+Rejection reject(std::string reason, const fixtures::Account* account = nullptr,
+                 std::string_view field = {}) {
   Rejection r;
   r.reason = std::move(reason);
+  r.field = field;
   if (account) {
     r.status = account->error_status;
     r.account = account->key;
@@ -130,6 +133,12 @@ Rejection answer_success(std::string reason) {
   return r;
 }
 
+// A request without an email that does not ask for email is the phone number's profile
+// (modern endpoints only: the legacy form has no phone).
+bool phone_is_profile(const SubscribeFields& f) {
+  return f.phone && !f.phone->empty() && (f.channels & channel::kEmail) == 0;
+}
+
 }  // namespace
 
 std::string printable(std::string_view value, size_t max) {
@@ -161,6 +170,10 @@ std::string profile_of(std::string_view email, const RequestRules& rules) {
 
 Precheck precheck_subscribe(const SubscribeFields& f, const RequestRules& rules) {
   Precheck p;
+  if ((!f.email || f.email->empty()) && phone_is_profile(f)) {
+    p.profile = std::string(*f.phone);
+    return p;
+  }
   if (!f.email || f.email->empty()) return p;
   p.email_problem = email_problem(*f.email, rules.email);
   if (!p.email_problem || rules.record_then_refuse_bad_email) p.profile = profile_of(*f.email, rules);
@@ -177,26 +190,43 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
     return "field '" + std::string(name) + (v ? "' is empty" : "' is missing");
   };
 
-  if (missing(f.a)) {
-    if (f.a && !rules.fields.refuse_empty_key) return answer_success(absent(f.a, "a"));
-    return reject(absent(f.a, "a"));
+  const fixtures::Account* account = nullptr;
+  if (f.private_key) {
+    account = catalog.account_by_private_key(*f.private_key);
+    if (!account || f.private_key->empty()) {
+      return reject("private key '" + printable(*f.private_key, 12) + "...' is no account's",
+                    nullptr, "private_key");
+    }
+  } else {
+    if (missing(f.a)) {
+      if (f.a && !rules.fields.refuse_empty_key) return answer_success(absent(f.a, "a"));
+      return reject(absent(f.a, "a"), nullptr, "a");
+    }
+    std::string why;
+    if (!rules.fields.refuse_blank_key && blank(*f.a)) return answer_success("field 'a' is blank");
+    account = resolve_key(*f.a, catalog, rules.key, why);
+    if (!account) return reject(why, nullptr, "a");
   }
-  std::string why;
-  if (!rules.fields.refuse_blank_key && blank(*f.a)) return answer_success("field 'a' is blank");
-  const fixtures::Account* account = resolve_key(*f.a, catalog, rules.key, why);
-  if (!account) return reject(why);
 
-  if (missing(f.email)) {
-    if (f.email && !rules.fields.refuse_empty_email) return answer_success(absent(f.email, "email"));
-    return reject(absent(f.email, "email"), account);
+  if (f.channels & channel::kSms) {
+    if (missing(f.phone)) return reject("the SMS channel needs a phone_number", account, "phone_number");
+    if (!is_e164(*f.phone)) {
+      return reject("phone_number '" + printable(*f.phone) + "' is not E.164 (+15005550006)",
+                    account, "phone_number");
+    }
   }
-  if (!rules.fields.refuse_blank_email && blank(*f.email)) {
+  if (missing(f.email) && phone_is_profile(f)) {
+    // No email asked for: the phone number is the profile, and no email rule applies.
+  } else if (missing(f.email)) {
+    if (f.email && !rules.fields.refuse_empty_email) return answer_success(absent(f.email, "email"));
+    return reject(absent(f.email, "email"), account, "email");
+  } else if (!rules.fields.refuse_blank_email && blank(*f.email)) {
     return answer_success("field 'email' is blank");
   }
   std::optional<std::string> refuse_after_record;
   if (precheck.email_problem) {
     std::string reason = "email is malformed: " + *precheck.email_problem;
-    if (!rules.record_then_refuse_bad_email) return reject(std::move(reason), account);
+    if (!rules.record_then_refuse_bad_email) return reject(std::move(reason), account, "email");
     refuse_after_record = std::move(reason);
   }
 
@@ -204,20 +234,23 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
     if (f.variant && !rules.fields.refuse_empty_variant) {
       return answer_success(absent(f.variant, "variant"));
     }
-    return reject(absent(f.variant, "variant"), account);
+    return reject(absent(f.variant, "variant"), account, "variant");
   }
 
-  if (!f.platform && !rules.fields.refuse_missing_platform) {
-    return answer_success(absent(f.platform, "platform"));
+  // A modern request sends no platform: it is the one of the account's integration.
+  std::optional<std::string_view> sent_platform = f.platform;
+  if (f.modern()) sent_platform = platform_of(*account, rules.platform).value_or("api");
+  if (!sent_platform && !rules.fields.refuse_missing_platform) {
+    return answer_success(absent(sent_platform, "platform"));
   }
-  if (f.platform && f.platform->empty() && !rules.fields.refuse_empty_platform) {
-    return answer_success(absent(f.platform, "platform"));
+  if (sent_platform && sent_platform->empty() && !rules.fields.refuse_empty_platform) {
+    return answer_success(absent(sent_platform, "platform"));
   }
-  if (missing(f.platform)) return reject(absent(f.platform, "platform"), account);
-  const auto platform = known_platform(*f.platform, rules.platform);
+  if (missing(sent_platform)) return reject(absent(sent_platform, "platform"), account, "platform");
+  const auto platform = known_platform(*sent_platform, rules.platform);
   if (!platform) {
-    return reject("platform '" + printable(*f.platform) + "' is not one of " + platform_list(),
-                  account);
+    return reject("platform '" + printable(*sent_platform) + "' is not one of " + platform_list(),
+                  account, "platform");
   }
 
   const auto expected = platform_of(*account, rules.platform);
@@ -225,14 +258,14 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
     return reject("account " + account->key + "'s integration (" +
                       std::string(fixtures::to_string(account->integration)) +
                       ") cannot use back in stock",
-                  account);
+                  account, "integration");
   }
   if (expected && *expected != *platform && rules.platform.check_match) {
     return reject("platform '" + std::string(*platform) + "' does not match account " +
                       account->key + "'s " +
                       std::string(fixtures::to_string(account->integration)) +
                       " integration (expects '" + std::string(*expected) + "')",
-                  account);
+                  account, "platform");
   }
 
   if (std::find(rules.platform.recorded.begin(), rules.platform.recorded.end(), *platform) ==
@@ -242,11 +275,16 @@ std::variant<ValidSubscribe, Rejection> validate_subscribe(const SubscribeFields
 
   ValidSubscribe v;
   v.account = account;
-  v.email = *f.email;
+  v.email = f.email.value_or(std::string_view());
   v.profile = std::move(precheck.profile);
   v.variant = f.variant.value_or(std::string_view());
+  if (f.modern()) {
+    if (const auto parts = split_variant_id(v.variant))
+      v.variant = catalog_variant(v.variant, *parts, account->integration);
+  }
   v.platform = *platform;
   if (f.store && !f.store->empty()) v.store = *f.store;
+  v.via = f.via;
   v.refuse_after_record = std::move(refuse_after_record);
   return v;
 }

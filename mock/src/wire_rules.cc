@@ -36,6 +36,17 @@ WireRules WireRules::from(const Defects& d) {
   r.rate_limit_records_refused = d.has(Defect::kRateLimitRecordsRefused);
   r.rate_limit_windows_end = !d.has(Defect::kRateLimitWindowNeverEnds);
   if (d.has(Defect::kRateLimitRemainingOffByOne)) r.rate_limit_remaining_offset = 1;
+  if (d.has(Defect::kModern200InsteadOf202)) r.modern.success_status = 200;
+  r.modern.success_body = d.has(Defect::kModernSuccessBody);
+  r.modern.revision_required = !d.has(Defect::kModernIgnoresRevision);
+  r.modern.revision_format = !d.has(Defect::kModernRevisionAnyFormat);
+  r.modern.jsonapi_errors = !d.has(Defect::kModernErrorNotJsonApi);
+  r.modern.error_ids = !d.has(Defect::kModernErrorWithoutId);
+  r.modern.errors_array = !d.has(Defect::kModernErrorsObject);
+  r.modern.client_private_key = d.has(Defect::kModernClientAcceptsPrivateKey);
+  r.modern.server_public_key = d.has(Defect::kModernServerAcceptsPublicKey);
+  r.modern.trailing_slash = !d.has(Defect::kModernNoTrailingSlash);
+  r.modern.json_media_type = !d.has(Defect::kModernRefusesJson);
   return r;
 }
 

@@ -56,6 +56,21 @@ struct WireRules {
   bool rate_limit_records_refused = false;  // a refused subscribe is recorded first
   bool rate_limit_windows_end = true;      // a window ends after its length
   int rate_limit_remaining_offset = 0;     // added to RateLimit-Remaining
+  // The modern JSON:API endpoints (BIS-MODERN-*).
+  struct Modern {
+    int success_status = 202;
+    bool success_body = false;          // 202 with a JSON:API body
+    bool revision_required = true;
+    bool revision_format = true;        // YYYY-MM-DD[.suffix], a calendar date
+    bool jsonapi_errors = true;         // else the legacy error body
+    bool error_ids = true;
+    bool errors_array = true;
+    bool client_private_key = false;    // company_id may be a private key
+    bool server_public_key = false;     // Authorization may carry a public key
+    bool trailing_slash = true;
+    bool json_media_type = true;        // application/json is read as well
+  };
+  Modern modern;
 
   static WireRules from(const Defects& defects);
 };

@@ -22,6 +22,7 @@ const std::vector<std::string>& target_value_paths() {
     std::vector<std::string> p = {"target.key",
                                   "target.platform",
                                   "target.private_key",
+                                  "target.variant_prefix",
                                   "target.variants.in_stock",
                                   "target.variants.out_of_stock",
                                   "target.variants.unknown",
@@ -29,7 +30,7 @@ const std::vector<std::string>& target_value_paths() {
                                   "target.lists.double_opt_in",
                                   "target.lists.single_opt_in"};
     for (const auto& name : target_account_names()) {
-      for (const char* field : {"key", "platform", "private_key", "restockable"}) {
+      for (const char* field : {"key", "platform", "private_key", "variant_prefix", "restockable"}) {
         p.push_back("target.accounts." + name + "." + field);
       }
     }

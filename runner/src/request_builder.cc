@@ -56,10 +56,10 @@ Expected<HttpRequest, RenderError> build_request(const RequestSpec& spec, const 
     auto path = render(*spec.path, scope);
     if (!path) return Unexpected{path.error()};
     req.target = *path;
-  } else if (spec.endpoint == "subscribe") {
-    req.target = target.endpoints.subscribe;
-  } else if (spec.endpoint == "onsite_subscribe") {
-    req.target = target.endpoints.onsite_subscribe;
+  } else if (spec.endpoint != "list_subscribe") {
+    // The loader let only the control surface's endpoint names through.
+    const std::string* path = target.endpoints.find(spec.endpoint);
+    req.target = path ? *path : spec.endpoint;
   } else {
     auto list = render(*spec.list, scope);
     if (!list) return Unexpected{list.error()};

@@ -11,7 +11,10 @@ using nlohmann::json;
 Endpoints default_endpoints() {
   return Endpoints{std::string(protocol::kSubscribePath),
                    std::string(protocol::kOnsiteSubscribePath),
-                   std::string(protocol::kListSubscribePath)};
+                   std::string(protocol::kListSubscribePath),
+                   std::string(protocol::kClientBisPath),
+                   std::string(protocol::kServerBisPath),
+                   std::string(protocol::kClientListPath)};
 }
 
 bool Target::has_capability(std::string_view name) const {
@@ -65,7 +68,10 @@ json restockable(const fixtures::Account& a, const json& taken) {
 
 json account_values(const fixtures::Account& a) {
   json j{{"key", a.key}};
-  if (auto p = fixtures::platform_for(a.integration)) j["platform"] = std::string(*p);
+  if (auto p = fixtures::platform_for(a.integration)) {
+    j["platform"] = std::string(*p);
+    j["variant_prefix"] = std::string(fixtures::variant_id_integration(*p)) + ":::$default:::";
+  }
   if (!a.private_key.empty()) j["private_key"] = a.private_key;
   return j;
 }

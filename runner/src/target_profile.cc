@@ -92,6 +92,11 @@ class ProfileLoader : public yaml::Reader {
     set(a, "platform", n, what + ".platform");
     set(a, "private_key", n, what + ".private_key");
     set_list(a, "restockable", n, what + ".restockable");
+    if (a.contains("platform") && a["platform"].is_string()) {
+      // The modern endpoints' variant ids: $default catalog of the platform's integration.
+      const std::string_view integration = fixtures::variant_id_integration(a["platform"].get<std::string>());
+      if (!integration.empty()) a["variant_prefix"] = std::string(integration) + ":::$default:::";
+    }
     if (a.contains("platform")) {
       const std::string p = a["platform"];
       bool known = false;
@@ -196,10 +201,9 @@ Expected<TargetProfile, std::vector<SourceError>> load_target_profile(const std:
       static const std::vector<std::string> kNames = endpoint_names();
       static const std::vector<std::string_view> kKeys(kNames.begin(), kNames.end());
       l.check_map(n, kKeys, "endpoints");
-      for (auto [key, out] :
-           {std::pair<const char*, std::string*>{"subscribe", &p.endpoints.subscribe},
-            {"onsite_subscribe", &p.endpoints.onsite_subscribe},
-            {"list_subscribe", &p.endpoints.list_subscribe}}) {
+      for (const std::string& key : kNames) {
+        std::string* out = p.endpoints.find(key);
+        if (!out) continue;
         if (const YAML::Node e = n[key]; e.IsDefined()) {
           *out = l.str(e, key).value_or(*out);
           if (out->empty() || (*out)[0] != '/')

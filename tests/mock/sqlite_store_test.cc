@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -283,6 +284,58 @@ TEST_F(SqliteStoreTest, OtherFixturesKeepTheRecordsButNotTheCatalogChanges) {
   EXPECT_EQ(h.subscriptions(), 1u);
   EXPECT_EQ(h.service->fixtures().find_account("Shop01")->find_variant("112")->inventory, 5);
   ASSERT_EQ(h.service->notices().size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, ThePathARecordCameThroughSurvivesARestart) {
+  {
+    ServiceHarness h({}, open());
+    SubscribeFields f = shop("m@example.com").fields();
+    f.via = Via::kClient;
+    f.channels = channel::kEmail | channel::kPush;
+    ASSERT_TRUE(h.service->subscribe(f).success);
+    ASSERT_TRUE(h.subscribe(shop("l@example.com", "113")).success);
+  }
+  ServiceHarness h({}, open());
+  const auto subs = h.service->subscriptions({});
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_EQ(subs[0].via, Via::kClient);
+  EXPECT_EQ(subs[0].channels, channel::kEmail | channel::kPush);
+  EXPECT_EQ(subs[1].via, Via::kLegacy);
+  const auto events = h.service->events({});
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].via, Via::kClient);
+}
+
+// A file of schema version 1 (before via and channels) is upgraded in place: its records came
+// through the legacy paths.
+TEST_F(SqliteStoreTest, AVersionOneFileIsUpgraded) {
+  {
+    ServiceHarness h({}, open());
+    ASSERT_TRUE(h.subscribe(shop("old@example.com")).success);
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db,
+                                "ALTER TABLE subscriptions DROP COLUMN via;"
+                                "ALTER TABLE subscriptions DROP COLUMN channels;"
+                                "ALTER TABLE events DROP COLUMN via;"
+                                "UPDATE meta SET value = '1' WHERE key = 'schema_version';",
+                                nullptr, nullptr, &err);
+    EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(db);
+  }
+  ServiceHarness h({}, open());
+  const auto subs = h.service->subscriptions({});
+  ASSERT_EQ(subs.size(), 1u);
+  EXPECT_EQ(subs[0].via, Via::kLegacy);
+  EXPECT_EQ(subs[0].channels, channel::kEmail);
+  SubscribeFields f = shop("new@example.com").fields();
+  f.via = Via::kServer;
+  ASSERT_TRUE(h.service->subscribe(f).success);
+  EXPECT_EQ(h.service->subscriptions({"", "new@example.com", "", Via::kServer}).size(), 1u);
 }
 
 TEST_F(SqliteStoreTest, AFileThatIsNotAStateFileIsRefused) {

@@ -34,6 +34,11 @@ const std::vector<std::string>& integration_names();
 // "bigcommerce", "magento_two", "api"); nullopt for integrations that cannot use the endpoint.
 std::optional<std::string_view> platform_for(Integration integration);
 
+// The integration part of a modern variant id (docs/spec/modern-endpoints.md section 7) for a
+// `platform` value: "$shopify", "$bigcommerce", "$magento_two", "$custom" (platform "api");
+// empty for another value.
+std::string_view variant_id_integration(std::string_view platform);
+
 // Every platform value the API knows.
 inline constexpr std::string_view kPlatforms[] = {"shopify", "bigcommerce", "magento_two", "api"};
 

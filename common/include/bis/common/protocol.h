@@ -16,6 +16,12 @@ inline constexpr std::string_view kOnsiteSubscribePath = "/onsite/components/bac
 // {list} is the list ID.
 inline constexpr std::string_view kListSubscribePath = "/api/v2/list/{list}/subscribe";
 
+// The modern JSON:API endpoints (docs/spec/modern-endpoints.md), also served with a trailing
+// slash.
+inline constexpr std::string_view kClientBisPath = "/client/back-in-stock-subscriptions";
+inline constexpr std::string_view kServerBisPath = "/api/back-in-stock-subscriptions";
+inline constexpr std::string_view kClientListPath = "/client/subscriptions";
+
 inline constexpr std::string_view kSubscribedMetric = "Subscribed to Back in Stock";
 
 // What a target offers; GET /__admin/health lists them, scenarios name the ones they need.
@@ -38,12 +44,14 @@ inline constexpr std::string_view kRequests = "requests";                // GET/
 inline constexpr std::string_view kSettle = "settle";                    // POST /__admin/settle
 inline constexpr std::string_view kFaults = "faults";                    // /__admin/faults (fault injection)
 inline constexpr std::string_view kClock = "clock";                      // GET/PUT /__admin/clock
+inline constexpr std::string_view kModernEndpoints = "modern-endpoints";  // client + server BIS
+inline constexpr std::string_view kModernList = "modern-list";            // POST /client/subscriptions
 
-inline constexpr std::array<std::string_view, 18> kAll = {
+inline constexpr std::array<std::string_view, 20> kAll = {
     kSubscribe, kOnsiteEndpoint, kMultipart,    kListApi, kCors,
     kReset,     kFixtures,       kInventory,    kCatalog, kFlow,
     kSubscriptions, kEvents,     kNotifications, kListMembers, kRequests, kSettle,
-    kFaults, kClock};
+    kFaults, kClock, kModernEndpoints, kModernList};
 inline bool known(std::string_view name) {
   return std::find(kAll.begin(), kAll.end(), name) != kAll.end();
 }

@@ -143,6 +143,8 @@ enum class Defect : uint16_t {
   kUnknownVariantQueuedOnRepeat,
   kLaterBatchesNeverSent,
   kBatchIntervalHalved,
+  kModernDuplicates,
+  kModernUnknownVariantRecorded,
   // (new state-rule defects go here)
 
   // --- wire rules: endpoints, methods, bodies, CORS, robustness (defects_wire.cc)
@@ -176,6 +178,18 @@ enum class Defect : uint16_t {
   kRateLimitRecordsRefused,
   kRateLimitWindowNeverEnds,
   kRateLimitRemainingOffByOne,
+  // the modern JSON:API endpoints (ModernRules in wire_rules.h)
+  kModern200InsteadOf202,
+  kModernSuccessBody,
+  kModernIgnoresRevision,
+  kModernRevisionAnyFormat,
+  kModernErrorNotJsonApi,
+  kModernErrorWithoutId,
+  kModernErrorsObject,
+  kModernClientAcceptsPrivateKey,
+  kModernServerAcceptsPublicKey,
+  kModernNoTrailingSlash,
+  kModernRefusesJson,
   // (new wire-rule defects go here)
 
   kCount,

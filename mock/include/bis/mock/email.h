@@ -37,4 +37,8 @@ inline bool is_valid_email(std::string_view email, EmailRule rule = {}) {
   return !email_problem(email, rule).has_value();
 }
 
+// A phone number in E.164: '+', a non-zero digit, 7 to 15 digits in all (the List API and the
+// modern endpoints' phone_number).
+bool is_e164(std::string_view s);
+
 }  // namespace bis::mock

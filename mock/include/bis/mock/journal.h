@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bis/common/redact.h"
+#include "bis/mock/records.h"
 
 namespace bis::mock {
 
@@ -76,6 +77,7 @@ struct JournalFilter {
   std::string email;  // case-insensitive, against the email field
   std::string variant;
   std::string outcome;  // exactly, e.g. "rejected"
+  std::optional<Via> via;  // the entry's path's (via_of_path)
   uint64_t after = 0;   // only entries with a larger id (a live view's "what is new")
   size_t limit = 0;     // the newest N matches (still oldest first); 0 = all
 };

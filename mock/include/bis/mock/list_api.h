@@ -37,6 +37,10 @@ class ListApi {
 
   ListAnswer list_subscribe(std::string_view list, std::string_view private_key,
                             const std::vector<ListProfile>& profiles);
+  // The modern client List call (POST /client/subscriptions): the account is the one whose
+  // public key is `company_id`; then the same call. 403 for a key that is no account's.
+  ListAnswer client_subscribe(std::string_view list, std::string_view company_id,
+                              const ListProfile& profile);
 
  private:
   ListAnswer list_subscribe_locked(std::string_view list, std::string_view private_key,

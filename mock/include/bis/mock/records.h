@@ -13,6 +13,24 @@
 
 namespace bis::mock {
 
+// The path a record was made through (docs/control-protocol.md, "via"): the legacy subscribe
+// path, its onsite twin, or the modern client or server JSON:API endpoint.
+enum class Via : uint8_t { kLegacy, kOnsite, kClient, kServer };
+std::string_view to_string(Via via);
+std::optional<Via> via_from_string(std::string_view name);
+// The path a request to `path` comes through: the legacy subscribe path and the List API v2
+// are "legacy"; nullopt for paths that are no API endpoint.
+std::optional<Via> via_of_path(std::string_view path);
+
+// The channels a subscription asked for (docs/spec/modern-endpoints.md section 6), as bits.
+// The legacy path subscribes by email only.
+namespace channel {
+inline constexpr uint8_t kEmail = 1, kPush = 2, kSms = 4, kWhatsapp = 8;
+}
+// "EMAIL", "PUSH", "SMS", "WHATSAPP" -> its bit; 0 if unknown.
+uint8_t channel_bit(std::string_view name);
+nlohmann::json channels_json(uint8_t channels);
+
 struct Subscription {
   uint64_t id = 0;
   std::string account;
@@ -23,6 +41,8 @@ struct Subscription {
   std::optional<std::string> store;
   int64_t created_ms = 0;
   bool active = true;
+  Via via = Via::kLegacy;
+  uint8_t channels = channel::kEmail;
 };
 
 struct Event {
@@ -35,6 +55,7 @@ struct Event {
   std::string platform;
   int64_t time_ms = 0;
   std::string_view metric = protocol::kSubscribedMetric;  // a static string
+  Via via = Via::kLegacy;  // the path of the request that recorded it
 };
 
 struct Notification {
@@ -63,6 +84,7 @@ struct RecordFilter {
   std::string account;
   std::string email;
   std::string variant;
+  std::optional<Via> via = std::nullopt;  // a notification is its subscription's
 };
 
 // A page of a record list (the dashboard's views of 100,000 records): the newest `limit`

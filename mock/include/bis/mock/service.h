@@ -46,6 +46,10 @@ class Service {
                             const std::vector<ListProfile>& profiles) {
     return list_api_.list_subscribe(list, private_key, profiles);
   }
+  ListAnswer client_list_subscribe(std::string_view list, std::string_view company_id,
+                                   const ListProfile& profile) {
+    return list_api_.client_subscribe(list, company_id, profile);
+  }
 
   Expected<InventoryResult, AdminError> set_inventory(std::string_view account,
                                                       std::string_view variant, int64_t inventory) {

@@ -19,6 +19,12 @@
 
 namespace bis::mock {
 
+// Where a subscription came from and what it asked for (records.h).
+struct RecordOrigin {
+  Via via = Via::kLegacy;
+  uint8_t channels = channel::kEmail;
+};
+
 class State {
  public:
   using Ref = uint32_t;  // a subscription's position in this shard; 0 = none
@@ -49,12 +55,14 @@ class State {
   enum class Membership : uint8_t { kNone, kPending, kSubscribed };
   Membership membership(Ref ref) const;
 
+  using Origin = RecordOrigin;
   // Adds an active subscription; it becomes the newest for its key.
   Ref add_subscription(const Key& key, uint64_t id, std::string_view email,
                        std::string_view platform, std::optional<std::string_view> store,
-                       int64_t created_ms);
+                       int64_t created_ms, Origin origin = Origin());
   Ref add_subscription(const Subscription& s);  // from a store; keeps s.active
-  void add_event(Ref subscription, uint64_t id, std::string_view email, int64_t time_ms);
+  void add_event(Ref subscription, uint64_t id, std::string_view email, int64_t time_ms,
+                 Via via = Via::kLegacy);
   void set_active(Ref ref, bool active);
   void add_notification(Ref subscription, uint64_t id, int64_t batch, int64_t sent_ms);
   // Keeps the first `count` notifications: undoes a batch the store refused.
@@ -100,10 +108,13 @@ class State {
     uint32_t id, account, email, profile, variant, store;
     uint8_t platform;
     bool active;
+    Via via;
+    uint8_t channels;
   };
   struct Evt {
     int64_t time_ms;
     uint32_t id, subscription, email;
+    Via via;
   };
   struct Ntf {
     int64_t sent_ms;
@@ -114,7 +125,8 @@ class State {
   size_t key_hash(const Sub& s) const { return mix_ids(s.account, s.profile, s.variant); }
   // Pool ids of the filter's account and variant; false if the pool never saw one (no match).
   bool resolve(const RecordFilter& f, uint32_t& account, uint32_t& variant) const;
-  bool sub_matches(const Sub& s, uint32_t account, uint32_t variant, std::string_view email) const;
+  bool sub_matches(const Sub& s, uint32_t account, uint32_t variant, std::string_view email,
+                   std::optional<Via> via = std::nullopt) const;
   std::vector<Subscription> subscriptions(const RecordFilter& f, bool active_only) const;
   Event event(const Evt& e) const;
   Notification notification(const Ntf& n) const;

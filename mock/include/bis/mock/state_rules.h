@@ -28,6 +28,9 @@ struct StateRules {
   size_t reject_unknown_longer_than = 0;
   bool reject_unknown_odd = false;     // whitespace, punctuation other than -_.:, or non-ASCII
   bool reject_unknown_modern = false;  // "$shopify:::..." IDs of the modern API
+  // Rules applied to the legacy paths only: the modern endpoints skip them (defects).
+  bool modern_duplicates = false;        // no duplicate check on a modern request
+  bool modern_unknown_recorded = false;  // a modern request for an unknown variant records
   // How a subscribe's variant is found in the catalog.
   enum class Lookup : uint8_t {
     kExact,       // this account, this ID

@@ -29,6 +29,7 @@ struct SubscribeAnswer {
   std::string detail;   // why it was rejected, or what happened ("subscribed sub-3")
   std::string account;  // the account's key, when known
   std::string body;     // when set, the answer's body instead of the standard one
+  std::string_view field = {};  // of a rejection: the field at fault (Rejection::field)
 };
 
 class Subscriber {
@@ -50,6 +51,9 @@ class Subscriber {
                                         std::string_view id) const;
   // Whether an unknown variant ID is answered the error body.
   bool rejects_unknown(std::string_view id) const;
+  // Whether `phone` has SMS consent on the account: a confirmed member of one of its lists.
+  // Takes each shard's lock in turn: call it holding none.
+  bool has_sms_consent(const fixtures::Account& account, std::string_view phone) const;
 
   ServiceState& s_;
 };

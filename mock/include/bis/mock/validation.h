@@ -14,6 +14,7 @@
 #include "bis/mock/defects.h"
 #include "bis/mock/email.h"
 #include "bis/mock/printable.h"
+#include "bis/mock/records.h"
 #include "bis/mock/request_rules.h"
 
 namespace bis::mock {
@@ -22,9 +23,20 @@ namespace bis::mock {
 inline constexpr int kDefaultErrorStatus = 400;
 
 // The fields the subscribe call reads; any other field is ignored. Views into the parsed
-// body, which must outlive them.
+// body, which must outlive them. The legacy form gives the first five; the modern JSON:API
+// endpoints (docs/spec/modern-endpoints.md) give the same ones from their body (the account's
+// public key as `a`, its integration's platform) plus the phone number and channels.
 struct SubscribeFields {
   std::optional<std::string_view> a, email, variant, platform, store;
+  std::optional<std::string_view> phone;  // E.164; the profile when there is no email
+  uint8_t channels = channel::kEmail;     // records.h channel bits
+  Via via = Via::kLegacy;                 // the path the request came through
+  // Modern server endpoint: the account is the one whose private key this is (`a` unused).
+  std::optional<std::string_view> private_key;
+
+  // A modern request: no `platform` (the account's integration gives it) and a variant id of
+  // the form integration:::catalog:::external_id, mapped to the account's catalog.
+  bool modern() const { return via == Via::kClient || via == Via::kServer; }
 };
 
 // Picks the five fields out of a parsed body. Rejects (with a reason) a repeated known field
@@ -42,6 +54,7 @@ struct ValidSubscribe {
   std::string_view variant;
   std::string_view platform;
   std::optional<std::string_view> store;
+  Via via = Via::kLegacy;
   // Set only by the record-then-refuse defect: record, then refuse for this reason.
   std::optional<std::string> refuse_after_record;
 };
@@ -50,6 +63,9 @@ struct Rejection {
   int status = kDefaultErrorStatus;
   std::string reason;
   std::string account;  // key of the account, when known
+  // The field the rule refused ("a", "email", "variant", "platform", "integration",
+  // "phone_number"); empty when no single field is at fault. The modern endpoints point at it.
+  std::string_view field = {};
   // A field rule that is off answers the success body to what it would refuse (nothing is
   // recorded): a defect's way of losing a request silently.
   bool answer_success = false;

@@ -23,6 +23,28 @@ struct Endpoints {
   std::string subscribe;
   std::string onsite_subscribe;
   std::string list_subscribe;  // "{list}" stands for the list ID
+  // The modern JSON:API endpoints (docs/spec/modern-endpoints.md).
+  std::string client_bis_subscribe;
+  std::string server_bis_subscribe;
+  std::string client_list_subscribe;
+
+  // The path of the endpoint named `name` (a kEndpoint route of the control surface); nullptr
+  // for another name.
+  const std::string* find(std::string_view name) const {
+    for (const auto& [n, path] :
+         {std::pair<std::string_view, const std::string*>{"subscribe", &subscribe},
+          {"onsite_subscribe", &onsite_subscribe},
+          {"list_subscribe", &list_subscribe},
+          {"client_bis_subscribe", &client_bis_subscribe},
+          {"server_bis_subscribe", &server_bis_subscribe},
+          {"client_list_subscribe", &client_list_subscribe}}) {
+      if (n == name) return path;
+    }
+    return nullptr;
+  }
+  std::string* find(std::string_view name) {
+    return const_cast<std::string*>(static_cast<const Endpoints*>(this)->find(name));
+  }
 };
 Endpoints default_endpoints();
 
