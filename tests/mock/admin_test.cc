@@ -229,12 +229,12 @@ TEST(AdminTest, AnUnknownFilterIsRefusedNamingTheKnownOnes) {
   EXPECT_EQ(requests->status, 400);
   EXPECT_EQ(body(requests)["error"],
             "unknown filter 'status' on /__admin/requests (known: path, method, account, email, "
-            "variant, outcome, limit, before, after, wait_ms)");
+            "variant, via, outcome, limit, before, after, wait_ms)");
   auto typo = c->Get("/__admin/subscriptions?emial=a@example.com");
   EXPECT_EQ(typo->status, 400);
   EXPECT_EQ(body(typo)["error"],
             "unknown filter 'emial' on /__admin/subscriptions (did you mean 'email'?) (known: "
-            "account, email, variant, limit, before)");
+            "account, email, variant, via, limit, before)");
   EXPECT_EQ(c->Get("/__admin/events?store=x")->status, 400);
   EXPECT_EQ(c->Get("/__admin/notifications?batch=1")->status, 400);
   EXPECT_EQ(c->Get("/__admin/lists/LDbl/members?variant=1")->status, 400);

@@ -259,6 +259,10 @@ TEST(ModernTest, ServerKeyErrorsAre401AndClientKeyErrors400) {
   EXPECT_EQ(error_of(post_server(m, b, bearer), 401)["code"], "not_authenticated");
   EXPECT_EQ(error_of(post_server(m, b, sdk_headers("pk_wrong")), 401)["code"],
             "authentication_failed");
+  // A near miss of a real key: the answer (and so the journal) shows none of it.
+  auto near = post_server(m, b, sdk_headers("pk_shoq"));
+  EXPECT_EQ(error_of(near, 401)["code"], "authentication_failed");
+  EXPECT_EQ(near->body.find("pk_sho"), std::string::npos) << near->body;
   EXPECT_EQ(error_of(post_server(m, b, sdk_headers("Shop01")), 401)["code"],
             "authentication_failed");
   expect_parameter(post_client(m, b, ""), "company_id");

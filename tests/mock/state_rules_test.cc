@@ -55,6 +55,16 @@ struct StateRow {
 
 std::string n(size_t v) { return std::to_string(v); }
 
+// A modern server-endpoint request of Shop01 (its fields view static strings).
+SubscribeFields modern(std::string_view email, std::string_view variant_id) {
+  SubscribeFields f;
+  f.private_key = "pk_shop";
+  f.email = email;
+  f.variant = variant_id;
+  f.via = Via::kServer;
+  return f;
+}
+
 // Subscribes a@x.io to 111, restocks, sells out, subscribes again, restocks again.
 void two_restocks(ServiceHarness& h) {
   h.subscribe(shop("a@x.io"));
@@ -327,6 +337,17 @@ const std::vector<StateRow>& rows() {
          h.service->virtual_clock().advance(30'000);
          h.run_due();
          return n(h.notifications("", "331"));
+       }},
+      {Defect::kModernDuplicates, "1",
+       [](ServiceHarness& h) {
+         h.subscribe(shop("a@x.io"));
+         h.service->subscribe(modern("a@x.io", "$shopify:::$default:::111"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kModernUnknownVariantRecorded, "0",
+       [](ServiceHarness& h) {
+         h.service->subscribe(modern("a@x.io", "$shopify:::$default:::999"));
+         return n(h.subscriptions("a@x.io"));
        }},
   };
   return kRows;

@@ -62,6 +62,35 @@ httplib::Result subscribe(const MockServer& m, const std::string& email) {
 const httplib::Headers kPreflight = {{"Origin", "https://shop.example.com"},
                                      {"Access-Control-Request-Method", "POST"}};
 
+// A modern server-endpoint subscription on a fresh address; `headers` replace the defaults
+// (an empty value drops the header).
+httplib::Result modern_post(const MockServer& m, const httplib::Headers& headers = {},
+                            const std::string& path = "/api/back-in-stock-subscriptions",
+                            const std::string& type = "application/vnd.api+json") {
+  httplib::Headers h = {{"revision", "2026-07-15"}, {"Authorization", "Klaviyo-API-Key pk_shop"}};
+  for (const auto& [name, value] : headers) {
+    h.erase(name);
+    if (!value.empty()) h.emplace(name, value);
+  }
+  const nlohmann::json body = {
+      {"data",
+       {{"type", "back-in-stock-subscription"},
+        {"attributes",
+         {{"channels", {"EMAIL"}},
+          {"profile", {{"data", {{"type", "profile"}, {"attributes", {{"email", unique_email()}}}}}}}}},
+        {"relationships",
+         {{"variant", {{"data", {{"type", "catalog-variant"}, {"id", "$shopify:::$default:::111"}}}}}}}}}};
+  return m.client()->Post(path, h, body.dump(), type.c_str());
+}
+
+// The answer to a modern body that is not JSON, parsed (null if it is not JSON).
+nlohmann::json modern_error(const MockServer& m) {
+  auto r = m.client()->Post("/api/back-in-stock-subscriptions",
+                            {{"revision", "2026-07-15"}, {"Authorization", "Klaviyo-API-Key pk_shop"}},
+                            "{not json", "application/vnd.api+json");
+  return r ? nlohmann::json::parse(r->body, nullptr, false) : nlohmann::json();
+}
+
 struct Row {
   Defect defect;
   // Makes requests on a fresh address; true when the answer or the state deviates.
@@ -241,6 +270,41 @@ const Row kRows[] = {
        limit_shop01(m);
        auto r = subscribe(m, unique_email());
        return !r || r->get_header_value("RateLimit-Remaining") != "0";
+       }},
+    // The modern endpoints (modern_test.cc checks the API's answers in detail).
+    {Defect::kModern200InsteadOf202,
+     [](const MockServer& m) { return modern_post(m)->status != 202; }},
+    {Defect::kModernSuccessBody, [](const MockServer& m) { return !modern_post(m)->body.empty(); }},
+    {Defect::kModernIgnoresRevision,
+     [](const MockServer& m) { return modern_post(m, {{"revision", ""}})->status == 202; }},
+    {Defect::kModernRevisionAnyFormat,
+     [](const MockServer& m) { return modern_post(m, {{"revision", "latest"}})->status == 202; }},
+    {Defect::kModernErrorNotJsonApi,
+     [](const MockServer& m) { return !modern_error(m).contains("errors") || !modern_error(m)["errors"].is_array() || !modern_error(m)["errors"][0].is_object(); }},
+    {Defect::kModernErrorWithoutId,
+     [](const MockServer& m) {
+       const auto j = modern_error(m);
+       return !(j["errors"].is_array() && j["errors"][0].contains("id"));
+     }},
+    {Defect::kModernErrorsObject,
+     [](const MockServer& m) { return !modern_error(m)["errors"].is_array(); }},
+    {Defect::kModernClientAcceptsPrivateKey,
+     [](const MockServer& m) {
+       return modern_post(m, {}, "/client/back-in-stock-subscriptions?company_id=pk_shop")->status ==
+              202;
+     }},
+    {Defect::kModernServerAcceptsPublicKey,
+     [](const MockServer& m) {
+       return modern_post(m, {{"Authorization", "Klaviyo-API-Key Shop01"}})->status == 202;
+     }},
+    {Defect::kModernNoTrailingSlash,
+     [](const MockServer& m) {
+       return modern_post(m, {}, "/api/back-in-stock-subscriptions/")->status != 202;
+     }},
+    {Defect::kModernRefusesJson,
+     [](const MockServer& m) {
+       return modern_post(m, {}, "/api/back-in-stock-subscriptions", "application/json")->status !=
+              202;
      }},
 };
 

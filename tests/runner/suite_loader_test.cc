@@ -467,7 +467,8 @@ TEST(SuiteLoaderTest, EveryRouteOfTheControlSurfaceTableIsAcceptedInAStep) {
             std::string::npos);
   EXPECT_NE(errors_of("suite: s\nscenarios:\n  - id: a\n    covers: [R-1]\n    steps:\n"
                       "      - request: {endpoint: zzz}\n")
-                .find("unknown endpoint 'zzz' (known: subscribe, onsite_subscribe, list_subscribe)"),
+                .find("unknown endpoint 'zzz' (known: subscribe, onsite_subscribe, list_subscribe, "
+                      "client_bis_subscribe, server_bis_subscribe, client_list_subscribe)"),
             std::string::npos);
 }
 
