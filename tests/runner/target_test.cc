@@ -59,7 +59,8 @@ TEST(TargetValuesTest, TheRateLimitedAccountIsTheOneLimitedToThreeLegacyCallsAMi
   ]})"));
   const json v = values_from_fixtures(f, "seed");
   EXPECT_EQ(v["accounts"]["rate_limited"],
-            json::parse(R"({"key": "PkRate", "platform": "shopify", "restockable": ["7"]})"));
+            json::parse(R"({"key": "PkRate", "platform": "shopify", "restockable": ["7"],
+                          "variant_prefix": "$shopify:::$default:::"})"));
 }
 
 TEST(TargetValuesTest, NoPrimaryAccountLeavesItsValuesOut) {
