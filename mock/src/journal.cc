@@ -182,6 +182,35 @@ const std::string* field(const HeaderList& fields, std::string_view name) {
   return nullptr;
 }
 
+// The email and variant of a modern (JSON:API) request, as the journal's filters read them:
+// data.attributes.profile.data.attributes.email and data.relationships.variant.data.id, the
+// variant also as its external id (after the last ":::"), as the legacy form names it. Empty
+// when the body is not such a document (or was cut by the journal's limit).
+HeaderList jsonapi_fields(const JournalEntry& e) {
+  HeaderList out;
+  if (e.body.empty() || e.body.front() != '{') return out;
+  const nlohmann::json doc = nlohmann::json::parse(e.body, nullptr, false);
+  if (!doc.is_object()) return out;
+  const nlohmann::json::json_pointer email("/data/attributes/profile/data/attributes/email");
+  const nlohmann::json::json_pointer variant("/data/relationships/variant/data/id");
+  if (doc.contains(email) && doc[email].is_string()) out.emplace_back("email", doc[email]);
+  if (doc.contains(variant) && doc[variant].is_string()) {
+    const std::string id = doc[variant];
+    out.emplace_back("variant", id);
+    if (const size_t at = id.rfind(":::"); at != std::string::npos)
+      out.emplace_back("variant", id.substr(at + 3));
+  }
+  return out;
+}
+
+bool has_field(const HeaderList& fields, std::string_view name, std::string_view value,
+               bool ignore_case) {
+  for (const auto& [n, v] : fields) {
+    if (n == name && (ignore_case ? iequals(v, value) : v == value)) return true;
+  }
+  return false;
+}
+
 bool matches(const JournalFilter& f, const JournalEntry& e) {
   if (!f.path.empty() && e.path != f.path) return false;
   if (!f.method.empty() && !iequals(e.method, f.method)) return false;
@@ -189,20 +218,13 @@ bool matches(const JournalFilter& f, const JournalEntry& e) {
   if (f.via && via_of_path(e.path) != f.via) return false;
   if (f.account.empty() && f.email.empty() && f.variant.empty()) return true;
   const std::optional<HeaderList> fields = form_fields(e);
-  const HeaderList none;
-  const HeaderList& fs = fields ? *fields : none;
+  const HeaderList fs = fields ? *fields : jsonapi_fields(e);
   if (!f.account.empty()) {
     const std::string* a = field(fs, "a");
     if (e.account != f.account && !(a && *a == f.account)) return false;
   }
-  if (!f.email.empty()) {
-    const std::string* email = field(fs, "email");
-    if (!email || !iequals(*email, f.email)) return false;
-  }
-  if (!f.variant.empty()) {
-    const std::string* variant = field(fs, "variant");
-    if (!variant || *variant != f.variant) return false;
-  }
+  if (!f.email.empty() && !has_field(fs, "email", f.email, true)) return false;
+  if (!f.variant.empty() && !has_field(fs, "variant", f.variant, false)) return false;
   return true;
 }
 

@@ -108,6 +108,21 @@ TEST(ModernTest, SdkRequestToTheServerEndpointIs202EmptyAndTaggedServer) {
   EXPECT_EQ(m.count("subscriptions", "via=legacy"), 0u);
 }
 
+// The journal's email and variant filters read a modern request's JSON:API body as they read
+// a legacy form: an app team looks up what its SDK sent by the shopper's address.
+TEST(ModernTest, TheJournalFindsAModernRequestByEmailAndVariant) {
+  MockServer m;
+  ASSERT_EQ(post_server(m, body("Journal@Example.com", shop("111")))->status, 202);
+  ASSERT_EQ(post_server(m, body("other@example.com", shop("222")))->status, 202);
+  const json by_email = m.get_json("/__admin/requests?email=journal%40example.com");
+  ASSERT_EQ(by_email["count"], 1u) << by_email;
+  EXPECT_EQ(by_email["items"][0]["via"], "server");
+  EXPECT_EQ(m.get_json("/__admin/requests?variant=111")["count"], 1u);
+  EXPECT_EQ(m.get_json("/__admin/requests?variant=%24shopify%3A%3A%3A%24default%3A%3A%3A111")["count"],
+            1u);
+  EXPECT_EQ(m.get_json("/__admin/requests?email=journal%40example.com&variant=222")["count"], 0u);
+}
+
 TEST(ModernTest, ClientEndpointWithAndWithoutTrailingSlashTagsClient) {
   MockServer m;
   auto r1 = post_client(m, body("c1@example.com", shop("111")));
