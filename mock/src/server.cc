@@ -198,6 +198,9 @@ http1::WireFault Server::Impl::dispatch(const httplib::Request& req, httplib::Re
   } else if (plan.calls_route()) {
     if (rates.admit_modern(x)) api.handle(x);
   } else {
+    // The journal keeps what was sent even when a fault answered in the route's place (the
+    // body is already read whole; the route would have read it the same way).
+    (void)http::read_body(x, options.max_body);
     http::answer_for_fault(plan, x);
   }
   if (!service.variations().empty()) vary_answer(x, admin_route);

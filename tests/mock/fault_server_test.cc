@@ -165,6 +165,11 @@ TEST(FaultServerTest, AStatusFaultAnswersInsteadOfTheRouteAndRecordsNothing) {
   EXPECT_EQ(j["items"][0]["outcome"], "fault");
   EXPECT_EQ(j["items"][0]["fault"], "f-1 status 503");
   EXPECT_EQ(j["items"][0]["status"], 503);
+  // What was sent is kept, and found by the shopper's address, as for any request.
+  EXPECT_NE(j["items"][0]["body"].get<std::string>().find("example.com"),
+            std::string::npos)
+      << j;
+  EXPECT_EQ(m.get_json("/__admin/requests?email=down%40example.com")["count"], 1);
 }
 
 TEST(FaultServerTest, TimesLimitsTheFaultToTheNextNMatchingRequests) {
