@@ -6,6 +6,7 @@
 // Screenshots of every view (1280 px and 375 px) go to DIR/dashboard-screenshots/.
 import {execFile, spawn} from 'node:child_process';
 import {mkdirSync} from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import puppeteer from 'puppeteer-core';
@@ -173,12 +174,16 @@ async function main() {
       await page.focus('nav button[data-view="journal"]');
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => document.body.dataset.view === 'journal', kWait);
-      for (const view of kViews.slice(1)) {
+      // Every view the bar shows, the clock and faults ones included when health offers them.
+      const shown = await page.evaluate(() =>
+          [...document.querySelectorAll('nav button:not([hidden])')].map(b => b.dataset.view));
+      expect(shown.slice(0, kViews.length).join() === kViews.join(), `views shown: ${shown}`);
+      for (const view of shown.slice(1)) {
         await page.keyboard.press('ArrowRight');
         await page.waitForFunction(v => document.body.dataset.view === v &&
             document.activeElement.dataset.view === v, kWait, view);
       }
-      // Tab leaves the views' bar for the filters.
+      // Tab from the last view leaves the views' bar for the filters.
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => !!document.activeElement.closest('#filters, #token-form, main')),
              'Tab did not reach the filters');
@@ -232,6 +237,46 @@ async function main() {
       expect(problems.length === 0, problems.join('\n'));
     });
     await page.close();
+
+    // A browser-style client of the modern client endpoint: a storefront page on another origin
+    // posts with fetch, a revision header and company_id, as onsite code does (issue 11 §2). The
+    // JSON:API media type and the revision header make it a CORS preflighted request.
+    await check('a storefront page subscribes with fetch through the client endpoint, cross-origin', async () => {
+      const shop = http.createServer((req, res) => {
+        res.writeHead(200, {'Content-Type': 'text/html'});
+        res.end('<!doctype html><title>storefront</title><p>Classic tee, sold out');
+      });
+      await new Promise(resolve => shop.listen(0, '127.0.0.1', resolve));
+      const sp = await browser.newPage();
+      try {
+        await sp.goto(`http://127.0.0.1:${shop.address().port}/products/classic-tee`);
+        const post = (email) => sp.evaluate(async (url, email) => {
+          const r = await fetch(url + '/client/back-in-stock-subscriptions?company_id=PkShop', {
+            method: 'POST',
+            headers: {'Content-Type': 'application/vnd.api+json', 'revision': '2026-07-15'},
+            body: JSON.stringify({data: {type: 'back-in-stock-subscription',
+              attributes: {channels: ['EMAIL'],
+                           profile: {data: {type: 'profile', attributes: {email}}}},
+              relationships: {variant: {data: {type: 'catalog-variant',
+                                               id: '$shopify:::$default:::44221714950'}}}}}),
+          });
+          return {status: r.status, body: await r.text()};
+        }, mock.url, email);
+        const ok = await post('storefront@example.com');
+        expect(ok.status === 202 && ok.body === '', `expected 202 and no body, got ${JSON.stringify(ok)}`);
+        const subs = await admin(mock.url, 'subscriptions?email=storefront%40example.com&via=client');
+        expect(subs.count === 1, `expected one subscription made via client: ${JSON.stringify(subs)}`);
+        // A refusal reaches the page's script readable: a JSON:API error pointing at the email.
+        const bad = await post('test@klaviyo');
+        expect(bad.status === 400, `expected 400 for a bad email, got ${JSON.stringify(bad)}`);
+        const error = JSON.parse(bad.body).errors[0];
+        expect(error.source && /email$/.test(error.source.pointer),
+               `expected the error to point at the email: ${bad.body}`);
+      } finally {
+        await sp.close();
+        shop.close();
+      }
+    });
 
     await check('with an admin token: the fragment carries it and leaves the address', async () => {
       const secured = await startMock(['--admin-token', 'tok-123']);
