@@ -4,7 +4,10 @@
 #   1. bench_minimal_server: a minimal cpp-httplib server echoing the email, tuned as well as
 #      the library allows (baseline/minimal_server.cc says how);
 #   2. bis-mock with its default fixtures;
-#   3. nginx answering a fixed JSON body.
+#   3. bis-mock's modern server endpoint (POST /api/back-in-stock-subscriptions, JSON:API body,
+#      private key, revision; 202), as the official SDKs call it;
+#   4. nginx answering a fixed JSON body.
+# bis-mock runs with --no-rate-limits: the API's 350/s burst would otherwise be the figure.
 # Rounds alternate the servers so that noise from this shared machine hits all of them alike;
 # each server's figure is its median over the rounds. Then start-up to first answer (bis-mock
 # vs the minimal server) and the RSS of bis-mock holding 1,000,000 active subscriptions.
@@ -86,7 +89,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
   start minimal "$BIN/bench_minimal_server" --port 0; drive minimal; stop
-  start mock "$MOCK" --port 0 --quiet; drive mock; stop
+  start mock "$MOCK" --port 0 --quiet --no-rate-limits; drive mock; stop
+  start modern "$MOCK" --port 0 --quiet --no-rate-limits; BIS_ENDPOINT=modern drive modern; stop
   if [ -n "$BASE_MOCK" ]; then start basemock "$BASE_MOCK" --port 0 --quiet; drive basemock; stop; fi
   start_nginx; drive nginx; stop
 done
@@ -102,6 +106,7 @@ summarize() {  # NAME -> "rps p99_ms errors"
 }
 read -r MIN_RPS MIN_P99 MIN_ERR <<<"$(summarize minimal)"
 read -r MOCK_RPS MOCK_P99 MOCK_ERR <<<"$(summarize mock)"
+read -r MOD_RPS MOD_P99 MOD_ERR <<<"$(summarize modern)"
 read -r NGX_RPS NGX_P99 NGX_ERR <<<"$(summarize nginx)"
 [ -n "$BASE_MOCK" ] && read -r BASE_RPS BASE_P99 BASE_ERR <<<"$(summarize basemock)"
 
@@ -110,7 +115,7 @@ START_MIN=$("$BIN/bench_startup" 20 "$BODY" -- "$BIN/bench_minimal_server" --por
 START_MOCK=$("$BIN/bench_startup" 20 "$BODY" -- "$MOCK" --port 0 --quiet)
 
 # Memory: a fresh bis-mock, then SUBS unique subscriptions (wrk stops each thread after its share).
-start memory "$MOCK" --port 0 --quiet
+start memory "$MOCK" --port 0 --quiet --no-rate-limits
 MEMPID=$PID
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 RSS_IDLE=$(rss_kb "$MEMPID")
@@ -133,6 +138,7 @@ cat <<TABLE
 |---|---|---|---|---|
 | minimal cpp-httplib (baseline) | ${MIN_RPS} | 1.00 | ${MIN_P99} ms | ${MIN_ERR} |
 | bis-mock | ${MOCK_RPS} | $(ratio "$MOCK_RPS" "$MIN_RPS") | ${MOCK_P99} ms | ${MOCK_ERR} |
+| bis-mock, modern server endpoint (202) | ${MOD_RPS} | $(ratio "$MOD_RPS" "$MIN_RPS") | ${MOD_P99} ms | ${MOD_ERR} |
 | nginx, fixed answer | ${NGX_RPS} | $(ratio "$NGX_RPS" "$MIN_RPS") | ${NGX_P99} ms | ${NGX_ERR} |
 $([ -n "$BASE_MOCK" ] && echo "| baseline bis-mock ($BASE_MOCK) | ${BASE_RPS} | $(ratio "$BASE_RPS" "$MIN_RPS") | ${BASE_P99} ms | ${BASE_ERR} |")
 $([ -n "$BASE_MOCK" ] && echo "
