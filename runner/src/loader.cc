@@ -13,7 +13,10 @@ const std::vector<std::string>& target_account_names() {
                                                  "custom_catalog_without_inventory",
                                                  "unsupported",
                                                  "no_flow",
-                                                 "rate_limited"};
+                                                 "rate_limited",
+                                                 "flow_1",
+                                                 "flow_2",
+                                                 "flow_3"};
   return names;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <condition_variable>
@@ -118,7 +119,8 @@ std::vector<std::string> empty_selection_hints(const std::vector<Suite>& suites,
     }
     lines.push_back(line);
   };
-  for (const auto& p : selection.requirements) check("--requirement", p, covers, "covered requirement");
+  for (const auto& p : selection.requirements)
+    check("--requirement", p, covers, "covered requirement");
   for (const auto& p : selection.scenarios) check("--scenario", p, names, "scenario");
   for (const auto& t : selection.tags) {
     if (!tags.count(t)) check("--tag", t, tags, "tag");
@@ -148,9 +150,10 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   struct Job {
     size_t source, scenario;  // in `suites`
     size_t suite, slot;       // in result.suites
+    size_t round_trips;       // estimated: the longest start first
   };
-  std::vector<Job> parallel, flow_exclusive, exclusive;
-  size_t flow_bound = 0;  // parallel[0, flow_bound) restock, change flows or read notifications
+  std::vector<Job> bound, free_jobs, flow_exclusive, exclusive;
+  std::vector<detail::Accounts> bound_accounts, exclusive_accounts;
   for (size_t i = 0; i < suites.size(); ++i) {
     SuiteResult sr;
     sr.id = suites[i].id;
@@ -160,16 +163,18 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     for (size_t k = 0; k < suites[i].scenarios.size(); ++k) {
       const Scenario& sc = suites[i].scenarios[k];
       if (!selection.selects(suites[i], sc)) continue;
-      const Job job{i, k, result.suites.size(), sr.scenarios.size()};
+      const Job job{i, k, result.suites.size(), sr.scenarios.size(),
+                    detail::estimated_round_trips(sc)};
       switch (detail::lane_of(sc)) {
         case detail::Lane::kFlowBound:
-          parallel.insert(parallel.begin() + static_cast<std::ptrdiff_t>(flow_bound++), job);
+          bound.push_back(job);
           break;
         case detail::Lane::kFree:
-          parallel.push_back(job);
+          free_jobs.push_back(job);
           break;
         case detail::Lane::kFlowExclusive:
           flow_exclusive.push_back(job);
+          exclusive_accounts.push_back(detail::changed_accounts(suites[i], sc, target.values));
           break;
         case detail::Lane::kAlone:
           exclusive.push_back(job);
@@ -179,6 +184,22 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     }
     if (!sr.scenarios.empty()) result.suites.push_back(std::move(sr));
   }
+  // The flow-bound scenarios go first (flow-exclusive ones wait for them), each lane the
+  // longest first; parallel[i] for i < bound.size() is bound[i].
+  const auto longest_first = [](std::vector<Job>& jobs) {
+    std::stable_sort(jobs.begin(), jobs.end(),
+                     [](const Job& a, const Job& b) { return a.round_trips > b.round_trips; });
+  };
+  longest_first(bound);
+  longest_first(free_jobs);
+  for (const Job& job : bound)
+    bound_accounts.push_back(detail::changed_accounts(
+        suites[job.source], suites[job.source].scenarios[job.scenario], target.values));
+  std::vector<Job> parallel = bound;
+  parallel.insert(parallel.end(), free_jobs.begin(), free_jobs.end());
+  const size_t flow_bound = bound.size();
+  const std::vector<detail::FlowChain> chains =
+      detail::flow_chains(exclusive_accounts, bound_accounts);
 
   RunHeader header;
   header.run_id = result.run_id;
@@ -223,12 +244,12 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
 
   size_t jobs = options.jobs ? options.jobs : default_jobs();
   jobs = std::min(jobs, std::max<size_t>(parallel.size(), 1));
-  // The flow-bound scenarios go first; once they have all finished, the scenarios that are
-  // exclusive only through flows run one at a time on their own lane, beside the rest.
+  // Each chain of flow-exclusive scenarios (one per account) runs on its own lane, beside the
+  // rest, once the flow-bound scenarios that change its accounts have finished.
   std::atomic<size_t> next{0};
   std::mutex bound_mutex;
   std::condition_variable bound_cv;
-  size_t bound_left = flow_bound;
+  std::vector<char> bound_done(flow_bound, 0);
   std::vector<std::thread> workers;
   for (size_t w = 0; w < jobs; ++w) {
     workers.emplace_back([&] {
@@ -236,19 +257,24 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
         execute(parallel[i]);
         if (i >= flow_bound) continue;
         std::lock_guard<std::mutex> lock(bound_mutex);
-        if (--bound_left == 0) bound_cv.notify_all();
+        bound_done[i] = 1;
+        bound_cv.notify_all();
       }
     });
   }
-  std::thread lane([&] {
-    {
-      std::unique_lock<std::mutex> lock(bound_mutex);
-      bound_cv.wait(lock, [&] { return bound_left == 0; });
-    }
-    for (const Job& job : flow_exclusive) execute(job);
-  });
+  for (const detail::FlowChain& chain : chains) {
+    workers.emplace_back([&] {
+      {
+        std::unique_lock<std::mutex> lock(bound_mutex);
+        bound_cv.wait(lock, [&] {
+          return std::all_of(chain.after.begin(), chain.after.end(),
+                             [&](size_t b) { return bound_done[b] != 0; });
+        });
+      }
+      for (size_t i : chain.scenarios) execute(flow_exclusive[i]);
+    });
+  }
   for (auto& w : workers) w.join();
-  lane.join();
   for (const Job& job : exclusive) execute(job);
 
   // A suite's duration spans its first scenario's start to its last one's end.
@@ -267,8 +293,8 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   std::vector<RequirementResult> in_run;
   for (RequirementResult& r : result.requirements) {
     const bool selected = !selection.requirements.empty() ? selection.names_requirement(r.id)
-                          : selection.filtered()           ? r.in_run
-                                                           : true;
+                          : selection.filtered()          ? r.in_run
+                                                          : true;
     if (selected) {
       if (!r.in_run && r.reason.empty()) r.reason = "no scenario of the run covers it";
       r.in_run = true;

@@ -49,8 +49,9 @@ ScenarioRunner::Attempt ScenarioRunner::poll(const Step& step, StepResult& out) 
   }
   if (step.eventually && !a.check.passed() && !a.check.error) {
     const std::string when =
-        settled ? "once the target had settled"
-                : "after " + format_duration(std::chrono::duration_cast<Duration>(env().now() - start));
+        settled
+            ? "once the target had settled"
+            : "after " + format_duration(std::chrono::duration_cast<Duration>(env().now() - start));
     const std::string why =
         " (still failing " + when + ", " + std::to_string(out.attempts) + " attempts)";
     for (auto& assertion : a.check.assertions) {
@@ -111,7 +112,8 @@ std::string ScenarioRunner::settle(StepResult& out) {
            (pending != a.end() ? " (pending: " + pending->dump() + ")" : "") +
            ": an absence check would not be sound";
   }
-  out.notes.push_back("settled in " + format_duration(std::chrono::duration_cast<Duration>(r.duration)) +
+  out.notes.push_back("settled in " +
+                      format_duration(std::chrono::duration_cast<Duration>(r.duration)) +
                       " before the first read");
   return "";
 }
@@ -323,13 +325,25 @@ namespace {
 std::string too_few_variants(const std::string& path, const Target& target) {
   const size_t open = path.find(".restockable[");
   if (open == std::string::npos) return "";
-  const std::string list = path.substr(0, open + 12);
-  const long long needed = std::stoll(path.substr(open + 13)) + 1;
+  std::string list = path.substr(0, open + 12);
+  long long needed = std::stoll(path.substr(open + 13)) + 1;
+  std::string where = "the primary account";
+  if (const std::string prefix = "target.accounts."; list.rfind(prefix, 0) == 0) {
+    const std::string name = list.substr(prefix.size(), list.size() - prefix.size() - 12);
+    where = "account " + name;
+    // A flow account the target does not give shares the primary's variants from an offset.
+    const nlohmann::json* key = target.value(prefix + name + ".key");
+    for (const FlowAccount& f : kFlowAccounts) {
+      if (f.name != name || !key || !target.value("target.key") ||
+          *key != *target.value("target.key"))
+        continue;
+      list = "target.variants.restockable";
+      needed += static_cast<long long>(f.primary_restockable_from);
+      where = "the primary account, which " + name + " shares,";
+    }
+  }
   const nlohmann::json* have = target.value(list);
   const size_t listed = have && have->is_array() ? have->size() : 0;
-  std::string where = "the primary account";
-  if (const std::string prefix = "target.accounts."; list.rfind(prefix, 0) == 0)
-    where = "account " + list.substr(prefix.size(), list.size() - prefix.size() - 12);
   return "needs " + std::to_string(needed) + " out-of-stock variants on " + where + " (" + list +
          "), the target lists " + std::to_string(listed);
 }

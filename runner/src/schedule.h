@@ -5,6 +5,12 @@
 // notifications: such an exclusive scenario may run beside the others, one at a time. Against
 // a far target this is the difference between the exclusive scenarios' round trips coming
 // after everything else and coming beside it.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "bis/runner/suite.h"
 
 namespace bis::runner::detail {
@@ -17,5 +23,31 @@ enum class Lane {
 };
 
 Lane lane_of(const Scenario& scenario);
+
+// The accounts whose inventory or flow a scenario's steps change (set_inventory, set_flow,
+// remove_flow; without `account`, the primary one), rendered before the run from target.*
+// (`target_values`) and the suite's and scenario's vars. nullopt when one of them cannot be
+// known before the run (it reads a capture or a unique() value): it may be any account.
+using Accounts = std::optional<std::set<std::string>>;
+Accounts changed_accounts(const Suite& suite, const Scenario& scenario,
+                          const nlohmann::json& target_values);
+
+// The flow-exclusive scenarios in chains that may run at once: one chain per account they
+// change, each in declaration order, so that no two scenarios change one account's flow at a
+// time. A scenario changing several accounts or one not known before the run puts every
+// flow-exclusive scenario in one chain (one at a time, as when all change the primary
+// account's flow). Each chain starts once the flow-bound scenarios that change one of its
+// accounts (or an account not known before the run) have finished: `after` lists them.
+struct FlowChain {
+  std::vector<size_t> scenarios;  // indices into `exclusive`
+  std::vector<size_t> after;      // indices into `bound`
+};
+std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
+                                   const std::vector<Accounts>& bound);
+
+// Round trips a scenario needs at least (a step's copies, the settle call before a
+// `consistently` read, a fixed `for` watch counted at 50 ms a round trip): scenarios that take
+// longest start first, so that the run is not waiting on one that started late.
+size_t estimated_round_trips(const Scenario& scenario);
 
 }  // namespace bis::runner::detail

@@ -1,6 +1,7 @@
 #include "bis/runner/target.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "bis/common/protocol.h"
 
@@ -9,12 +10,10 @@ namespace bis::runner {
 using nlohmann::json;
 
 Endpoints default_endpoints() {
-  return Endpoints{std::string(protocol::kSubscribePath),
-                   std::string(protocol::kOnsiteSubscribePath),
-                   std::string(protocol::kListSubscribePath),
-                   std::string(protocol::kClientBisPath),
-                   std::string(protocol::kServerBisPath),
-                   std::string(protocol::kClientListPath)};
+  return Endpoints{
+      std::string(protocol::kSubscribePath),     std::string(protocol::kOnsiteSubscribePath),
+      std::string(protocol::kListSubscribePath), std::string(protocol::kClientBisPath),
+      std::string(protocol::kServerBisPath),     std::string(protocol::kClientListPath)};
 }
 
 bool Target::has_capability(std::string_view name) const {
@@ -134,8 +133,43 @@ json values_from_fixtures(const fixtures::Fixtures& f, std::string_view seed,
       accounts["rate_limited"] = entry;
     }
   }
+  // Accounts of their own for the scenarios that change a flow: the other accounts of the
+  // primary's integration with an enabled flow and no limits on legacy calls, in fixture order.
+  size_t n = 0;
+  for (const auto& a : f.accounts) {
+    if (!primary || &a == primary || a.integration != primary->integration ||
+        !has_enabled_flow(a) || a.rate_limits.legacy || n == std::size(kFlowAccounts))
+      continue;
+    json entry = account_values(a);
+    entry["restockable"] = restockable(a, json());
+    accounts[std::string(kFlowAccounts[n++].name)] = entry;
+  }
   values["accounts"] = accounts;
   return values;
+}
+
+void add_flow_accounts(json& values) {
+  if (!values.contains("key")) return;  // no primary account to fall back to
+  json& accounts = values["accounts"];
+  if (!accounts.is_object()) accounts = json::object();
+  for (const FlowAccount& f : kFlowAccounts) {
+    if (accounts.contains(std::string(f.name))) continue;
+    json entry = json::object();
+    for (const char* k : {"key", "platform", "private_key", "variant_prefix"}) {
+      if (values.contains(k)) entry[k] = values[k];
+    }
+    // The primary's restockable variants from the one this scenario used before it had an
+    // account of its own, so that sharing the primary account, it restocks a variant no other
+    // scenario restocks.
+    json ids = json::array();
+    const json* list = values.contains("variants") ? &values["variants"] : nullptr;
+    if (list && list->contains("restockable") && (*list)["restockable"].is_array()) {
+      const json& all = (*list)["restockable"];
+      for (size_t i = f.primary_restockable_from; i < all.size(); ++i) ids.push_back(all[i]);
+    }
+    entry["restockable"] = ids;
+    accounts[std::string(f.name)] = entry;
+  }
 }
 
 json merge_profile_values(const json& profile, const fixtures::Fixtures& f, std::string_view seed) {

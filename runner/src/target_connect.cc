@@ -323,6 +323,7 @@ Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const Co
         2, "--target " + o.target + ": not 'mock', an http(s):// URL, or a target profile file");
   }
   if (!ok) return Unexpected{ok.error()};
+  add_flow_accounts(c->target.values);
   Timing& timing = c->target.timing;
   if (o.settle) {
     timing.settle = *o.settle;

@@ -496,6 +496,36 @@ TEST(RunnerComponentTest, ConcurrentDuplicatesHoldOnACorrectTargetAndAreCaughtOn
       << sc.steps[1].assertions[0].message;
 }
 
+runner::Millis end_of(const runner::ScenarioResult& r) { return r.started + r.duration; }
+
+// Three flow changes, two of them on flow_1's account, and a scenario restocking the primary
+// account; the first flow change and the restock take 1.5 s (/slow), the rest one exchange.
+const std::string kFlowChanges = suite(R"(
+  - id: bound-slow
+    covers: [R-MUST]
+    steps:
+      - control: {action: set_inventory, variant: "100", inventory: 5}
+      - request: {method: GET, path: /slow}
+  - id: flow-1-slow
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: set_flow, account: "{{ target.accounts.flow_1.key }}", flow: {enabled: true}}
+      - request: {method: GET, path: /slow}
+  - id: flow-2
+    covers: [R-MUST]
+    exclusive: true
+    vars:
+      k: "{{ target.accounts.flow_2.key }}"
+    steps:
+      - control: {action: set_flow, account: "{{ k }}", flow: {enabled: true}}
+  - id: flow-1-again
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: set_flow, account: "{{ target.accounts.flow_1.key }}", flow: {enabled: true}}
+)");
+
 // An exclusive scenario that only changes a flow runs beside scenarios that never restock,
 // change a flow or read notifications, after those that do; one that resets runs alone, last.
 TEST(RunnerComponentTest, AFlowOnlyExclusiveScenarioRunsBesideTheFlowFreeOnes) {
@@ -534,6 +564,46 @@ TEST(RunnerComponentTest, AFlowOnlyExclusiveScenarioRunsBesideTheFlowFreeOnes) {
   EXPECT_GE(flow.started, end(bound)) << "the flow change overlapped a scenario that restocks";
   EXPECT_GE(resets.started, end(free_slow));
   EXPECT_GE(resets.started, end(flow));
+}
+
+// Flow-exclusive scenarios that change different accounts' flows run at once, and beside
+// the scenarios restocking the primary account; two changing one account's flow do not overlap.
+TEST(RunnerComponentTest, FlowChangesOnDifferentAccountsOverlapAndOnOneAccountDoNot) {
+  TestServer server;
+  auto target = connect(server.url());
+  target->target.values["accounts"]["flow_1"]["key"] = "PkOwn1";
+  target->target.values["accounts"]["flow_2"]["key"] = "PkOwn2";
+  auto result = run_suite(kFlowChanges, target->target);
+  const auto& bound = scenario(result, "bound-slow");
+  const auto& first = scenario(result, "flow-1-slow");
+  const auto& other = scenario(result, "flow-2");
+  const auto& again = scenario(result, "flow-1-again");
+  for (const auto* r : {&bound, &first, &other, &again})
+    EXPECT_EQ(r->verdict, Verdict::kPass) << r->id << ": " << r->reason;
+  EXPECT_LT(first.started, end_of(bound)) << "waited for a restock of another account";
+  EXPECT_LT(other.started, end_of(first)) << "different accounts' flows did not overlap";
+  EXPECT_GE(again.started, end_of(first)) << "one account's flow changed by two at once";
+  EXPECT_NE(first.steps[0].exchanges[0].url.find("/accounts/PkOwn1/flow"), std::string::npos)
+      << first.steps[0].exchanges[0].url;
+}
+
+// A target with only the primary account still runs them all, on it, one at a time and after
+// the scenarios that restock it (today's order).
+TEST(RunnerComponentTest, FlowChangesSharingThePrimaryAccountRunOneAtATimeAfterItsRestocks) {
+  TestServer server;
+  auto target = connect(server.url());
+  auto result = run_suite(kFlowChanges, target->target);
+  const auto& bound = scenario(result, "bound-slow");
+  const auto& first = scenario(result, "flow-1-slow");
+  const auto& other = scenario(result, "flow-2");
+  const auto& again = scenario(result, "flow-1-again");
+  for (const auto* r : {&bound, &first, &other, &again})
+    EXPECT_EQ(r->verdict, Verdict::kPass) << r->id << ": " << r->reason;
+  EXPECT_GE(first.started, end_of(bound));
+  EXPECT_GE(other.started, end_of(first));
+  EXPECT_GE(again.started, end_of(other));
+  EXPECT_NE(other.steps[0].exchanges[0].url.find("/accounts/PkTest/flow"), std::string::npos)
+      << other.steps[0].exchanges[0].url;
 }
 
 // `parallel`: the copies of a repeat go several at a time on their own connections, and are

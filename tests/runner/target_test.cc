@@ -114,6 +114,51 @@ TEST(TargetValuesTest, AProfileIsCompletedFromTheFixturesOfItsControlSurface) {
   EXPECT_EQ(v["accounts"]["unsupported"], json::parse(R"({"key": "X", "restockable": ["5"]})"));
 }
 
+// The flow-changing scenarios' accounts: the other accounts of the primary's integration with
+// an enabled flow, none limited on legacy calls (the rate-limit suite's), in fixture order.
+TEST(TargetValuesTest, FlowAccountsAreOtherAccountsOfThePrimarysIntegrationWithALiveFlow) {
+  auto f = *fixtures::fixtures_from_json(json::parse(R"({"accounts": [
+    {"key": "PkShop", "integration": "shopify", "flow": {},
+     "variants": [{"id": "1", "inventory": 0}, {"id": "2", "inventory": 0}]},
+    {"key": "PkOff1", "integration": "shopify", "flow": {"enabled": false}},
+    {"key": "PkBig1", "integration": "bigcommerce", "flow": {}},
+    {"key": "PkRate", "integration": "shopify", "flow": {}, "rate_limits": {"steady": 3, "legacy": true}},
+    {"key": "PkFlA", "private_key": "pk_a", "integration": "shopify", "flow": {},
+     "variants": [{"id": "7", "inventory": 0}]},
+    {"key": "PkFlB", "integration": "shopify", "flow": {"threshold": 2}}
+  ]})"));
+  json v = values_from_fixtures(f, "seed");
+  EXPECT_EQ(v["accounts"]["flow_1"],
+            json::parse(R"({"key": "PkFlA", "platform": "shopify", "private_key": "pk_a",
+                          "restockable": ["7"], "variant_prefix": "$shopify:::$default:::"})"));
+  EXPECT_EQ(v["accounts"]["flow_2"]["key"], "PkFlB");
+  EXPECT_FALSE(v["accounts"].contains("flow_3"));
+  add_flow_accounts(v);  // the one the fixtures do not give shares the primary account
+  EXPECT_EQ(v["accounts"]["flow_1"]["key"], "PkFlA");
+  EXPECT_EQ(v["accounts"]["flow_3"]["key"], "PkShop");
+}
+
+// A target with one account runs the flow-changing scenarios on it: each flow account is the
+// primary, with the primary's restockable variants from the one its scenario used to take, so
+// that sharing one account, no two scenarios restock one variant.
+TEST(TargetValuesTest, WithoutAccountsOfTheirOwnFlowAccountsShareThePrimaryOne) {
+  json v = json::parse(R"({"key": "PkOne", "platform": "shopify", "private_key": "pk_one",
+    "variants": {"restockable": ["r0", "r1", "r2", "r3", "r4"]}})");
+  add_flow_accounts(v);
+  EXPECT_EQ(v["accounts"]["flow_1"], json::parse(R"({"key": "PkOne", "platform": "shopify",
+    "private_key": "pk_one", "restockable": ["r3", "r4"]})"));
+  EXPECT_EQ(v["accounts"]["flow_2"]["restockable"], json::parse(R"(["r4"])"));
+  EXPECT_EQ(v["accounts"]["flow_3"]["restockable"], json::array());
+  // A profile naming one keeps it; without a primary account there is nothing to share.
+  json named = json::parse(R"({"key": "PkOne", "accounts": {"flow_2": {"key": "Own2"}}})");
+  add_flow_accounts(named);
+  EXPECT_EQ(named["accounts"]["flow_2"], json::parse(R"({"key": "Own2"})"));
+  EXPECT_EQ(named["accounts"]["flow_1"]["key"], "PkOne");
+  json none = json::parse(R"({"variants": {}})");
+  add_flow_accounts(none);
+  EXPECT_FALSE(none.contains("accounts"));
+}
+
 TEST(UrlTest, SplitsOriginAndPrefix) {
   auto u = parse_url("https://staging.example.com/bis/");
   ASSERT_TRUE(u);

@@ -3,6 +3,7 @@
 // scenarios read as `target.*`, the capabilities it offers, its control surface and the
 // secrets to keep out of reports. Built by target_connect.h; read-only during a run (its
 // HttpClient and ControlSurface are thread-safe).
+#include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -89,6 +90,22 @@ struct Target {
 // Values the fixtures cannot provide are left out (scenarios needing them are not applicable).
 nlohmann::json values_from_fixtures(const fixtures::Fixtures& fixtures, std::string_view seed,
                                     std::string_view primary_key = "");
+
+// The accounts of the scenarios that change a flow (docs/targets.md, "Accounts for flow
+// changes"): target.accounts.flow_1 (restock/threshold), flow_2 (restock/batch), flow_3
+// (notify/threshold-boundary). Fixtures give them as the other accounts of the primary's
+// integration with an enabled flow; a target without them shares the primary account, and
+// the scenarios then run one at a time, as they must.
+struct FlowAccount {
+  std::string_view name;
+  size_t primary_restockable_from;  // sharing the primary: its restockable variants from here
+};
+inline constexpr FlowAccount kFlowAccounts[] = {{"flow_1", 3}, {"flow_2", 4}, {"flow_3", 5}};
+
+// Gives every flow account the target does not name the primary account's values (key,
+// platform, private_key) and its restockable variants from primary_restockable_from on.
+// Nothing without a primary account (target.key).
+void add_flow_accounts(nlohmann::json& values);
 
 // A target profile's values completed from the fixtures its control surface lists: what the
 // profile gives wins (an account entry whole), the rest is derived as for a URL target with
