@@ -152,7 +152,7 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     size_t suite, slot;       // in result.suites
     size_t round_trips;       // estimated: the longest start first
   };
-  std::vector<Job> bound, free_jobs, flow_exclusive, exclusive;
+  std::vector<Job> bound, free_jobs, flow_exclusive, clock, exclusive;
   std::vector<detail::Accounts> bound_accounts, exclusive_accounts;
   for (size_t i = 0; i < suites.size(); ++i) {
     SuiteResult sr;
@@ -175,6 +175,9 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
         case detail::Lane::kFlowExclusive:
           flow_exclusive.push_back(job);
           exclusive_accounts.push_back(detail::changed_accounts(suites[i], sc, target.values));
+          break;
+        case detail::Lane::kClock:
+          clock.push_back(job);
           break;
         case detail::Lane::kAlone:
           exclusive.push_back(job);
@@ -205,7 +208,8 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   header.run_id = result.run_id;
   header.target = target.info;
   header.strict = options.strict;
-  header.scenario_count = parallel.size() + flow_exclusive.size() + exclusive.size();
+  header.scenario_count =
+      parallel.size() + flow_exclusive.size() + clock.size() + exclusive.size();
   std::mutex listener_mutex;
   listener.run_started(header);
 
@@ -245,11 +249,13 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   size_t jobs = options.jobs ? options.jobs : default_jobs();
   jobs = std::min(jobs, std::max<size_t>(parallel.size(), 1));
   // Each chain of flow-exclusive scenarios (one per account) runs on its own lane, beside the
-  // rest, once the flow-bound scenarios that change its accounts have finished.
+  // rest, once the flow-bound scenarios that change its accounts have finished; the scenarios
+  // moving the clock follow them all, beside the rest too.
   std::atomic<size_t> next{0};
   std::mutex bound_mutex;
   std::condition_variable bound_cv;
   std::vector<char> bound_done(flow_bound, 0);
+  size_t chains_done = 0;
   std::vector<std::thread> workers;
   for (size_t w = 0; w < jobs; ++w) {
     workers.emplace_back([&] {
@@ -272,8 +278,23 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
         });
       }
       for (size_t i : chain.scenarios) execute(flow_exclusive[i]);
+      std::lock_guard<std::mutex> lock(bound_mutex);
+      ++chains_done;
+      bound_cv.notify_all();
     });
   }
+  // Scenarios that move the clock (which decides when a restock's later batches go) run one at
+  // a time, beside the rest, once no scenario restocks or changes a flow any more.
+  workers.emplace_back([&] {
+    {
+      std::unique_lock<std::mutex> lock(bound_mutex);
+      bound_cv.wait(lock, [&] {
+        return chains_done == chains.size() &&
+               std::all_of(bound_done.begin(), bound_done.end(), [](char d) { return d != 0; });
+      });
+    }
+    for (const Job& job : clock) execute(job);
+  });
   for (auto& w : workers) w.join();
   for (const Job& job : exclusive) execute(job);
 

@@ -24,11 +24,15 @@ bool changes_account(const Step& s) {
           s.control.action == "remove_flow");
 }
 
-// A control action that changes shared state other than flows.
+bool moves_clock(const Step& s) {
+  return s.kind == Step::Kind::kControl && s.control.action == "advance_clock";
+}
+
+// A control action that changes shared state other than flows and the clock.
 bool shares_more_than_flows(const Step& s) {
   if (s.kind != Step::Kind::kControl) return false;
   const std::string& a = s.control.action;
-  if (a == "set_flow" || a == "remove_flow") return false;
+  if (a == "set_flow" || a == "remove_flow" || a == "advance_clock") return false;
   const protocol::Route* r = protocol::find_route(a, {protocol::RouteKind::kAction});
   return !r || r->shared_state;
 }
@@ -36,14 +40,15 @@ bool shares_more_than_flows(const Step& s) {
 }  // namespace
 
 Lane lane_of(const Scenario& sc) {
-  bool bound = false, more = false;
+  bool bound = false, more = false, clock = false;
   for (const auto* steps : {&sc.steps, &sc.cleanup}) {
     for (const Step& s : *steps) {
       bound = bound || flow_bound(s);
       more = more || shares_more_than_flows(s);
+      clock = clock || moves_clock(s);
     }
   }
-  if (sc.exclusive) return more ? Lane::kAlone : Lane::kFlowExclusive;
+  if (sc.exclusive) return more ? Lane::kAlone : clock ? Lane::kClock : Lane::kFlowExclusive;
   return bound ? Lane::kFlowBound : Lane::kFree;
 }
 

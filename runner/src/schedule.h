@@ -19,6 +19,7 @@ enum class Lane {
   kFree,           // not exclusive; never restocks, changes a flow or reads notifications
   kFlowBound,      // not exclusive; restocks, changes a flow or reads notifications
   kFlowExclusive,  // exclusive, and what it shares is only flows: beside kFree scenarios
+  kClock,          // exclusive, sharing flows and the clock (advance_clock): beside kFree ones
   kAlone,          // exclusive in any other way (reset, clear_requests): alone
 };
 

@@ -606,6 +606,41 @@ TEST(RunnerComponentTest, FlowChangesSharingThePrimaryAccountRunOneAtATimeAfterI
       << other.steps[0].exchanges[0].url;
 }
 
+// A scenario moving the target's clock runs beside the scenarios that never restock, but only
+// once no scenario restocks or changes a flow (the clock decides when later batches go).
+TEST(RunnerComponentTest, AClockScenarioRunsBesideTheFlowFreeOnesAfterTheRestocks) {
+  TestServerOptions o;
+  o.capabilities.push_back("clock");
+  TestServer server(o);
+  auto target = connect(server.url());
+  auto result = run_suite(suite(R"(
+  - id: free-slower
+    covers: [R-MUST]
+    steps:
+      - request: {method: GET, path: /slow}
+      - request: {method: GET, path: /slow}
+  - id: bound-slow
+    covers: [R-MUST]
+    steps:
+      - control: {action: set_inventory, variant: "100", inventory: 5}
+      - request: {method: GET, path: /slow}
+  - id: moves-clock
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 1m}
+)"),
+                          target->target);
+  const auto& free_slower = scenario(result, "free-slower");
+  const auto& bound = scenario(result, "bound-slow");
+  const auto& clock = scenario(result, "moves-clock");
+  for (const auto* r : {&free_slower, &bound, &clock})
+    EXPECT_EQ(r->verdict, Verdict::kPass) << r->id << ": " << r->reason;
+  EXPECT_GE(clock.started, end_of(bound)) << "moved the clock while a restock was under way";
+  EXPECT_LT(clock.started, end_of(free_slower)) << "waited for a scenario that never restocks";
+  EXPECT_EQ(server.clock_moves().size(), 1u);
+}
+
 // `parallel`: the copies of a repeat go several at a time on their own connections, and are
 // checked in index order; a failing copy stops the step after its wave.
 TEST(RunnerComponentTest, ParallelCopiesGoInWavesAndAreCheckedInOrder) {
