@@ -246,6 +246,9 @@ void AdminRoutes::health(Exchange& x) {
                  {"defects", service_.defects().names()},
                  {"variations", service_.variations().names()},
                  {"pending", view_.pending(now, now)},
+                 // Records are visible once their answer leaves: a client's absence check
+                 // needs no settle call first (docs/control-protocol.md).
+                 {"synchronous", !view_.async()},
                  {"state", service_.store_description()},
                  {"counts",
                   {{"subscriptions", s.subscriptions},

@@ -137,7 +137,7 @@ StepResult ScenarioRunner::run_step(const Step& step) {
   if (parallel) run_parallel(step, out);
   for (int r = 0; step.concurrent == 0 && !parallel && r < step.repeat; ++r) {
     vars_["index"] = r;
-    if (step.consistently) {
+    if (step.consistently && !ctx_.target.timing.synchronous) {
       if (std::string e = settle(out); !e.empty()) {
         out.error = e;
         break;

@@ -52,8 +52,8 @@ Expected<json, ConnectError> health(ControlSurface& control, Duration timeout,
   }
   const json& h = *r.answer;
   if (!h.is_object() || !h.contains("protocol")) {
-    return fail(2, where + ": GET /health did not answer the control protocol's health record" +
-                       hint);
+    return fail(2,
+                where + ": GET /health did not answer the control protocol's health record" + hint);
   }
   if (h["protocol"] != json(std::string(protocol::kVersion))) {
     return fail(2, where + ": control protocol version " + h["protocol"].dump() +
@@ -66,6 +66,9 @@ Expected<json, ConnectError> health(ControlSurface& control, Duration timeout,
 void apply_health(Target& t, const json& h) {
   t.info.implementation = h.value("implementation", "");
   t.info.protocol_version = h.value("protocol", "");
+  if (auto s = h.find("synchronous"); s != h.end() && s->is_boolean()) {
+    t.timing.synchronous = s->get<bool>();
+  }
   if (auto caps = h.find("capabilities"); caps != h.end() && caps->is_array()) {
     for (const auto& c : *caps) {
       if (c.is_string()) t.capabilities.push_back(c);
@@ -126,8 +129,7 @@ std::string check_control_covers(const std::vector<std::string>& capabilities,
   return "";
 }
 
-Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o,
-                                             bool& settle_set) {
+Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o, bool& settle_set) {
   auto loaded = load_target_profile(o.target);
   if (!loaded) {
     std::string m;
@@ -316,8 +318,8 @@ Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const Co
   } else if (std::error_code ec; fs::is_regular_file(o.target, ec)) {
     ok = connect_profile(c->target, o, profile_settle_set);
   } else if (looks_like_file(o.target)) {
-    return fail(2, "--target " + o.target + ": cannot read the target profile: " +
-                       unreadable_reason(o.target));
+    return fail(2, "--target " + o.target +
+                       ": cannot read the target profile: " + unreadable_reason(o.target));
   } else {
     return fail(
         2, "--target " + o.target + ": not 'mock', an http(s):// URL, or a target profile file");
@@ -327,7 +329,7 @@ Expected<std::unique_ptr<ConnectedTarget>, ConnectError> connect_target(const Co
   Timing& timing = c->target.timing;
   if (o.settle) {
     timing.settle = *o.settle;
-  } else if (o.target != "mock" && !profile_settle_set &&
+  } else if (o.target != "mock" && !profile_settle_set && !timing.synchronous &&
              !c->target.has_capability(protocol::capability::kSettle)) {
     timing.settle = kUnsettledSettleWindow;
   }

@@ -124,6 +124,7 @@ TEST(VariationsServerTest, AsyncRecordingShowsRecordsOnlyAfterTheirDelayAndSettl
   EXPECT_EQ(m.get("/__admin/subscriptions")["count"], 0);
   EXPECT_EQ(m.get("/__admin/events")["count"], 0);
   EXPECT_GE(m.get("/__admin/health")["pending"].get<int>(), 2);
+  EXPECT_EQ(m.get("/__admin/health")["synchronous"], false);
   // The clock does not move: settle cannot finish, and says how much is pending.
   const json stuck = m.settle(0);
   EXPECT_EQ(stuck["settled"], false);
@@ -149,6 +150,7 @@ TEST(VariationsServerTest, SettleIsImmediateOnASynchronousMockAndRefusesABadTime
   EXPECT_EQ(m.get("/__admin/subscriptions")["count"], 1);
   EXPECT_EQ(m.settle(0), (json{{"settled", true}, {"pending", 0}}));
   EXPECT_EQ(m.get("/__admin/health")["pending"], 0);
+  EXPECT_EQ(m.get("/__admin/health")["synchronous"], true);
   const json caps = m.get("/__admin/health")["capabilities"];
   EXPECT_NE(std::find(caps.begin(), caps.end(), "settle"), caps.end());
   auto bad = m.client->Post("/__admin/settle", R"({"timeout_ms": 60001})", "application/json");

@@ -641,6 +641,37 @@ TEST(RunnerComponentTest, AClockScenarioRunsBesideTheFlowFreeOnesAfterTheRestock
   EXPECT_EQ(server.clock_moves().size(), 1u);
 }
 
+// A target whose health says it is synchronous is read at once by an absence check: no settle
+// call first (against a far target, one round trip less per check).
+TEST(RunnerComponentTest, ASynchronousTargetIsNotAskedToSettleBeforeAnAbsenceCheck) {
+  const std::string s = suite(R"(
+  - id: absent
+    covers: [R-MUST]
+    steps:
+      - observe: {what: events, email: "{{ unique_email }}"}
+        consistently: true
+        expect: {count: 0}
+)");
+  const auto settles = [](const TestServer& server) {
+    size_t n = 0;
+    for (const auto& [port, path] : server.seen_requests()) n += path == "/__admin/settle";
+    return n;
+  };
+  TestServerOptions o;
+  o.synchronous = true;
+  TestServer synchronous(o);
+  auto target = connect(synchronous.url());
+  EXPECT_TRUE(target->target.timing.synchronous);
+  EXPECT_EQ(scenario(run_suite(s, target->target), "absent").verdict, Verdict::kPass);
+  EXPECT_EQ(settles(synchronous), 0u);
+
+  TestServer other;  // offers settle without saying it is synchronous: asked first
+  auto target2 = connect(other.url());
+  EXPECT_FALSE(target2->target.timing.synchronous);
+  EXPECT_EQ(scenario(run_suite(s, target2->target), "absent").verdict, Verdict::kPass);
+  EXPECT_EQ(settles(other), 1u);
+}
+
 // `parallel`: the copies of a repeat go several at a time on their own connections, and are
 // checked in index order; a failing copy stops the step after its wave.
 TEST(RunnerComponentTest, ParallelCopiesGoInWavesAndAreCheckedInOrder) {

@@ -260,7 +260,8 @@ void TestServer::routes() {
                {"protocol", "1"},
                {"implementation", "test-server"},
                {"capabilities", options_.capabilities},
-               {"pending", pending}});
+               {"pending", pending},
+               {"synchronous", options_.synchronous}});
   });
   server_->Post("/__admin/settle", [this](const httplib::Request& req, httplib::Response& res) {
     const json body = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);

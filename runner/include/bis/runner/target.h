@@ -59,6 +59,9 @@ inline constexpr Duration kUnsettledSettleWindow{2000};
 struct Timing {
   Duration settle{0};         // `consistently: true` watches this long
   Duration eventually{5000};  // `eventually: true` gives up after this long
+  // The health answer's "synchronous": every record is visible once its answer leaves, so an
+  // absence check reads at once, without a settle call first (one round trip less).
+  bool synchronous = false;
 };
 
 struct Target {
