@@ -129,6 +129,20 @@ std::span<const DefectInfo> wire_defects() {
        Operator::kBoundary,
        "the modern endpoints refuse Content-Type application/json (415); only "
        "application/vnd.api+json is read"},
+      {Defect::kModernRateLimitNoHeaders, "modern-rate-limit-no-headers", "rate limits",
+       Operator::kAnswerShape,
+       "the modern endpoints' counted answers carry no RateLimit-* headers (the legacy ones do)"},
+      {Defect::kModernRateLimitNotJsonApi, "modern-rate-limit-not-jsonapi", "rate limits",
+       Operator::kAnswerShape,
+       "a 429 on the modern endpoints carries {\"detail\": ...} as application/json instead of "
+       "a JSON:API error document"},
+      {Defect::kModernRateLimitServerOnly, "modern-rate-limit-server-only", "rate limits",
+       Operator::kPartial,
+       "only the server endpoint is rate limited: requests with company_id are never counted"},
+      {Defect::kModernRateLimitSharedWindow, "modern-rate-limit-shared-window", "rate limits",
+       Operator::kIdentity,
+       "the client and server back-in-stock endpoints count against one window per account "
+       "instead of one each"},
   };
   return kRows;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "jsonapi.h"
+
 namespace bis::mock {
 namespace {
 
@@ -45,21 +47,6 @@ std::optional<std::string> read_count(const json& j, const char* key, int64_t ma
     return std::string(key) + " must be an integer from 0 to " + std::to_string(max);
   out = v.get<int64_t>();
   return std::nullopt;
-}
-
-// The throttled error of the JSON:API endpoints (docs/control-protocol.md, "Faults"; the
-// shape Klaviyo's APIs answer, INFERRED for the legacy path, which documents no 429).
-std::string throttled_body(int64_t retry_after) {
-  const std::string seconds =
-      std::to_string(retry_after) + (retry_after == 1 ? " second." : " seconds.");
-  return json{{"errors",
-               json::array({json{{"id", "bis-mock-fault"},
-                                 {"status", 429},
-                                 {"code", "throttled"},
-                                 {"title", "Request was throttled."},
-                                 {"detail", "Request was throttled. Expected available in " +
-                                                seconds}}})}}
-      .dump();
 }
 
 }  // namespace
@@ -184,7 +171,9 @@ Expected<Fault, FaultError> fault_from_json(const json& j_in) {
     if (!j["body"].is_string()) return fail("body", "body must be a string");
     f.body = j["body"].get<std::string>();
   } else if (f.kind == FaultKind::kRateLimit) {
-    f.body = throttled_body(f.retry_after);
+    // The JSON:API endpoints' throttled error (docs/control-protocol.md, "Faults"; INFERRED for
+    // the legacy path, which documents no 429), one writer for it and the rate limits.
+    f.body = jsonapi::error_body({jsonapi::throttled_for(f.retry_after, "bis-mock-fault")});
   }
   if (j.contains("headers")) {
     const json& h = j["headers"];

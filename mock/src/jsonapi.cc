@@ -50,6 +50,13 @@ Error unsupported_media_type(std::string detail) {
 Error throttled(std::string detail) {
   return make(429, "throttled", "Request was throttled.", std::move(detail));
 }
+Error throttled_for(int64_t retry_after_seconds, std::string id) {
+  const std::string unit = retry_after_seconds == 1 ? " second." : " seconds.";
+  Error e = throttled("Request was throttled. Expected available in " +
+                      std::to_string(retry_after_seconds) + unit);
+  e.id = std::move(id);
+  return e;
+}
 Error server_error(std::string detail) {
   return make(500, "error", "A server error occurred.", std::move(detail));
 }
@@ -70,8 +77,11 @@ std::string error_id() {
 std::string error_body(const std::vector<Error>& errors) {
   nlohmann::json list = nlohmann::json::array();
   for (const Error& e : errors) {
-    nlohmann::json j{{"id", error_id()},        {"status", e.status}, {"code", e.code},
-                     {"title", e.title},        {"detail", e.detail}};
+    nlohmann::json j{{"id", e.id.empty() ? error_id() : e.id},
+                     {"status", e.status},
+                     {"code", e.code},
+                     {"title", e.title},
+                     {"detail", e.detail}};
     if (!e.pointer.empty()) j["source"] = {{"pointer", e.pointer}};
     if (!e.parameter.empty()) j["source"] = {{"parameter", e.parameter}};
     list.push_back(std::move(j));

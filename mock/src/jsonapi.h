@@ -8,6 +8,7 @@
 // Thread safety: the functions are; each error gets a fresh random id.
 #include <httplib.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,8 @@ struct Error {
   // At most one of these: the JSON pointer into the body, or the query/header parameter.
   std::string pointer;
   std::string parameter;
+  // The error's id; empty: a fresh random one (the rate limits and faults number their own).
+  std::string id;
 };
 
 // The standard errors of the modern endpoints. `detail` says what was wrong.
@@ -35,6 +38,9 @@ Error not_found(std::string detail);                                            
 Error method_not_allowed(std::string detail);                                               // 405
 Error unsupported_media_type(std::string detail);                                           // 415
 Error throttled(std::string detail);                                                        // 429
+// The 429 of a client to wait `retry_after_seconds`, its detail saying so; `id` as Error::id.
+// The one writer of the throttled document: rate limits and rate_limit faults both use it.
+Error throttled_for(int64_t retry_after_seconds, std::string id = {});
 Error server_error(std::string detail);                                                     // 500
 
 // A random UUID (version 4), the id of one error.

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bis/mock/api_answers.h"
+#include "jsonapi.h"
 
 namespace bis::mock::http {
 namespace {
@@ -10,10 +11,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kApiKeyScheme = "Klaviyo-API-Key ";
-
-std::string seconds_text(int64_t s) {
-  return std::to_string(s) + (s == 1 ? " second" : " seconds");
-}
 
 }  // namespace
 
@@ -37,6 +34,7 @@ bool RateLimitGate::admit_modern(Exchange& x) {
   if (!enabled_ || x.req.method != "POST") return true;
   const auto c = endpoint_class(x.req.path);
   if (!c || is_legacy(*c)) return true;
+  if (*c != EndpointClass::kServerBackInStock && !rules_.client_endpoints_counted) return true;
   const auto t = table();
   const Account* account = nullptr;
   if (*c == EndpointClass::kServerBackInStock) {
@@ -63,12 +61,17 @@ bool RateLimitGate::admit_legacy(Exchange& x, EndpointClass c, std::string_view 
 
 bool RateLimitGate::admit(Exchange& x, EndpointClass c, const Account& account) {
   const RateLimit limit{account.limits.burst, account.limits.steady};
-  const RateDecision d = limiter_.take(account.key, c, limit, clock_.now_ms());
+  const EndpointClass counted = rules_.bis_endpoints_share_window &&
+                                        c == EndpointClass::kServerBackInStock
+                                    ? EndpointClass::kClientBackInStock
+                                    : c;
+  const RateDecision d = limiter_.take(account.key, counted, limit, clock_.now_ms());
   if (!d.allowed) {
     refuse(x, c, d, account);
     return false;
   }
   // The steady window's state, on every answer that is not a 429 (the handler's own status).
+  if (!is_legacy(c) && !rules_.modern_rate_limit_headers) return true;
   x.res.set_header("RateLimit-Limit", std::to_string(d.limit));
   x.res.set_header("RateLimit-Remaining",
                    std::to_string(d.remaining + rules_.rate_limit_remaining_offset));
@@ -78,8 +81,7 @@ bool RateLimitGate::admit(Exchange& x, EndpointClass c, const Account& account) 
 
 void RateLimitGate::refuse(Exchange& x, EndpointClass c, const RateDecision& d,
                            const Account& account) const {
-  const std::string detail =
-      "Request was throttled. Expected available in " + seconds_text(d.retry_after_seconds) + ".";
+  jsonapi::Error error = jsonapi::throttled_for(d.retry_after_seconds);
   x.outcome = "rate-limited";
   x.account = account.key;
   x.reason = (d.burst_exceeded ? "burst limit of " + std::to_string(account.limits.burst) +
@@ -92,17 +94,13 @@ void RateLimitGate::refuse(Exchange& x, EndpointClass c, const RateDecision& d,
   if (c == EndpointClass::kLegacySubscribe) {
     return set_json(x.res, 429, std::string(kDocumentedErrorBody));
   }
-  if (c == EndpointClass::kLegacyList) {
-    return set_json(x.res, 429, json{{"detail", detail}}.dump());
+  if (c == EndpointClass::kLegacyList || !rules_.modern_rate_limit_jsonapi) {
+    return set_json(x.res, 429, json{{"detail", error.detail}}.dump());
   }
-  // JSON:API error document, as the modern endpoints' other refusals.
-  const json error{{"id", "throttled-" + std::to_string(++refusals_)},
-                   {"status", 429},
-                   {"code", "throttled"},
-                   {"title", "Request was throttled."},
-                   {"detail", detail}};
-  x.res.status = 429;
-  x.res.set_content(json{{"errors", json::array({error})}}.dump(), "application/vnd.api+json");
+  // JSON:API error document, as the modern endpoints' other refusals. Numbered ids
+  // (throttled-1, -2, ... over the modern 429s): an answer is easy to find in the journal.
+  error.id = "throttled-" + std::to_string(++refusals_);
+  jsonapi::set_error(x.res, error);
 }
 
 }  // namespace bis::mock::http

@@ -36,6 +36,10 @@ WireRules WireRules::from(const Defects& d) {
   r.rate_limit_records_refused = d.has(Defect::kRateLimitRecordsRefused);
   r.rate_limit_windows_end = !d.has(Defect::kRateLimitWindowNeverEnds);
   if (d.has(Defect::kRateLimitRemainingOffByOne)) r.rate_limit_remaining_offset = 1;
+  r.modern_rate_limit_headers = !d.has(Defect::kModernRateLimitNoHeaders);
+  r.modern_rate_limit_jsonapi = !d.has(Defect::kModernRateLimitNotJsonApi);
+  r.client_endpoints_counted = !d.has(Defect::kModernRateLimitServerOnly);
+  r.bis_endpoints_share_window = d.has(Defect::kModernRateLimitSharedWindow);
   if (d.has(Defect::kModern200InsteadOf202)) r.modern.success_status = 200;
   r.modern.success_body = d.has(Defect::kModernSuccessBody);
   r.modern.revision_required = !d.has(Defect::kModernIgnoresRevision);

@@ -56,6 +56,10 @@ struct WireRules {
   bool rate_limit_records_refused = false;  // a refused subscribe is recorded first
   bool rate_limit_windows_end = true;      // a window ends after its length
   int rate_limit_remaining_offset = 0;     // added to RateLimit-Remaining
+  bool modern_rate_limit_headers = true;   // the modern endpoints' counted answers say RateLimit-*
+  bool modern_rate_limit_jsonapi = true;   // ... and their 429 is a JSON:API error document
+  bool client_endpoints_counted = true;    // company_id requests count (else only the server's)
+  bool bis_endpoints_share_window = false;  // client and server back in stock count as one class
   // The modern JSON:API endpoints (BIS-MODERN-*).
   struct Modern {
     int success_status = 202;

@@ -36,7 +36,9 @@ TEST(FaultSpecTest, ShortFormsBecomeTheSameFaultsAsTheJson) {
   ASSERT_TRUE(f) << f.error();
   EXPECT_EQ(f->status, 429);
   EXPECT_EQ(f->retry_after, 3);
-  EXPECT_NE(f->body.find("throttled"), std::string::npos);
+  EXPECT_EQ(f->body,
+            R"({"errors":[{"code":"throttled","detail":"Request was throttled. Expected available )"
+            R"(in 3 seconds.","id":"bis-mock-fault","status":429,"title":"Request was throttled."}]})");
 
   for (const auto& [spec, kind] :
        std::vector<std::pair<std::string, FaultKind>>{{"reset=before", FaultKind::kResetBefore},

@@ -86,6 +86,8 @@ TEST(RateLimitServerTest, TheListApiOfALimitedAccountIsCountedByItsPrivateKey) {
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 429);
   EXPECT_NE(refused->body.find("Request was throttled"), std::string::npos) << refused->body;
+  EXPECT_TRUE(refused->body.starts_with(R"({"detail":"Request was throttled. Expected available )"))
+      << refused->body;
   EXPECT_EQ(m.count("lists/LSgl/members", "email=late@example.com"), 0u);
 }
 
@@ -111,6 +113,10 @@ TEST(RateLimitServerTest, AModernEndpointOverItsLimitAnswersAJsonApiError) {
   EXPECT_EQ(e["errors"][0]["status"], 429);
   EXPECT_EQ(e["errors"][0]["code"], "throttled");
   EXPECT_TRUE(e["errors"][0]["id"].is_string());
+  // The bytes on the wire, pinned (jsonapi.cc writes them for the gate and the faults alike).
+  EXPECT_EQ(second->body,
+            R"({"errors":[{"code":"throttled","detail":"Request was throttled. Expected available )"
+            R"(in 1 second.","id":"throttled-1","status":429,"title":"Request was throttled."}]})");
   // Another endpoint class has its own budget; an unknown account is not counted.
   auto server = m.client()->Post("/api/back-in-stock-subscriptions",
                                  {{"Authorization", "Klaviyo-API-Key pk_shop"}}, "{}",

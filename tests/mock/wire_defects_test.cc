@@ -306,6 +306,33 @@ const Row kRows[] = {
        return modern_post(m, {}, "/api/back-in-stock-subscriptions", "application/json")->status !=
               202;
      }},
+    // Rate limits on the modern endpoints (Shop01 limited to one request a minute per class).
+    {Defect::kModernRateLimitNoHeaders,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       return !modern_post(m)->has_header("RateLimit-Limit");
+     }},
+    {Defect::kModernRateLimitNotJsonApi,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       modern_post(m);
+       auto r = modern_post(m);
+       return r->status != 429 || r->get_header_value("Content-Type") != "application/vnd.api+json" ||
+              r->body.find(R"("errors")") == std::string::npos;
+     }},
+    {Defect::kModernRateLimitServerOnly,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       const std::string client = "/client/back-in-stock-subscriptions?company_id=Shop01";
+       modern_post(m, {{"Authorization", ""}}, client);
+       return modern_post(m, {{"Authorization", ""}}, client)->status != 429;
+     }},
+    {Defect::kModernRateLimitSharedWindow,
+     [](const MockServer& m) {
+       limit_shop01(m);
+       modern_post(m, {{"Authorization", ""}}, "/client/back-in-stock-subscriptions?company_id=Shop01");
+       return modern_post(m)->status == 429;
+     }},
 };
 
 }  // namespace wire

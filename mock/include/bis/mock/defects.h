@@ -190,6 +190,11 @@ enum class Defect : uint16_t {
   kModernServerAcceptsPublicKey,
   kModernNoTrailingSlash,
   kModernRefusesJson,
+  // rate limits on the modern endpoints (RateLimitGate)
+  kModernRateLimitNoHeaders,
+  kModernRateLimitNotJsonApi,
+  kModernRateLimitServerOnly,
+  kModernRateLimitSharedWindow,
   // (new wire-rule defects go here)
 
   kCount,
