@@ -238,6 +238,15 @@ std::span<const DefectInfo> state_defects() {
        "modern endpoints (same rules)", Operator::kIdentity,
        "a modern request for a variant the catalog lacks records a subscription and an event "
        "(the legacy paths keep the rule)"},
+      {Defect::kSmsWithoutConsent, "sms-without-consent", "SMS consent", Operator::kPartial,
+       "a modern SMS subscription is recorded without SMS consent for its phone number"},
+      {Defect::kSmsPendingIsConsent, "sms-pending-is-consent", "SMS consent",
+       Operator::kIdentity,
+       "a pending (unconfirmed double opt-in) list member with the number counts as SMS consent"},
+      {Defect::kSmsConsentByProfile, "sms-consent-by-profile", "SMS consent",
+       Operator::kIdentity,
+       "SMS consent is looked up by the list member's profile instead of its phone number: a "
+       "member with an email and a number gives that number no consent"},
   };
   return kRows;
 }
@@ -332,6 +341,9 @@ constexpr Adjustment kAdjustments[] = {
     {Defect::kBatchIntervalHalved, [](R& r) { r.batch_interval_divisor = 2; }},
     {Defect::kModernDuplicates, [](R& r) { r.modern_duplicates = true; }},
     {Defect::kModernUnknownVariantRecorded, [](R& r) { r.modern_unknown_recorded = true; }},
+    {Defect::kSmsWithoutConsent, [](R& r) { r.sms_needs_consent = false; }},
+    {Defect::kSmsPendingIsConsent, [](R& r) { r.sms_pending_is_consent = true; }},
+    {Defect::kSmsConsentByProfile, [](R& r) { r.sms_consent_by_profile = true; }},
 };
 static_assert(std::size(kAdjustments) ==
               static_cast<size_t>(Defect::kNoCors) - static_cast<size_t>(Defect::kRejectUnknownVariant));

@@ -124,7 +124,9 @@ bool Subscriber::has_sms_consent(const fixtures::Account& account, std::string_v
     std::lock_guard lock(s_.shards[i].mu);
     for (const fixtures::List& list : account.lists) {
       for (const ListMember& m : s_.shards[i].state.members(account.key, list.id, "")) {
-        if (!m.pending && m.phone_number == phone) return true;
+        if (m.pending && !s_.state_rules.sms_pending_is_consent) continue;
+        if (s_.state_rules.sms_consent_by_profile ? m.profile == phone : m.phone_number == phone)
+          return true;
       }
     }
   }
@@ -140,7 +142,8 @@ SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
   ValidSubscribe v = std::move(std::get<ValidSubscribe>(checked));
   const int64_t now = s_.options.clock->now_ms();
   // "SMS always needs explicit consent" (api-notes section 4); email needs none.
-  if ((fields.channels & channel::kSms) && !has_sms_consent(*v.account, *fields.phone)) {
+  if ((fields.channels & channel::kSms) && s_.state_rules.sms_needs_consent &&
+      !has_sms_consent(*v.account, *fields.phone)) {
     Rejection r{v.account->error_status,
                 "phone_number '" + printable(*fields.phone) + "' has no SMS consent on account " +
                     v.account->key + " (a confirmed list member with that number)",

@@ -65,6 +65,18 @@ SubscribeFields modern(std::string_view email, std::string_view variant_id) {
   return f;
 }
 
+// A modern SMS subscription of a@x.io (the profile) to Shop01's 111 with `phone`.
+SubscribeFields sms(std::string_view phone) {
+  SubscribeFields f = modern("a@x.io", "$shopify:::$default:::111");
+  f.phone = phone;
+  f.channels = channel::kSms;
+  return f;
+}
+// `phone` joins Shop01's `list` (LDbl: pending; LSgl: confirmed) with an email of its own.
+void sms_member(ServiceHarness& h, std::string_view list, std::string phone) {
+  h.service->list_subscribe(list, "pk_shop", {ListProfile{"p@x.io", std::move(phone)}});
+}
+
 // Subscribes a@x.io to 111, restocks, sells out, subscribes again, restocks again.
 void two_restocks(ServiceHarness& h) {
   h.subscribe(shop("a@x.io"));
@@ -347,6 +359,23 @@ const std::vector<StateRow>& rows() {
       {Defect::kModernUnknownVariantRecorded, "0",
        [](ServiceHarness& h) {
          h.service->subscribe(modern("a@x.io", "$shopify:::$default:::999"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kSmsWithoutConsent, "0",
+       [](ServiceHarness& h) {
+         h.service->subscribe(sms("+15005550101"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kSmsPendingIsConsent, "0",
+       [](ServiceHarness& h) {
+         sms_member(h, "LDbl", "+15005550102");
+         h.service->subscribe(sms("+15005550102"));
+         return n(h.subscriptions("a@x.io"));
+       }},
+      {Defect::kSmsConsentByProfile, "1",
+       [](ServiceHarness& h) {
+         sms_member(h, "LSgl", "+15005550103");
+         h.service->subscribe(sms("+15005550103"));
          return n(h.subscriptions("a@x.io"));
        }},
   };

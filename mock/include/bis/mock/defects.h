@@ -145,6 +145,9 @@ enum class Defect : uint16_t {
   kBatchIntervalHalved,
   kModernDuplicates,
   kModernUnknownVariantRecorded,
+  kSmsWithoutConsent,
+  kSmsPendingIsConsent,
+  kSmsConsentByProfile,
   // (new state-rule defects go here)
 
   // --- wire rules: endpoints, methods, bodies, CORS, robustness (defects_wire.cc)

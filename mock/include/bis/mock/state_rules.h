@@ -141,6 +141,13 @@ struct StateRules {
   };
   ListKeyFrom list_key_from = ListKeyFrom::kHeader;
 
+  // --- SMS consent on the modern endpoints (BIS-CONSENT-2): a confirmed list member of the
+  // account with the subscription's phone number (Subscriber::has_sms_consent).
+  bool sms_needs_consent = true;         // the SMS channel needs consent at all
+  bool sms_pending_is_consent = false;   // a pending (double opt-in) member gives it too
+  bool sms_consent_by_profile = false;   // the member's profile (its email, when it has one)
+                                         // is compared with the number, not its phone_number
+
   bool operator==(const StateRules&) const = default;
 };
 
