@@ -131,6 +131,9 @@ function journalCard(e) {
       el('span', {class: 'status', text: String(e.status)}),
       el('span', {text: e.method + ' ' + e.path}),
       el('span', {class: 'outcome', text: e.outcome || ''}),
+      // The faults that applied (docs/control-protocol.md, "Faults"): a faulted answer is the
+      // fault's, not the API's, and the card must say so beside the outcome.
+      e.fault ? el('span', {class: 'fault', text: 'fault: ' + e.fault}) : null,
       el('span', {class: 'muted', text: (e.account || '') + ' · ' + e.time.slice(11, 23)})),
     el('div', {class: 'reason', text: reason || e.reason || ''}),
     el('details', {},

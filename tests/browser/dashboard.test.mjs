@@ -233,6 +233,19 @@ async function main() {
       }
     });
 
+    if (capabilities.includes('faults')) {
+      await check('a faulted request\'s card names the fault beside its outcome', async () => {
+        await curl(['-X', 'POST', mock.url + '/__admin/faults', '-H', 'Content-Type: application/json',
+                    '--data', '{"status": 503, "times": 1}']);
+        await subscribe(mock.url, 'faulted.one@example.com');
+        await showView(page, 'journal');
+        await page.waitForFunction(() => [...document.querySelectorAll('#journal .card')]
+            .some(c => c.querySelector('pre').textContent.includes('faulted.one%40example.com') &&
+                       /^fault: f-\d+ status 503/.test((c.querySelector('.line .fault') || {}).textContent || '')),
+            kWait);
+      });
+    }
+
     await check('nothing broke the Content-Security-Policy or threw', async () => {
       expect(problems.length === 0, problems.join('\n'));
     });
