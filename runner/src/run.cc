@@ -284,16 +284,31 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
     });
   }
   // Scenarios that move the clock (which decides when a restock's later batches go) run one at
-  // a time, beside the rest, once no scenario restocks or changes a flow any more.
+  // a time, beside the rest, each once no flow-exclusive scenario runs any more and every
+  // flow-bound one has finished whose restocks the clock could change (schedule.h).
   workers.emplace_back([&] {
-    {
-      std::unique_lock<std::mutex> lock(bound_mutex);
-      bound_cv.wait(lock, [&] {
-        return chains_done == chains.size() &&
-               std::all_of(bound_done.begin(), bound_done.end(), [](char d) { return d != 0; });
-      });
+    for (const Job& job : clock) {
+      const Scenario& sc = suites[job.source].scenarios[job.scenario];
+      const detail::Accounts accounts =
+          detail::changed_accounts(suites[job.source], sc, target.values);
+      std::vector<char> may_overlap(flow_bound);
+      for (size_t b = 0; b < flow_bound; ++b) {
+        may_overlap[b] = detail::clock_may_overlap(
+            suites[bound[b].source].scenarios[bound[b].scenario], bound_accounts[b], accounts,
+            target.unbatched_accounts);
+      }
+      {
+        std::unique_lock<std::mutex> lock(bound_mutex);
+        bound_cv.wait(lock, [&] {
+          if (chains_done != chains.size()) return false;
+          for (size_t b = 0; b < flow_bound; ++b) {
+            if (!bound_done[b] && !may_overlap[b]) return false;
+          }
+          return true;
+        });
+      }
+      execute(job);
     }
-    for (const Job& job : clock) execute(job);
   });
   for (auto& w : workers) w.join();
   for (const Job& job : exclusive) execute(job);

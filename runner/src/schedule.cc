@@ -120,6 +120,20 @@ std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
   return chains;
 }
 
+bool clock_may_overlap(const Scenario& bound, const Accounts& bound_accounts,
+                       const Accounts& clock_accounts, const std::set<std::string>& unbatched) {
+  if (!bound_accounts || !clock_accounts) return false;
+  for (const auto* steps : {&bound.steps, &bound.cleanup}) {
+    for (const Step& s : *steps) {
+      if (changes_account(s) && s.control.action != "set_inventory") return false;
+    }
+  }
+  for (const std::string& a : *bound_accounts) {
+    if (!unbatched.count(a) || clock_accounts->count(a)) return false;
+  }
+  return true;
+}
+
 size_t estimated_round_trips(const Scenario& sc) {
   constexpr auto kRoundTrip = std::chrono::milliseconds(50);
   size_t n = 0;

@@ -46,6 +46,14 @@ struct FlowChain {
 std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
                                    const std::vector<Accounts>& bound);
 
+// Whether a scenario moving the clock may run while a flow-bound scenario still runs: the
+// clock decides only when a batched restock's later batches go out, so only when every account
+// the flow-bound one restocks is known to send at once (`unbatched`, from the target's
+// fixtures), it sets no flow itself, and the clock scenario changes none of its accounts' flows
+// (both known before the run). Anything unknown keeps them apart.
+bool clock_may_overlap(const Scenario& bound, const Accounts& bound_accounts,
+                       const Accounts& clock_accounts, const std::set<std::string>& unbatched);
+
 // Round trips a scenario needs at least (a step's copies, the settle call before a
 // `consistently` read, a fixed `for` watch counted at 50 ms a round trip): scenarios that take
 // longest start first, so that the run is not waiting on one that started late.

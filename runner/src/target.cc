@@ -88,6 +88,14 @@ std::string unknown_variant(const fixtures::Fixtures& f, std::string_view seed) 
 
 }  // namespace
 
+std::set<std::string> unbatched_accounts(const fixtures::Fixtures& f) {
+  std::set<std::string> keys;
+  for (const auto& a : f.accounts) {
+    if (!a.flow || !a.flow->enabled || a.flow->batch_size == 0) keys.insert(a.key);
+  }
+  return keys;
+}
+
 json values_from_fixtures(const fixtures::Fixtures& f, std::string_view seed,
                           std::string_view primary_key) {
   json values = json::object();

@@ -102,6 +102,7 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
   auto fixtures = fixtures::fixtures_from_json(*r.answer, fixtures::UnknownKeys::kIgnore);
   if (!fixtures) return fail(2, url + ": GET /__admin/fixtures: " + fixtures.error());
   t.values = values_from_fixtures(*fixtures, o.run_id);
+  t.unbatched_accounts = unbatched_accounts(*fixtures);
   for (const auto& a : fixtures->accounts) t.redactor.add_secret(a.private_key);
   return true;
 }
@@ -203,6 +204,7 @@ Expected<bool, ConnectError> connect_profile(Target& t, const ConnectOptions& o,
     auto fixtures = fixtures::fixtures_from_json(*r.answer, fixtures::UnknownKeys::kIgnore);
     if (!fixtures) return fail(2, p.control_url + ": GET /fixtures: " + fixtures.error());
     t.values = merge_profile_values(p.values, *fixtures, o.run_id);
+    t.unbatched_accounts = unbatched_accounts(*fixtures);
     for (const auto& a : fixtures->accounts) t.redactor.add_secret(a.private_key);
   }
   if (h) {

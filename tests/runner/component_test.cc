@@ -607,10 +607,11 @@ TEST(RunnerComponentTest, FlowChangesSharingThePrimaryAccountRunOneAtATimeAfterI
 }
 
 // A scenario moving the target's clock runs beside the scenarios that never restock, but only
-// once no scenario restocks or changes a flow (the clock decides when later batches go).
+// once no scenario restocks a batched flow (the clock decides when later batches go).
 TEST(RunnerComponentTest, AClockScenarioRunsBesideTheFlowFreeOnesAfterTheRestocks) {
   TestServerOptions o;
   o.capabilities.push_back("clock");
+  o.flow_batch_size = 1;  // the fixtures' flow is batched
   TestServer server(o);
   auto target = connect(server.url());
   auto result = run_suite(suite(R"(
@@ -670,6 +671,46 @@ TEST(RunnerComponentTest, ASynchronousTargetIsNotAskedToSettleBeforeAnAbsenceChe
   EXPECT_FALSE(target2->target.timing.synchronous);
   EXPECT_EQ(scenario(run_suite(s, target2->target), "absent").verdict, Verdict::kPass);
   EXPECT_EQ(settles(other), 1u);
+}
+
+// Against a target whose fixtures say the restocked account's flow sends at once, the clock
+// cannot change what a restock sends: a clock scenario runs beside that restock, unless it
+// changes that account's flow itself.
+TEST(RunnerComponentTest, AClockScenarioRunsBesideRestocksOfAnUnbatchedFlow) {
+  TestServerOptions o;
+  o.capabilities.push_back("clock");
+  TestServer server(o);  // flow batch_size 0
+  auto target = connect(server.url());
+  const std::string key = target->target.values["key"];
+  ASSERT_EQ(target->target.unbatched_accounts.count(key), 1u);
+  auto result = run_suite(suite(R"(
+  - id: bound-slow
+    covers: [R-MUST]
+    steps:
+      - control: {action: set_inventory, variant: "100", inventory: 5}
+      - request: {method: GET, path: /slow}
+      - request: {method: GET, path: /slow}
+  - id: moves-clock
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 1m}
+  - id: moves-clock-and-flow
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: set_flow, flow: {enabled: true, threshold: 1, batch_size: 1, batch_interval_seconds: 60}}
+      - control: {action: advance_clock, by: 1m}
+)"),
+                          target->target);
+  const auto& bound = scenario(result, "bound-slow");
+  const auto& clock = scenario(result, "moves-clock");
+  const auto& clock_flow = scenario(result, "moves-clock-and-flow");
+  for (const auto* r : {&bound, &clock, &clock_flow})
+    EXPECT_EQ(r->verdict, Verdict::kPass) << r->id << ": " << r->reason;
+  EXPECT_LT(clock.started, end_of(bound)) << "waited for a restock of an unbatched flow";
+  EXPECT_GE(clock_flow.started, end_of(bound)) << "changed the flow of a restock under way";
+  EXPECT_GE(clock_flow.started, end_of(clock)) << "two clock scenarios overlapped";
 }
 
 // `parallel`: the copies of a repeat go several at a time on their own connections, and are

@@ -25,6 +25,17 @@ fixtures::Fixtures sample() {
   ]})"));
 }
 
+// The accounts whose restocks the clock cannot change: no flow, a disabled one, or all at once.
+TEST(TargetValuesTest, UnbatchedAccountsAreThoseWhoseFlowSendsAtOnce) {
+  auto f = *fixtures::fixtures_from_json(json::parse(R"({"accounts": [
+    {"key": "NoFlw", "integration": "shopify"},
+    {"key": "Off", "integration": "shopify", "flow": {"enabled": false, "batch_size": 5}},
+    {"key": "AtOnce", "integration": "shopify", "flow": {"batch_size": 0}},
+    {"key": "Batched", "integration": "shopify", "flow": {"batch_size": 2, "batch_interval_seconds": 60}}
+  ]})"));
+  EXPECT_EQ(unbatched_accounts(f), (std::set<std::string>{"AtOnce", "NoFlw", "Off"}));
+}
+
 TEST(TargetValuesTest, PrimaryAccountVariantsAccountsAndLists) {
   const json v = values_from_fixtures(sample(), "seed");
   EXPECT_EQ(v["key"], "PkShop");

@@ -103,8 +103,8 @@ json TestServer::fixtures_json() const {
   std::lock_guard<std::mutex> lock(mutex_);
   json flow = flow_ ? json{{"enabled", true},
                            {"threshold", 1},
-                           {"batch_size", 0},
-                           {"batch_interval_seconds", 0}}
+                           {"batch_size", options_.flow_batch_size},
+                           {"batch_interval_seconds", options_.flow_batch_size ? 3600 : 0}}
                     : json();
   json variants = json::array();
   for (const auto& [id, n] : inventory_) variants.push_back({{"id", id}, {"inventory", n}});

@@ -34,6 +34,7 @@ struct TestServerOptions {
   // visible; with stuck_settle, never (it answers {"settled": false} when its timeout passes).
   // Either way "settle" must also be in `capabilities` for a client to use it.
   bool stuck_settle = false;
+  int flow_batch_size = 0;   // the fixtures' flow: subscribers per batch (0: all at once)
   bool synchronous = false;  // health says "synchronous": true (records visible at once)
   bool drop_events = false;                  // never record events (eventually times out)
   // Check-then-insert with a gap: the first subscribe call waits after its check until a

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,10 @@ struct Target {
   std::vector<std::string> capabilities;
   std::string email_domain = "example.com";
   Timing timing;
+  // The accounts whose fixture flow sends a restock's notifications at once (no flow, a
+  // disabled one, or batch_size 0): the clock cannot change what their restocks send, so
+  // scenarios moving it may run beside those restocks. Empty when the fixtures are unknown.
+  std::set<std::string> unbatched_accounts;
   std::shared_ptr<ControlSurface> control;  // null: the target has none
   Redactor redactor;
 
@@ -93,6 +98,8 @@ struct Target {
 // Values the fixtures cannot provide are left out (scenarios needing them are not applicable).
 nlohmann::json values_from_fixtures(const fixtures::Fixtures& fixtures, std::string_view seed,
                                     std::string_view primary_key = "");
+// The keys of the accounts whose flow is not batched (Target::unbatched_accounts).
+std::set<std::string> unbatched_accounts(const fixtures::Fixtures& fixtures);
 
 // The accounts of the scenarios that change a flow (docs/targets.md, "Accounts for flow
 // changes"): target.accounts.flow_1 (restock/threshold), flow_2 (restock/batch), flow_3
