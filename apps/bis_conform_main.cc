@@ -6,9 +6,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstring>
+#include <future>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -210,7 +212,18 @@ int run(Options& o) {
   o.connect.tls.insecure = o.insecure;
   o.connect.tls_set = o.insecure || !o.ca_file.empty();
 
-  auto loaded = load(o, true);
+  // The suites load on another thread while the target is reached (the bundled mock starts,
+  // health and fixtures are read): against a far target both take round trips or process
+  // start-up, and neither needs the other. The target is reached on this thread because the
+  // bundled mock is stopped when the thread that started it ends (PR_SET_PDEATHSIG).
+  if (o.run.run_id.empty()) o.run.run_id = runner::new_run_id();
+  o.connect.run_id = o.run.run_id;
+  o.connect.connections =
+      std::max<size_t>(o.run.jobs ? o.run.jobs : runner::default_jobs(), 1) + 1;
+  auto loading = std::async(std::launch::async, [&o] { return load(o, true); });
+  std::optional<decltype(runner::connect_target(o.connect))> connected;
+  if (!o.list) connected.emplace(runner::connect_target(o.connect));
+  auto loaded = loading.get();
   if (!loaded) return kUsage;
   size_t selected = 0;
   for (const auto& suite : loaded->suites) {
@@ -255,20 +268,15 @@ int run(Options& o) {
     return kUsage;
   }
 
-  if (o.run.run_id.empty()) o.run.run_id = runner::new_run_id();
-  o.connect.run_id = o.run.run_id;
-  o.connect.connections =
-      std::max<size_t>(o.run.jobs ? o.run.jobs : runner::default_jobs(), 1) + 1;
-  auto connected = runner::connect_target(o.connect);
-  if (!connected) {
-    std::cerr << "bis-conform: " << connected.error().message << "\n";
-    return connected.error().exit_code;
+  if (!*connected) {
+    std::cerr << "bis-conform: " << connected->error().message << "\n";
+    return connected->error().exit_code;
   }
   runner::ListenerList listeners;
   for (auto& r : *reporters) listeners.add(r.get());
   runner::RunResult result = runner::run(loaded->suites, o.selection, *loaded->catalogue,
-                                         (*connected)->target, o.run, listeners);
-  (*connected).reset();  // stops the bundled mock before reporting
+                                         (**connected)->target, o.run, listeners);
+  (**connected).reset();  // stops the bundled mock before reporting
 
   std::string report_error;
   const bool reported = listeners.run_finished(result, report_error);
