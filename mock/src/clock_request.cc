@@ -40,7 +40,11 @@ Expected<ClockReading, std::string> move_clock(VirtualClock& clock, std::string_
   const json j = json::parse(body, nullptr, false);
   if (!j.is_object() || j.size() != 1)
     return Unexpected{refused("body must be a JSON object with one key")};
-  const auto& [key, value] = *j.items().begin();
+  // Not `*j.items().begin()`: that is a reference into a temporary iterator, which holds the
+  // key (ASan: stack-use-after-scope).
+  const auto first = j.begin();
+  const std::string key = first.key();
+  const json& value = first.value();
   if (key == "advance" || key == "advance_ms") {
     auto ms = advance_of(value, key == "advance");
     if (!ms) return Unexpected{ms.error()};
