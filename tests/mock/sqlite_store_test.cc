@@ -289,7 +289,8 @@ TEST_F(SqliteStoreTest, OtherFixturesKeepTheRecordsButNotTheCatalogChanges) {
 TEST_F(SqliteStoreTest, ThePathARecordCameThroughSurvivesARestart) {
   {
     ServiceHarness h({}, open());
-    SubscribeFields f = shop("m@example.com").fields();
+    const auto request = shop("m@example.com");  // the fields view its strings
+    SubscribeFields f = request.fields();
     f.via = Via::kClient;
     f.channels = channel::kEmail | channel::kPush;
     ASSERT_TRUE(h.service->subscribe(f).success);
@@ -332,7 +333,8 @@ TEST_F(SqliteStoreTest, AVersionOneFileIsUpgraded) {
   ASSERT_EQ(subs.size(), 1u);
   EXPECT_EQ(subs[0].via, Via::kLegacy);
   EXPECT_EQ(subs[0].channels, channel::kEmail);
-  SubscribeFields f = shop("new@example.com").fields();
+  const auto request = shop("new@example.com");  // the fields view its strings
+  SubscribeFields f = request.fields();
   f.via = Via::kServer;
   ASSERT_TRUE(h.service->subscribe(f).success);
   EXPECT_EQ(h.service->subscriptions({"", "new@example.com", "", Via::kServer}).size(), 1u);
