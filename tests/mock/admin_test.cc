@@ -1,12 +1,10 @@
 // The control protocol (docs/control-protocol.md) over real sockets.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "bis/common/control_surface.h"
 #include "bis/common/protocol.h"
 #include "server_support.h"
+#include "support/poll.h"
 
 namespace bis::mock {
 namespace {
@@ -211,11 +209,7 @@ TEST(AdminTest, TheTimerSendsADueBatchWithoutAnyRead) {
   ASSERT_EQ(restock["queued"], 1);
   m.harness.clock.advance_ms(60'000);
   // The service itself, not a read of the control surface: only the timer can send it.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (m.harness.service->stats().pending_batches > 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  bis::testing::poll_until([&] { return m.harness.service->stats().pending_batches == 0; });
   EXPECT_EQ(m.harness.service->stats().pending_batches, 0u);
   EXPECT_EQ(m.harness.service->stats().notifications, 3u);
 }

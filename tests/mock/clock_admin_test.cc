@@ -2,10 +2,8 @@
 // refusals, and what follows it: batches, record timestamps and the journal.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "server_support.h"
+#include "support/poll.h"
 
 namespace bis::mock {
 namespace {
@@ -118,9 +116,7 @@ TEST(ClockAdminTest, TheTimerSendsABatchTheClockWasMovedPast) {
   ASSERT_TRUE(m.harness.service->set_inventory("Mag002", "331", 10));
   ASSERT_EQ(m.count("notifications", "variant=331"), 2u);
   m.harness.service->virtual_clock().advance(60'000);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (m.count("notifications", "variant=331") < 3 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  bis::testing::poll_until([&] { return m.count("notifications", "variant=331") >= 3; });
   EXPECT_EQ(m.count("notifications", "variant=331"), 3u);
 }
 

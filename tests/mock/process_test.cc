@@ -14,6 +14,7 @@
 #include "child_process.h"
 #include "mock_process.h"
 #include "raw_client.h"
+#include "support/poll.h"
 
 namespace bis::mock {
 namespace {
@@ -320,12 +321,10 @@ TEST(ProcessTest, KillNineBetweenBatchesLosesNeitherTheCatalogNorTheWaitingBatch
   EXPECT_EQ(json_of(c.Get("/__admin/accounts/PkShop/flow"))["flow"]["batch_size"], 1);
   // The second batch was due a second after the restock: wait for it (bounded).
   nlohmann::json sent;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  do {
+  bis::testing::poll_until([&] {
     sent = json_of(c.Get("/__admin/notifications?variant=kill-v"));
-    if (sent["count"] == 2) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  } while (std::chrono::steady_clock::now() < deadline);
+    return sent["count"] == 2;
+  });
   ASSERT_EQ(sent["count"], 2) << sent.dump();
   EXPECT_EQ(sent["items"][0]["batch"], 1);
   EXPECT_EQ(sent["items"][1]["batch"], 2);

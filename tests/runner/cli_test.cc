@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <thread>
 
 #include "bis/runner/process.h"
 #include "run_fixture.h"
+#include "support/poll.h"
 #include "test_server.h"
 
 namespace bis::testing {
@@ -65,16 +65,7 @@ bool process_gone(pid_t pid) {
   return state == "Z";
 }
 
-// Polls `done` every 10 ms until it holds or `limit` passes; says whether it held.
-template <class Done>
-bool poll_until(Done done, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
+using bis::testing::poll_until;
 
 bool wait_gone(pid_t pid) {
   return poll_until([pid] { return process_gone(pid); }, std::chrono::seconds(10));
