@@ -203,12 +203,17 @@ TEST(FaultServerTest, RateLimitAnswers429WithRetryAfterAndAThrottledError) {
   EXPECT_EQ(m.count("subscriptions"), 0u);
 }
 
+// One subscribe over a raw socket under a fault of `kind`, read to its end.
+Ending subscribe_under(MockServer& m, const char* kind, const std::string& email) {
+  add_fault(m, {{"kind", kind}});
+  RawClient c(m.port);
+  EXPECT_TRUE(c.send(subscribe_request(email)));
+  return read_to_end(c);
+}
+
 TEST(FaultServerTest, ResetBeforeResetsWithoutAByteAndRecordsNothing) {
   MockServer m;
-  add_fault(m, {{"kind", "reset_before"}});
-  RawClient c(m.port);
-  ASSERT_TRUE(c.send(subscribe_request("rst@example.com")));
-  const Ending e = read_to_end(c);
+  const Ending e = subscribe_under(m, "reset_before", "rst@example.com");
   EXPECT_TRUE(e.reset);
   EXPECT_EQ(e.bytes, "");
   EXPECT_EQ(m.count("subscriptions"), 0u);
@@ -218,10 +223,7 @@ TEST(FaultServerTest, ResetBeforeResetsWithoutAByteAndRecordsNothing) {
 // As a real server that crashed after its write: the subscription is there, the answer never.
 TEST(FaultServerTest, ResetAfterRecordsButNeverAnswers) {
   MockServer m;
-  add_fault(m, {{"kind", "reset_after"}});
-  RawClient c(m.port);
-  ASSERT_TRUE(c.send(subscribe_request("written@example.com")));
-  const Ending e = read_to_end(c);
+  const Ending e = subscribe_under(m, "reset_after", "written@example.com");
   EXPECT_TRUE(e.reset);
   EXPECT_EQ(e.bytes, "");
   EXPECT_EQ(m.count("subscriptions"), 1u);
@@ -230,10 +232,7 @@ TEST(FaultServerTest, ResetAfterRecordsButNeverAnswers) {
 
 TEST(FaultServerTest, EmptyClosesWithoutAByteAndRecordsNothing) {
   MockServer m;
-  add_fault(m, {{"kind", "empty"}});
-  RawClient c(m.port);
-  ASSERT_TRUE(c.send(subscribe_request("empty@example.com")));
-  const Ending e = read_to_end(c);
+  const Ending e = subscribe_under(m, "empty", "empty@example.com");
   EXPECT_TRUE(e.ended);
   EXPECT_FALSE(e.reset);
   EXPECT_EQ(e.bytes, "");
