@@ -158,7 +158,8 @@ function addToJournal(items, atTop) {
   while (list.children.length > 1000) list.lastElementChild.remove();
 }
 
-async function startJournal() {
+// onLive: called once the first page is shown (or could not be read).
+async function startJournal(onLive = () => {}) {
   if (journalAbort) journalAbort.abort();
   const abort = journalAbort = new AbortController();
   $('#journal').textContent = '';
@@ -171,6 +172,7 @@ async function startJournal() {
     olderLink = page.next;
     $('#journal-older').hidden = !olderLink;
     $('#live').textContent = 'live';
+    onLive();
     while (!abort.signal.aborted) {
       const next = await api('requests' + query(Object.assign(
           {limit: kJournalPage, after: newestId, wait_ms: kWaitMs}, f)), {signal: abort.signal});
@@ -180,6 +182,7 @@ async function startJournal() {
       }
     }
   } catch (e) {
+    onLive();
     if (abort.signal.aborted) return;
     $('#live').textContent = 'disconnected';
     showError(e);
@@ -380,7 +383,7 @@ async function showFaults() {
 // ---- navigation ----
 let current = 'journal';
 const views = {
-  journal: () => startJournal(),
+  journal: () => new Promise(resolve => startJournal(resolve)),
   accounts: showAccounts,
   subscriptions: () => showRecords('subscriptions'),
   events: () => showRecords('events'),
@@ -391,7 +394,11 @@ const views = {
 };
 
 let typing = null;  // a filter's pending refresh
+let showing = 0;    // shows started: only the latest one marks its view rendered
+// body[data-view] names the view chosen, body[data-rendered] the view once its content has been
+// read and drawn (what a test, or a user's script, waits for before using the view's controls).
 function show(view) {
+  const n = ++showing;
   clearTimeout(typing);
   current = view;
   for (const b of document.querySelectorAll('nav button')) {
@@ -403,7 +410,10 @@ function show(view) {
   if (view !== 'journal' && journalAbort) { journalAbort.abort(); journalAbort = null; }
   clearError();
   document.body.dataset.view = view;
-  return Promise.resolve(views[view]()).catch(showError);
+  delete document.body.dataset.rendered;
+  return Promise.resolve(views[view]()).catch(showError).finally(() => {
+    if (n === showing) document.body.dataset.rendered = view;
+  });
 }
 
 document.addEventListener('DOMContentLoaded', () => {

@@ -77,9 +77,11 @@ async function openPage(browser, url, problems) {
   return page;
 }
 
+// Chooses a view and waits until its content is drawn: a view shown before keeps its old
+// controls until then, and a click on one of those lands on a node about to be replaced.
 async function showView(page, view) {
   await page.click(`nav button[data-view="${view}"]`);
-  await page.waitForFunction(v => document.body.dataset.view === v &&
+  await page.waitForFunction(v => document.body.dataset.rendered === v &&
       !document.getElementById('view-' + v).hidden, kWait, view);
 }
 
