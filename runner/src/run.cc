@@ -255,7 +255,29 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   std::mutex bound_mutex;
   std::condition_variable bound_cv;
   std::vector<char> bound_done(flow_bound, 0);
-  size_t chains_done = 0;
+  // What the clock lane may run beside a chain (schedule.h): the chain's shortest batch
+  // interval, and how far the clock has moved since the chain started.
+  enum class ChainState { kWaiting, kRunning, kDone };
+  std::vector<ChainState> chain_state(chains.size(), ChainState::kWaiting);
+  std::vector<Duration> chain_floor(chains.size(), Duration::max());
+  std::vector<Duration> chain_moved(chains.size(), Duration{0});
+  for (size_t c = 0; c < chains.size(); ++c) {
+    for (size_t i : chains[c].scenarios) {
+      const Job& job = flow_exclusive[i];
+      chain_floor[c] = std::min(
+          chain_floor[c], detail::batch_interval_floor(
+                              suites[job.source], suites[job.source].scenarios[job.scenario],
+                              chains[c].accounts, target.values, target.unbatched_accounts));
+    }
+  }
+  std::optional<Duration> clock_moving;  // the running clock scenario's advance
+  detail::Accounts clock_accounts;       // and the accounts it changes
+  // A chain and a clock scenario may overlap when they change different accounts and the
+  // clock moves, in all while the chain runs, stay under the chain's shortest batch interval.
+  const auto clock_fits = [&](size_t c, Duration more, const detail::Accounts& accounts) {
+    return detail::disjoint(chains[c].accounts, accounts) && chain_moved[c] < chain_floor[c] &&
+           more < chain_floor[c] - chain_moved[c];
+  };
   std::vector<std::thread> workers;
   for (size_t w = 0; w < jobs; ++w) {
     workers.emplace_back([&] {
@@ -268,24 +290,29 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
       }
     });
   }
-  for (const detail::FlowChain& chain : chains) {
-    workers.emplace_back([&] {
+  for (size_t c = 0; c < chains.size(); ++c) {
+    workers.emplace_back([&, c] {
+      const detail::FlowChain& chain = chains[c];
       {
         std::unique_lock<std::mutex> lock(bound_mutex);
         bound_cv.wait(lock, [&] {
           return std::all_of(chain.after.begin(), chain.after.end(),
-                             [&](size_t b) { return bound_done[b] != 0; });
+                             [&](size_t b) { return bound_done[b] != 0; }) &&
+                 (!clock_moving || clock_fits(c, *clock_moving, clock_accounts));
         });
+        chain_state[c] = ChainState::kRunning;
+        chain_moved[c] = clock_moving.value_or(Duration{0});
       }
       for (size_t i : chain.scenarios) execute(flow_exclusive[i]);
       std::lock_guard<std::mutex> lock(bound_mutex);
-      ++chains_done;
+      chain_state[c] = ChainState::kDone;
       bound_cv.notify_all();
     });
   }
   // Scenarios that move the clock (which decides when a restock's later batches go) run one at
-  // a time, beside the rest, each once no flow-exclusive scenario runs any more and every
-  // flow-bound one has finished whose restocks the clock could change (schedule.h).
+  // a time, beside the rest, each once every flow-bound scenario has finished whose restocks
+  // the clock could change, and every flow-exclusive chain whose batches it could send early
+  // (schedule.h).
   workers.emplace_back([&] {
     for (const Job& job : clock) {
       const Scenario& sc = suites[job.source].scenarios[job.scenario];
@@ -297,17 +324,29 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
             suites[bound[b].source].scenarios[bound[b].scenario], bound_accounts[b], accounts,
             target.unbatched_accounts);
       }
+      const Duration moves = detail::clock_advance(sc);
       {
         std::unique_lock<std::mutex> lock(bound_mutex);
         bound_cv.wait(lock, [&] {
-          if (chains_done != chains.size()) return false;
+          for (size_t c = 0; c < chains.size(); ++c) {
+            if (chain_state[c] != ChainState::kDone && !clock_fits(c, moves, accounts))
+              return false;
+          }
           for (size_t b = 0; b < flow_bound; ++b) {
             if (!bound_done[b] && !may_overlap[b]) return false;
           }
           return true;
         });
+        for (size_t c = 0; c < chains.size(); ++c) {
+          if (chain_state[c] == ChainState::kRunning) chain_moved[c] += moves;
+        }
+        clock_moving = moves;
+        clock_accounts = accounts;
       }
       execute(job);
+      std::lock_guard<std::mutex> lock(bound_mutex);
+      clock_moving.reset();
+      bound_cv.notify_all();
     }
   });
   for (auto& w : workers) w.join();

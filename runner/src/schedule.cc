@@ -52,19 +52,29 @@ Lane lane_of(const Scenario& sc) {
   return bound ? Lane::kFlowBound : Lane::kFree;
 }
 
-Accounts changed_accounts(const Suite& suite, const Scenario& sc,
-                          const nlohmann::json& target_values) {
-  // Only what is known before the run: target.* and the vars made of it. A var that reads
-  // anything else (unique(), a capture) stays undefined, and so does an account made of it.
+namespace {
+
+// The vars of a scenario as far as they are known before the run: target.* and the vars made
+// of it. A var that reads anything else (unique(), a capture) stays undefined.
+nlohmann::json known_vars(const Suite& suite, const Scenario& sc,
+                          const nlohmann::json& target_values, const TemplateContext& ctx) {
   nlohmann::json vars = nlohmann::json::object();
   vars["target"] = target_values;
-  const TemplateContext ctx{"", suite.id, sc.id};
   for (const auto* list : {&suite.vars, &sc.vars}) {
     for (const Var& v : *list) {
       auto value = render_json(v.value.json, vars, ctx);
       if (value) vars[v.name] = std::move(*value);
     }
   }
+  return vars;
+}
+
+}  // namespace
+
+Accounts changed_accounts(const Suite& suite, const Scenario& sc,
+                          const nlohmann::json& target_values) {
+  const TemplateContext ctx{"", suite.id, sc.id};
+  const nlohmann::json vars = known_vars(suite, sc, target_values, ctx);
   std::set<std::string> accounts;
   for (const auto* steps : {&sc.steps, &sc.cleanup}) {
     for (const Step& s : *steps) {
@@ -86,6 +96,71 @@ Accounts changed_accounts(const Suite& suite, const Scenario& sc,
   return accounts;
 }
 
+Duration clock_advance(const Scenario& sc) {
+  Duration total{0};
+  for (const auto* steps : {&sc.steps, &sc.cleanup}) {
+    for (const Step& s : *steps) {
+      if (moves_clock(s) && s.control.by) total += *s.control.by;
+    }
+  }
+  return total;
+}
+
+Duration batch_interval_floor(const Suite& suite, const Scenario& sc, const Accounts& accounts,
+                              const nlohmann::json& target_values,
+                              const std::set<std::string>& unbatched) {
+  constexpr Duration kUnknown{0};
+  if (!accounts) return kUnknown;
+  // Before its first set_flow, a restock goes under the flow the account has.
+  for (const std::string& a : *accounts) {
+    if (!unbatched.count(a)) return kUnknown;
+  }
+  const TemplateContext ctx{"", suite.id, sc.id};
+  const nlohmann::json vars = known_vars(suite, sc, target_values, ctx);
+  // Vars captured from a get_flow: putting one back restores the flow the account had, the
+  // fixture's (unbatched, checked above) as long as only this chain changes its flow.
+  const auto account_text = [](const Step& s) {
+    return s.control.account ? s.control.account->text : std::string();
+  };
+  std::set<std::pair<std::string, std::string>> read_flows;  // ("{{ var }}", account as written)
+  for (const auto* steps : {&sc.steps, &sc.cleanup}) {
+    for (const Step& s : *steps) {
+      if (s.kind != Step::Kind::kControl || s.control.action != "get_flow") continue;
+      for (const Capture& c : s.captures) read_flows.emplace("{{ " + c.name + " }}", account_text(s));
+    }
+  }
+  Duration floor = Duration::max();
+  for (const auto* steps : {&sc.steps, &sc.cleanup}) {
+    for (const Step& s : *steps) {
+      if (s.kind != Step::Kind::kControl || s.control.action != "set_flow") continue;
+      if (!s.control.flow) return kUnknown;
+      const nlohmann::json& written = s.control.flow->json;
+      if (written.is_string() && read_flows.count({written.get<std::string>(), account_text(s)}))
+        continue;
+      auto flow = render_json(written, vars, ctx);
+      if (!flow || !flow->is_object()) return kUnknown;
+      const auto enabled = flow->find("enabled");
+      if (enabled != flow->end() && enabled->is_boolean() && !enabled->get<bool>()) continue;
+      const auto size = flow->find("batch_size");
+      if (size != flow->end() && size->is_number() && size->get<double>() == 0) continue;
+      const auto interval = flow->find("batch_interval_seconds");
+      if (interval == flow->end() || !interval->is_number() || interval->get<double>() <= 0)
+        return kUnknown;
+      floor = std::min(floor, std::chrono::duration_cast<Duration>(
+                                  std::chrono::duration<double>(interval->get<double>())));
+    }
+  }
+  return floor;
+}
+
+bool disjoint(const Accounts& a, const Accounts& b) {
+  if (!a || !b) return false;
+  for (const std::string& k : *a) {
+    if (b->count(k)) return false;
+  }
+  return true;
+}
+
 std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
                                    const std::vector<Accounts>& bound) {
   if (exclusive.empty()) return {};
@@ -95,7 +170,14 @@ std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
   std::vector<std::set<std::string>> chain_accounts;
   if (!apart) {
     chains.push_back({});
-    for (size_t i = 0; i < exclusive.size(); ++i) chains[0].scenarios.push_back(i);
+    std::set<std::string> all;
+    bool known = true;
+    for (size_t i = 0; i < exclusive.size(); ++i) {
+      chains[0].scenarios.push_back(i);
+      if (exclusive[i]) all.insert(exclusive[i]->begin(), exclusive[i]->end());
+      known = known && exclusive[i].has_value();
+    }
+    if (known) chains[0].accounts = all;
   } else {
     std::map<std::string, size_t> chain_of;
     for (size_t i = 0; i < exclusive.size(); ++i) {
@@ -103,6 +185,7 @@ std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
       auto [it, added] = chain_of.emplace(key, chains.size());
       if (added) {
         chains.push_back({});
+        chains.back().accounts = std::set<std::string>{key};
         chain_accounts.push_back({key});
       }
       chains[it->second].scenarios.push_back(i);

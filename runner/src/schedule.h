@@ -42,6 +42,7 @@ Accounts changed_accounts(const Suite& suite, const Scenario& scenario,
 struct FlowChain {
   std::vector<size_t> scenarios;  // indices into `exclusive`
   std::vector<size_t> after;      // indices into `bound`
+  Accounts accounts;              // the accounts its scenarios change (nullopt: any)
 };
 std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
                                    const std::vector<Accounts>& bound);
@@ -53,6 +54,23 @@ std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
 // (both known before the run). Anything unknown keeps them apart.
 bool clock_may_overlap(const Scenario& bound, const Accounts& bound_accounts,
                        const Accounts& clock_accounts, const std::set<std::string>& unbatched);
+
+// How far a scenario moves the target's clock in all: the sum of its advance_clock steps.
+Duration clock_advance(const Scenario& scenario);
+
+// The shortest time between two batches of a restock that a flow-exclusive scenario may make
+// on its accounts: the flows its set_flow steps set (rendered before the run, as
+// changed_accounts renders accounts) and the flows those accounts have before it (the target's
+// fixtures: `unbatched` accounts send at once). While it runs, clock moves adding up to less
+// than this cannot send a later batch early. Duration::max() when every flow it may restock
+// under sends at once; zero when one cannot be known before the run (a flow from a capture
+// other than the one it read from a fixture-unbatched account, an account not known).
+Duration batch_interval_floor(const Suite& suite, const Scenario& scenario,
+                              const Accounts& accounts, const nlohmann::json& target_values,
+                              const std::set<std::string>& unbatched);
+
+// Whether two sets of accounts are known and share none.
+bool disjoint(const Accounts& a, const Accounts& b);
 
 // Round trips a scenario needs at least (a step's copies, the settle call before a
 // `consistently` read, a fixed `for` watch counted at 50 ms a round trip): scenarios that take

@@ -713,6 +713,66 @@ TEST(RunnerComponentTest, AClockScenarioRunsBesideRestocksOfAnUnbatchedFlow) {
   EXPECT_GE(clock_flow.started, end_of(clock)) << "two clock scenarios overlapped";
 }
 
+// A flow-exclusive scenario restocking under a batched flow runs beside the clock scenarios
+// whose moves, added up while it runs, stay under its batch interval (they cannot send a later
+// batch early), and not beside one that would pass it. Its flow put back from what it read is
+// the fixture's (unbatched); a flow the runner cannot know before the run keeps the old wait.
+TEST(RunnerComponentTest, AClockScenarioRunsBesideABatchedRestockWhileItsMovesStayUnderTheInterval) {
+  TestServerOptions o;
+  o.capabilities.push_back("clock");
+  TestServer server(o);
+  auto target = connect(server.url());
+  target->target.values["accounts"]["flow_1"]["key"] = "PkOwn1";
+  target->target.values["accounts"]["flow_2"]["key"] = "PkOwn2";
+  target->target.unbatched_accounts = {"PkOwn1", "PkOwn2"};
+  auto result = run_suite(suite(R"(
+  - id: batched-slow
+    covers: [R-MUST]
+    exclusive: true
+    vars: {k: "{{ target.accounts.flow_1.key }}"}
+    steps:
+      - control: {action: get_flow, account: "{{ k }}"}
+        capture: {old_flow: $.flow}
+      - control: {action: set_flow, account: "{{ k }}", flow: {enabled: true, threshold: 1, batch_size: 1, batch_interval_seconds: 3600}}
+      - request: {method: GET, path: /slow}
+      - request: {method: GET, path: /slow}
+    finally:
+      - control: {action: set_flow, account: "{{ k }}", flow: "{{ old_flow }}"}
+  - id: unknown-flow-slow
+    covers: [R-MUST]
+    exclusive: true
+    vars: {k: "{{ target.accounts.flow_2.key }}"}
+    steps:
+      - name: a flow read from another account
+        control: {action: get_flow, account: "{{ target.key }}"}
+        capture: {other: $.flow}
+      - control: {action: set_flow, account: "{{ k }}", flow: "{{ other }}"}
+      - request: {method: GET, path: /slow}
+  - id: short-moves
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 30m}
+      - request: {method: GET, path: /slow}
+  - id: past-the-interval
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 30m}
+)"),
+                          target->target);
+  const auto& batched = scenario(result, "batched-slow");
+  const auto& unknown = scenario(result, "unknown-flow-slow");
+  const auto& short_moves = scenario(result, "short-moves");
+  const auto& past = scenario(result, "past-the-interval");
+  for (const auto* r : {&batched, &unknown, &short_moves, &past})
+    EXPECT_EQ(r->verdict, Verdict::kPass) << r->id << ": " << r->reason;
+  EXPECT_GE(short_moves.started, end_of(unknown)) << "moved the clock beside an unknown flow";
+  EXPECT_LT(short_moves.started, end_of(batched)) << "waited for a batch the move cannot reach";
+  EXPECT_GE(past.started, end_of(batched)) << "moved the clock past a batch under way";
+  EXPECT_EQ(server.clock_moves().size(), 2u);
+}
+
 // `parallel`: the copies of a repeat go several at a time on their own connections, and are
 // checked in index order; a failing copy stops the step after its wave.
 TEST(RunnerComponentTest, ParallelCopiesGoInWavesAndAreCheckedInOrder) {

@@ -327,6 +327,11 @@ void TestServer::routes() {
                {"restocked", before < 1 && after >= 1},
                {"notified", notified}});
   });
+  server_->Get(R"(/__admin/accounts/([^/]+)/flow)", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+    json flow = fixtures_json()["accounts"][0]["flow"];
+    reply(res, 200, json{{"account", req.matches[1]}, {"flow", flow}});
+  });
   server_->Put(R"(/__admin/accounts/([^/]+)/flow)", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mutex_);
