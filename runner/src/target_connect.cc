@@ -34,6 +34,21 @@ Unexpected<ConnectError> fail(int code, std::string message) {
   return Unexpected{ConnectError{code, std::move(message)}};
 }
 
+// The health record's protocol checks.
+Expected<json, ConnectError> check_health(const json& h, const std::string& where,
+                                          const std::string& hint) {
+  if (!h.is_object() || !h.contains("protocol")) {
+    return fail(2,
+                where + ": GET /health did not answer the control protocol's health record" + hint);
+  }
+  if (h["protocol"] != json(std::string(protocol::kVersion))) {
+    return fail(2, where + ": control protocol version " + h["protocol"].dump() +
+                       " is not supported (this runner speaks " + std::string(protocol::kVersion) +
+                       ")");
+  }
+  return h;
+}
+
 // GET /health of a control surface; the first contact with a mock-like target.
 Expected<json, ConnectError> health(ControlSurface& control, Duration timeout,
                                     const std::string& where) {
@@ -50,17 +65,7 @@ Expected<json, ConnectError> health(ControlSurface& control, Duration timeout,
     if (unreachable) return fail(3, "target unreachable: " + where + ": " + r.error);
     return fail(2, where + ": " + r.error + hint);
   }
-  const json& h = *r.answer;
-  if (!h.is_object() || !h.contains("protocol")) {
-    return fail(2,
-                where + ": GET /health did not answer the control protocol's health record" + hint);
-  }
-  if (h["protocol"] != json(std::string(protocol::kVersion))) {
-    return fail(2, where + ": control protocol version " + h["protocol"].dump() +
-                       " is not supported (this runner speaks " + std::string(protocol::kVersion) +
-                       ")");
-  }
-  return h;
+  return check_health(*r.answer, where, hint);
 }
 
 void apply_health(Target& t, const json& h) {
@@ -76,9 +81,11 @@ void apply_health(Target& t, const json& h) {
   }
 }
 
-// A mock-like target: everything comes from its control protocol.
+// A mock-like target: everything comes from its control protocol. `read_health` is its health
+// record when the caller has just read it (waiting for a bundled mock to start): not read twice.
 Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url,
-                                               const ConnectOptions& o) {
+                                               const ConnectOptions& o,
+                                               const json* read_health = nullptr) {
   auto api = HttpClient::create(url, o.tls, o.connections);
   if (!api) return fail(2, "--target: " + api.error());
   t.api = std::move(*api);
@@ -90,7 +97,7 @@ Expected<bool, ConnectError> connect_mock_like(Target& t, const std::string& url
   t.info.base_url = url;
   t.headers = o.headers;
   t.endpoints = default_endpoints();
-  auto h = health(*t.control, o.timeout, url);
+  auto h = read_health ? check_health(*read_health, url, "") : health(*t.control, o.timeout, url);
   if (!h) return Unexpected{h.error()};
   apply_health(t, *h);
   t.redactor.add_secret(o.admin_token);
@@ -241,9 +248,13 @@ Expected<bool, ConnectError> start_mock(ConnectedTarget& c, ConnectOptions o) {
   req.target = "/health";
   const auto deadline = std::chrono::steady_clock::now() + o.mock_start_timeout;
   auto pause = std::chrono::milliseconds(1);
+  json read_health;
   for (;;) {
     HttpResult r = (*admin)->send(req, Duration(1000));
-    if (r.response && r.response->status == 200) break;
+    if (r.response && r.response->status == 200) {
+      read_health = json::parse(r.response->body, nullptr, false);
+      break;
+    }
     if (!c.mock->running() || std::chrono::steady_clock::now() + pause > deadline) {
       return fail(3, *exe + " is not healthy at " + url + "/__admin/health" +
                          (r.response ? " (status " + std::to_string(r.response->status) + ")"
@@ -256,7 +267,7 @@ Expected<bool, ConnectError> start_mock(ConnectedTarget& c, ConnectOptions o) {
   c.target.info.kind = "mock";
   c.target.info.name = "bis-mock (bundled)";
   o.admin_token.clear();
-  auto ok = connect_mock_like(c.target, url, o);
+  auto ok = connect_mock_like(c.target, url, o, read_health.is_discarded() ? nullptr : &read_health);
   if (!ok) return ok;
   c.target.info.kind = "mock";
   return true;

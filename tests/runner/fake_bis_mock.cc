@@ -1,7 +1,8 @@
 // Stands in for bis-mock in the runner's tests of `--target mock`: accepts `--port 0
 // --quiet`, serves the test server, announces itself on stderr like bis-mock, and stops on
 // SIGTERM/SIGINT. Test-only switches: --pid-file FILE, --exit-early (exits at once with a
-// message), --silent (never announces), --event-delay-ms N.
+// message), --silent (never announces), --event-delay-ms N, --seen-file FILE (on stopping,
+// writes the path of every request it answered, one per line).
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,7 +15,7 @@
 
 int main(int argc, char** argv) {
   bis::testing::TestServerOptions options;
-  std::string pid_file;
+  std::string pid_file, seen_file;
   bool silent = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
       pid_file = argv[++i];
     } else if (a.rfind("--pid-file=", 0) == 0) {
       pid_file = a.substr(11);
+    } else if (a.rfind("--seen-file=", 0) == 0) {
+      seen_file = a.substr(12);
     } else if (a.rfind("--event-delay-ms=", 0) == 0) {
       options.event_delay = std::chrono::milliseconds(std::stoi(a.substr(17)));
     } else if (a == "--port" && i + 1 < argc) {
@@ -46,5 +49,9 @@ int main(int argc, char** argv) {
   if (!silent) std::cerr << "bis-mock listening on " << server.url() << "\n" << std::flush;
   int sig = 0;
   sigwait(&set, &sig);
+  if (!seen_file.empty()) {
+    std::ofstream out(seen_file);
+    for (const auto& [port, path] : server.seen_requests()) out << path << "\n";
+  }
   return 0;
 }
