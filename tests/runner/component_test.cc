@@ -1103,8 +1103,8 @@ TEST(RunnerComponentTest, RecordedExchangesRedactTheSharedCasesLikeTheMockAndThe
     SCOPED_TRACE(c.what);
     ASSERT_EQ(sc.steps[i].exchanges.size(), 1u) << sc.steps[i].error;
     const auto& x = sc.steps[i].exchanges[0];
-    if (c.where == RedactionCase::kBody) EXPECT_EQ(x.request_body, c.redacted);
-    if (c.where == RedactionCase::kQuery) EXPECT_EQ(x.url, server.url() + "/echo?" + c.redacted);
+    if (c.where == RedactionCase::kBody) { EXPECT_EQ(x.request_body, c.redacted); }
+    if (c.where == RedactionCase::kQuery) { EXPECT_EQ(x.url, server.url() + "/echo?" + c.redacted); }
     if (c.where == RedactionCase::kHeader) {
       const auto h = runner::find_header(x.request_headers, c.header);
       ASSERT_NE(h, x.request_headers.end());
