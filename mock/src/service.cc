@@ -8,6 +8,7 @@ namespace bis::mock {
 namespace {
 
 ServiceOptions with_clock(ServiceOptions options, const Clock* clock) {
+  options.running_clock = options.clock;
   options.clock = clock;
   return options;
 }
@@ -97,6 +98,7 @@ void Service::clear_state() {
     state_.shards[i].state.clear();
     state_.shards[i].repeats.clear();
     state_.shards[i].unknown_tries.clear();
+    state_.shards[i].made_running_ms.clear();
   }
   scheduler_.clear_locked();
   state_.next_subscription_id = state_.next_event_id = state_.next_notification_id = 1;

@@ -51,8 +51,9 @@ SubscribeAnswer store_failed(const std::string& why, std::string account) {
 
 // The API's duplicate key is (account, profile, variant), found through the index; a cleared
 // subscription lets the profile subscribe again. The rules may widen, narrow or age the key.
-State::Ref Subscriber::duplicate_of(const State& state, const State::Key& key, int64_t now,
+State::Ref Subscriber::duplicate_of(const ServiceState::Shard& shard, const State::Key& key,
                                     std::optional<std::string_view> store) const {
+  const State& state = shard.state;
   State::Ref latest = 0;
   switch (s_.state_rules.duplicate_key) {
     case StateRules::DuplicateKey::kProfileVariant:
@@ -73,9 +74,11 @@ State::Ref Subscriber::duplicate_of(const State& state, const State::Key& key, i
       latest = state.latest_active_like(key, State::Match::kVariantPrefix);
       break;
   }
-  if (latest != 0 && s_.state_rules.duplicate_expires_ms > 0 &&
-      now - state.created_ms(latest) > s_.state_rules.duplicate_expires_ms) {
-    return 0;
+  if (latest != 0 && s_.state_rules.duplicate_expires_ms > 0) {
+    const auto made = shard.made_running_ms.find(latest);
+    if (made != shard.made_running_ms.end() &&
+        s_.running_ms() - made->second > s_.state_rules.duplicate_expires_ms)
+      return 0;
   }
   return latest;
 }
@@ -182,7 +185,7 @@ SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
   State::Key key = shard.state.key(v.account->key, v.profile, v.variant);
   const State::Ref duplicate = fields.modern() && s_.state_rules.modern_duplicates
                                    ? 0
-                                   : duplicate_of(shard.state, key, now, v.store);
+                                   : duplicate_of(shard, key, v.store);
   if (duplicate != 0 && !s_.state_rules.duplicate_replaces) {
     if (v.refuse_after_record) {  // record-then-refuse: recorded the first time already
       return rejected({v.account->error_status, *v.refuse_after_record, v.account->key});
@@ -257,6 +260,7 @@ SubscribeAnswer Subscriber::subscribe(const SubscribeFields& fields) {
   }
   const State::Ref ref = shard.state.add_subscription(key, id, v.email, v.platform, v.store, now,
                                                       {fields.via, fields.channels});
+  if (s_.state_rules.duplicate_expires_ms > 0) shard.made_running_ms[ref] = s_.running_ms();
   for (int e = 0; e < events; ++e)
     shard.state.add_event(ref, event_ids[e], v.email, now, fields.via);
   if (!active) shard.state.set_active(ref, false);

@@ -399,6 +399,20 @@ INSTANTIATE_TEST_SUITE_P(Rows, StateRuleDefect, ::testing::ValuesIn(rows()),
                            return name;
                          });
 
+// `duplicates-expire` counts the mock's running time, not its clock: a clock move by another
+// scenario (the rate-limit ones move it a minute) must not decide which duplicate checks catch
+// it, or the kill matrix's row would depend on what ran beside what.
+TEST(StateRulesTest, DuplicatesExpireInRunningTimeNotOnAClockMove) {
+  ServiceHarness h(Defects().add(Defect::kDuplicatesExpire));
+  h.subscribe(shop("a@x.io"));
+  h.service->virtual_clock().advance(3'600'000);
+  h.subscribe(shop("a@x.io"));
+  EXPECT_EQ(h.subscriptions("a@x.io"), 1u) << "a clock move expired the duplicate";
+  h.clock.advance_ms(2000);
+  h.subscribe(shop("a@x.io"));
+  EXPECT_EQ(h.subscriptions("a@x.io"), 2u) << "two seconds of running time did not";
+}
+
 // Every state-rule defect changes the rules (none is a no-op), and no defect leaves them at
 // the API's.
 TEST(StateRulesTest, EveryStateDefectChangesTheRules) {

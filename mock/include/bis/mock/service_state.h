@@ -40,6 +40,9 @@ struct ServiceOptions {
   Defects defects;
   Variations variations;
   const Clock* clock = nullptr;  // required; must outlive the Service
+  // Set by the Service: the clock given to it, which the control protocol's clock moves do
+  // not change (`clock` becomes the virtual clock over it). The mock's running time.
+  const Clock* running_clock = nullptr;
   // How long `racy-duplicates` leaves the lock released between its check and its insert:
   // long enough that concurrent duplicates get through even on a loaded machine.
   std::chrono::microseconds race_window{20000};
@@ -64,6 +67,9 @@ struct ServiceState {
     // (account, profile, variant) tried with an unknown ID, kept only for
     // `unknown-variant-queued-on-repeat`.
     std::unordered_set<std::string> unknown_tries;
+    // When each subscription was made, in running time (running_ms), kept only for
+    // `duplicates-expire`.
+    std::unordered_map<State::Ref, int64_t> made_running_ms;
   };
   // A subscription somewhere in the shards.
   struct Target {
@@ -89,6 +95,7 @@ struct ServiceState {
 
   static size_t shard_of(std::string_view profile);
   int64_t now_ms() const { return options.clock->now_ms(); }
+  int64_t running_ms() const { return options.running_clock->now_ms(); }
   // Makes `c` durable (nothing to do for the memory store).
   Status commit(const Changes& c);
 

@@ -54,7 +54,9 @@ struct StateRules {
     kVariantPrefix,   // a variant that starts with, or is a prefix of, the other (too wide)
   };
   DuplicateKey duplicate_key = DuplicateKey::kProfileVariant;
-  int64_t duplicate_expires_ms = 0;  // 0: a duplicate stays one while the subscription is active
+  // 0: a duplicate stays one while the subscription is active. Counted in the mock's running
+  // time, not its clock: other scenarios' clock moves must not decide which checks catch it.
+  int64_t duplicate_expires_ms = 0;
   bool duplicate_records_event = false;
   bool duplicate_records_event_other_case = false;  // only when spelled differently
   bool duplicate_replaces = false;  // clears the existing one and records a new one

@@ -44,7 +44,7 @@ class Subscriber {
   SubscribeAnswer duplicate_locked(ServiceState::Shard& shard, State::Ref latest,
                                    const ValidSubscribe& v, int64_t now);
   // The subscription a new request would duplicate (0: none), by the rules' duplicate key.
-  State::Ref duplicate_of(const State& state, const State::Key& key, int64_t now,
+  State::Ref duplicate_of(const ServiceState::Shard& shard, const State::Key& key,
                           std::optional<std::string_view> store) const;
   // The catalog's variant a subscribe names, by the rules' lookup; nullptr if unknown.
   const fixtures::Variant* find_variant(const fixtures::Account& account,
