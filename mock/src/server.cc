@@ -24,7 +24,8 @@
 #include "thread_pool.h"
 
 namespace bis::mock {
-namespace {
+// A named namespace, not an anonymous one: Server::Impl (external linkage) holds one.
+namespace server_detail {
 
 // cpp-httplib binds, listens, accepts and queues each connection; the mock serves it. Its
 // process_and_close_socket is a private virtual, which a subclass may override: cpp-httplib's
@@ -41,6 +42,11 @@ class HttpServer final : public httplib::Server {
     return true;
   }
 };
+
+}  // namespace server_detail
+using server_detail::HttpServer;
+
+namespace {
 
 // Over-cap connections are answered on threads beyond the cap, so a refusal never waits
 // behind the connections being served; each holds its thread for at most kRefusalLingerMs.
