@@ -41,10 +41,10 @@ std::string valid_request(std::mt19937& rng, const std::string& email) {
     case 0:
       return with_length(head + "Content-Type: application/x-www-form-urlencoded\r\n", body);
     case 1: {
-      char size[16];
+      char size[24];  // a size_t in hex is at most 16 digits, and the terminator
       std::snprintf(size, sizeof size, "%zx", body.size() / 2);
       const std::string half = body.substr(0, body.size() / 2);
-      char rest[16];
+      char rest[24];
       std::snprintf(rest, sizeof rest, "%zx", body.size() - half.size());
       return head + "Content-Type: application/x-www-form-urlencoded\r\n"
                     "Transfer-Encoding: chunked\r\n\r\n" +

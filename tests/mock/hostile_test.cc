@@ -163,7 +163,9 @@ TEST(HostileTest, BodiesNobodyReadsNeverRunAndNeverChangeTheStatus) {
     const std::string answer = client.answer();
     EXPECT_EQ(status_of(answer), c.status) << answer;
     EXPECT_EQ(answer.find("Connection: close"), std::string::npos) << answer;
-    if (c.what == "GET health") EXPECT_NE(answer.find("\"protocol\""), std::string::npos);
+    if (c.what == "GET health") {
+      EXPECT_NE(answer.find("\"protocol\""), std::string::npos);
+    }
     client.send("GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(status_of(client.answer()), 200);
   }
@@ -198,7 +200,9 @@ TEST(HostileTest, AHalfClosedClientStillGetsItsAnswers) {
     const std::string answer = client.answer();
     EXPECT_EQ(status_of(answer), 200) << i << answer;
     EXPECT_NE(answer.find(email), std::string::npos) << answer;
-    if (i % 2) EXPECT_EQ(status_of(client.answer()), 200) << i;
+    if (i % 2) {
+      EXPECT_EQ(status_of(client.answer()), 200) << i;
+    }
     EXPECT_TRUE(client.closed_by_server()) << i;
   }
   EXPECT_EQ(m.count("subscriptions"), 30u);
