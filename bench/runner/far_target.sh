@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# The runner against a far target (issue 11 §6): the full default suites against the bundled
-# mock near (loopback) and far (every API and control request answered 50 ms later, through
-# bis-mock's latency fault: docs/control-protocol.md#faults), in the same run, alternating.
-# Both must pass; prints the median times and the ratio far/near.
+# The runner against a far target (issue 11 §6): the full default suites near (loopback) and
+# 50 ms away, two ways, in the same run, alternating:
+#   - through bis-mock's latency fault: the bundled mock answers every API and control request
+#     50 ms later (docs/control-protocol.md#faults);
+#   - through a delay proxy (bench/runner/delay_proxy.py): a bis-mock started apart, reached as
+#     a URL target through a TCP proxy that delays every byte 25 ms each way and each new
+#     connection by a round trip, as a far server would; its near run is the same URL target
+#     without the proxy.
+# Every run must pass; prints the median times and the ratios far/near.
 #
 #   bench/runner/far_target.sh [--runs N] [--latency MS] [-- extra bis-conform arguments]
 set -euo pipefail
@@ -35,17 +40,64 @@ timed() {
 }
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-near=() far=()
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# serve NAME COMMAND...: starts a server that prints "listening on http://HOST:PORT" on stderr
+# and waits for that line (bounded); sets URL and PID.
+serve() {
+  local name=$1; shift
+  "$@" 2>"$WORK/$name.err" &
+  PID=$!
+  PIDS+=("$PID")
+  for _ in $(seq 1 1000); do
+    URL=$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' "$WORK/$name.err" | head -1)
+    [ -n "$URL" ] && return 0
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.01
+  done
+  echo "$name did not start:" >&2; cat "$WORK/$name.err" >&2; exit 1
+}
+stop() { for p in "$@"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+
+# One timed run against a URL target: a fresh bis-mock, through the proxy or not; sets MS
+# (not in a subshell, so that the servers it starts are stopped whatever happens).
+timed_url() {
+  local via=$1 mock url
+  serve mock build/apps/bis-mock --port 0 --quiet
+  mock=$PID url=$URL
+  if [ "$via" = proxy ]; then
+    serve proxy python3 bench/runner/delay_proxy.py --upstream "${url#http://}" \
+      --delay-ms "$(awk -v l="$LATENCY" 'BEGIN {print l / 2}')"
+    url=$URL
+  fi
+  MS=$(timed --target "$url")
+  [ "$via" = proxy ] && stop "$PID"
+  stop "$mock"
+}
+
+near=() far=() near_url=() far_proxy=()
 for _ in $(seq 1 "$RUNS"); do
   near+=("$(timed)")
   far+=("$(timed "${FAR[@]}")")
+  timed_url direct
+  near_url+=("$MS")
+  timed_url proxy
+  far_proxy+=("$MS")
 done
-near_ms=$(printf '%s\n' "${near[@]}" | median)
-far_ms=$(printf '%s\n' "${far[@]}" | median)
+m() { printf '%s\n' "$@" | median; }
+near_ms=$(m "${near[@]}") far_ms=$(m "${far[@]}")
+url_ms=$(m "${near_url[@]}") proxy_ms=$(m "${far_proxy[@]}")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 scenarios=$("${CONFORM[@]}" --list 2>/dev/null | grep -c '/' || true)
 echo "| full default suites ($scenarios scenarios), median of $RUNS | time | vs near |"
 echo "|---|---|---|"
-printf '| near (loopback) | %d ms | 1.00 |\n' "$near_ms"
-printf '| far (%d ms per exchange, API and control) | %d ms | %.2f |\n' "$LATENCY" "$far_ms" \
-  "$(awk -v a="$far_ms" -v b="$near_ms" 'BEGIN {print a / b}')"
-echo "runs (ms): near ${near[*]}; far ${far[*]}" >&2
+printf '| bundled mock, near (loopback) | %d ms | 1.00 |\n' "$near_ms"
+printf '| bundled mock, far (latency fault: %d ms per exchange, API and control) | %d ms | %s |\n' \
+  "$LATENCY" "$far_ms" "$(ratio "$far_ms" "$near_ms")"
+printf '| URL target, near (loopback) | %d ms | 1.00 |\n' "$url_ms"
+printf '| URL target, far (delay proxy: %d ms per exchange, a round trip per new connection) | %d ms | %s |\n' \
+  "$LATENCY" "$proxy_ms" "$(ratio "$proxy_ms" "$url_ms")"
+echo "runs (ms): bundled near ${near[*]}; fault ${far[*]}; URL near ${near_url[*]}; proxy ${far_proxy[*]}" >&2
