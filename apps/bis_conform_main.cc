@@ -5,6 +5,7 @@
 // requirement of the run not checked under --require-all.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <future>
 #include <iostream>
@@ -212,18 +213,36 @@ int run(Options& o) {
   o.connect.tls.insecure = o.insecure;
   o.connect.tls_set = o.insecure || !o.ca_file.empty();
 
-  // The suites load on another thread while the target is reached (the bundled mock starts,
-  // health and fixtures are read): against a far target both take round trips or process
-  // start-up, and neither needs the other. The target is reached on this thread because the
-  // bundled mock is stopped when the thread that started it ends (PR_SET_PDEATHSIG).
+  // The suites load while the target is reached (the bundled mock starts, health and fixtures
+  // are read): against a far target both take round trips or process start-up, and neither
+  // needs the other. The bundled mock is started on this thread, because it is stopped when
+  // the thread that started it ends (PR_SET_PDEATHSIG), and the suites load on another. A URL
+  // or profile target is reached on another thread instead, so that a bad suite exits at once
+  // rather than after an unreachable target's connect timeout.
   if (o.run.run_id.empty()) o.run.run_id = runner::new_run_id();
   o.connect.run_id = o.run.run_id;
   o.connect.connections =
       std::max<size_t>(o.run.jobs ? o.run.jobs : runner::default_jobs(), 1) + 1;
-  auto loading = std::async(std::launch::async, [&o] { return load(o, true); });
   std::optional<decltype(runner::connect_target(o.connect))> connected;
-  if (!o.list) connected.emplace(runner::connect_target(o.connect));
-  auto loaded = loading.get();
+  std::optional<Loaded> loaded;
+  if (o.list) {
+    loaded = load(o, true);
+  } else if (o.connect.target == "mock") {
+    auto loading = std::async(std::launch::async, [&o] { return load(o, true); });
+    connected.emplace(runner::connect_target(o.connect));
+    loaded = loading.get();
+  } else {
+    auto reaching =
+        std::async(std::launch::async, [&o] { return runner::connect_target(o.connect); });
+    loaded = load(o, true);
+    if (!loaded) {
+      // The errors are printed; the target may still be waiting out its timeout, and the
+      // future's destructor would wait for it: nothing else is left to do or to flush.
+      std::cout.flush();
+      std::_Exit(kUsage);
+    }
+    connected.emplace(reaching.get());
+  }
   if (!loaded) return kUsage;
   size_t selected = 0;
   for (const auto& suite : loaded->suites) {

@@ -1,9 +1,13 @@
 // bis-conform as a user runs it: exit codes, output, lint, requirements, the bundled mock's
 // lifecycle (with a fake bis-mock), default suites.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "bis/runner/process.h"
@@ -173,6 +177,32 @@ TEST(CliTest, BadSuiteFilesAndBadUsageExitTwoWithPositions) {
   auto none = cli.run("-t " + server.url() + " --tag nothing-has-it suites/fail.yaml");
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("no scenario matches the filters"), std::string::npos);
+}
+
+// A bad suite does not wait for the target: against one that accepts connections and never
+// answers (a listening socket nobody accepts from), exit 2 comes at once, not after the
+// request timeout the health call would wait out.
+TEST(CliTest, ABadSuiteExitsAtOnceEvenWhileTheTargetIsStillBeingReached) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 16), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string silent = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  Cli cli;
+  cli.dir.write("suites/typo.yaml",
+                "suite: typo\nscenarios:\n  - id: a\n    covers: [R-MUST]\n    stpes: []\n");
+  const auto start = std::chrono::steady_clock::now();
+  auto r = cli.run("--timeout 45s -t " + silent + " suites/typo.yaml");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  close(fd);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("suites/typo.yaml:5:5: unknown key 'stpes'"), std::string::npos) << r.err;
+  EXPECT_LT(waited, std::chrono::seconds(30)) << "waited for the target's request timeout";
 }
 
 // An unreadable suite file or profile says why, exit 2, through the same reader as bis-mock's
