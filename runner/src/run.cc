@@ -250,25 +250,34 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
   jobs = std::min(jobs, std::max<size_t>(parallel.size(), 1));
   // Each chain of flow-exclusive scenarios (one per account) runs on its own lane, beside the
   // rest, once the flow-bound scenarios that change its accounts have finished; the scenarios
-  // moving the clock follow them all, beside the rest too.
+  // moving the clock run one at a time on a lane of their own, beside the rest, when the
+  // clock cannot change what a chain or a flow-bound scenario running beside them observes.
   std::atomic<size_t> next{0};
   std::mutex bound_mutex;
   std::condition_variable bound_cv;
   std::vector<char> bound_done(flow_bound, 0);
   // What the clock lane may run beside a chain (schedule.h): the chain's shortest batch
-  // interval, and how far the clock has moved since the chain started.
+  // interval less the longest the chain may take (its scenarios' deadlines and the request
+  // timeouts of their `finally` steps: the virtual clock also runs with real time), and how far
+  // the clock has moved since the chain started.
   enum class ChainState { kWaiting, kRunning, kDone };
   std::vector<ChainState> chain_state(chains.size(), ChainState::kWaiting);
   std::vector<Duration> chain_floor(chains.size(), Duration::max());
   std::vector<Duration> chain_moved(chains.size(), Duration{0});
   for (size_t c = 0; c < chains.size(); ++c) {
+    Duration longest{0};
     for (size_t i : chains[c].scenarios) {
       const Job& job = flow_exclusive[i];
+      const Scenario& sc = suites[job.source].scenarios[job.scenario];
       chain_floor[c] = std::min(
-          chain_floor[c], detail::batch_interval_floor(
-                              suites[job.source], suites[job.source].scenarios[job.scenario],
-                              chains[c].accounts, target.values, target.unbatched_accounts));
+          chain_floor[c], detail::batch_interval_floor(suites[job.source], sc, chains[c].accounts,
+                                                       target.values, target.unbatched_accounts));
+      for (Duration d : {sc.timeout.value_or(options.scenario_timeout),
+                         options.request_timeout * static_cast<int64_t>(sc.cleanup.size())})
+        longest = d > Duration::max() - longest ? Duration::max() : longest + d;
     }
+    if (chain_floor[c] != Duration::max())
+      chain_floor[c] = chain_floor[c] > longest ? chain_floor[c] - longest : Duration{0};
   }
   std::optional<Duration> clock_moving;  // the running clock scenario's advance
   detail::Accounts clock_accounts;       // and the accounts it changes
@@ -337,8 +346,10 @@ RunResult run(const std::vector<Suite>& suites, const Selection& selection,
           }
           return true;
         });
-        for (size_t c = 0; c < chains.size(); ++c) {
-          if (chain_state[c] == ChainState::kRunning) chain_moved[c] += moves;
+        for (size_t c = 0; c < chains.size(); ++c) {  // saturating; fits() keeps it under floor
+          if (chain_state[c] == ChainState::kRunning)
+            chain_moved[c] = moves > Duration::max() - chain_moved[c] ? Duration::max()
+                                                                      : chain_moved[c] + moves;
         }
         clock_moving = moves;
         clock_accounts = accounts;

@@ -54,8 +54,21 @@ Lane lane_of(const Scenario& sc) {
 
 namespace {
 
+// Every name a capture of the scenario binds, with how many captures bind it. At run time a
+// capture overwrites a var of the same name.
+std::map<std::string, int> captured_names(const Scenario& sc) {
+  std::map<std::string, int> names;
+  for (const auto* steps : {&sc.steps, &sc.cleanup}) {
+    for (const Step& s : *steps) {
+      for (const Capture& c : s.captures) ++names[c.name];
+    }
+  }
+  return names;
+}
+
 // The vars of a scenario as far as they are known before the run: target.* and the vars made
-// of it. A var that reads anything else (unique(), a capture) stays undefined.
+// of it. A var that reads anything else (unique(), a capture) stays undefined, and so does
+// every name a capture may rebind.
 nlohmann::json known_vars(const Suite& suite, const Scenario& sc,
                           const nlohmann::json& target_values, const TemplateContext& ctx) {
   nlohmann::json vars = nlohmann::json::object();
@@ -63,9 +76,14 @@ nlohmann::json known_vars(const Suite& suite, const Scenario& sc,
   for (const auto* list : {&suite.vars, &sc.vars}) {
     for (const Var& v : *list) {
       auto value = render_json(v.value.json, vars, ctx);
-      if (value) vars[v.name] = std::move(*value);
+      if (value) {
+        vars[v.name] = std::move(*value);
+      } else {
+        vars.erase(v.name);  // at run time the scenario's var wins over the suite's
+      }
     }
   }
+  for (const auto& [name, count] : captured_names(sc)) vars.erase(name);
   return vars;
 }
 
@@ -98,9 +116,13 @@ Accounts changed_accounts(const Suite& suite, const Scenario& sc,
 
 Duration clock_advance(const Scenario& sc) {
   Duration total{0};
+  const auto add = [&total](Duration d) {  // saturating: a sum past the largest is the largest
+    total = d > Duration::max() - total ? Duration::max() : total + d;
+  };
   for (const auto* steps : {&sc.steps, &sc.cleanup}) {
     for (const Step& s : *steps) {
-      if (moves_clock(s) && s.control.by) total += *s.control.by;
+      if (!moves_clock(s) || !s.control.by) continue;
+      for (int i = 0; i < std::max(1, s.repeat); ++i) add(*s.control.by);  // repeat <= 1000
     }
   }
   return total;
@@ -117,16 +139,25 @@ Duration batch_interval_floor(const Suite& suite, const Scenario& sc, const Acco
   }
   const TemplateContext ctx{"", suite.id, sc.id};
   const nlohmann::json vars = known_vars(suite, sc, target_values, ctx);
-  // Vars captured from a get_flow: putting one back restores the flow the account had, the
-  // fixture's (unbatched, checked above) as long as only this chain changes its flow.
+  // A flow captured from a get_flow and put back to the same account restores the flow the
+  // account had: the fixture's (unbatched, checked above) as long as only this chain changes
+  // its flow. Only when nothing else binds that name: no other capture, no var.
   const auto account_text = [](const Step& s) {
     return s.control.account ? s.control.account->text : std::string();
   };
+  const std::map<std::string, int> captured = captured_names(sc);
+  std::set<std::string> vars_named;
+  for (const auto* list : {&suite.vars, &sc.vars}) {
+    for (const Var& v : *list) vars_named.insert(v.name);
+  }
   std::set<std::pair<std::string, std::string>> read_flows;  // ("{{ var }}", account as written)
   for (const auto* steps : {&sc.steps, &sc.cleanup}) {
     for (const Step& s : *steps) {
       if (s.kind != Step::Kind::kControl || s.control.action != "get_flow") continue;
-      for (const Capture& c : s.captures) read_flows.emplace("{{ " + c.name + " }}", account_text(s));
+      for (const Capture& c : s.captures) {
+        if (captured.at(c.name) == 1 && !vars_named.count(c.name))
+          read_flows.emplace("{{ " + c.name + " }}", account_text(s));
+      }
     }
   }
   Duration floor = Duration::max();
@@ -146,8 +177,10 @@ Duration batch_interval_floor(const Suite& suite, const Scenario& sc, const Acco
       const auto interval = flow->find("batch_interval_seconds");
       if (interval == flow->end() || !interval->is_number() || interval->get<double>() <= 0)
         return kUnknown;
+      // Clamped before the cast: a larger interval than a hundred years is as good as none.
+      const double seconds = std::min(interval->get<double>(), 100 * 365.25 * 86400);
       floor = std::min(floor, std::chrono::duration_cast<Duration>(
-                                  std::chrono::duration<double>(interval->get<double>())));
+                                  std::chrono::duration<double>(seconds)));
     }
   }
   return floor;

@@ -18,8 +18,10 @@ namespace bis::runner::detail {
 enum class Lane {
   kFree,           // not exclusive; never restocks, changes a flow or reads notifications
   kFlowBound,      // not exclusive; restocks, changes a flow or reads notifications
-  kFlowExclusive,  // exclusive, and what it shares is only flows: beside kFree scenarios
-  kClock,          // exclusive, sharing flows and the clock (advance_clock): beside kFree ones
+  kFlowExclusive,  // exclusive, and what it shares is only flows: beside kFree scenarios,
+                   // beside other accounts' chains, and beside clock moves it cannot see
+  kClock,          // exclusive, sharing flows and the clock (advance_clock): beside kFree ones,
+                   // and beside the restocks the clock cannot change (run.cc)
   kAlone,          // exclusive in any other way (reset, clear_requests): alone
 };
 
@@ -55,16 +57,19 @@ std::vector<FlowChain> flow_chains(const std::vector<Accounts>& exclusive,
 bool clock_may_overlap(const Scenario& bound, const Accounts& bound_accounts,
                        const Accounts& clock_accounts, const std::set<std::string>& unbatched);
 
-// How far a scenario moves the target's clock in all: the sum of its advance_clock steps.
+// How far a scenario moves the target's clock in all: the sum of its advance_clock steps'
+// `by`, each times its `repeat` (saturating at Duration::max()).
 Duration clock_advance(const Scenario& scenario);
 
 // The shortest time between two batches of a restock that a flow-exclusive scenario may make
 // on its accounts: the flows its set_flow steps set (rendered before the run, as
 // changed_accounts renders accounts) and the flows those accounts have before it (the target's
 // fixtures: `unbatched` accounts send at once). While it runs, clock moves adding up to less
-// than this cannot send a later batch early. Duration::max() when every flow it may restock
-// under sends at once; zero when one cannot be known before the run (a flow from a capture
-// other than the one it read from a fixture-unbatched account, an account not known).
+// than this cannot send a later batch early (the caller also counts the time the scenario
+// itself may take). Duration::max() when every flow it may restock under sends at once; zero
+// when one cannot be known before the run (a flow from a capture other than the one it read
+// with get_flow from the same account to put back, a name a capture may rebind, an account
+// not known, a fixture flow that is batched).
 Duration batch_interval_floor(const Suite& suite, const Scenario& scenario,
                               const Accounts& accounts, const nlohmann::json& target_values,
                               const std::set<std::string>& unbatched);

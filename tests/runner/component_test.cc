@@ -736,6 +736,7 @@ TEST(RunnerComponentTest, AClockScenarioRunsBesideABatchedRestockWhileItsMovesSt
       - control: {action: set_flow, account: "{{ k }}", flow: {enabled: true, threshold: 1, batch_size: 1, batch_interval_seconds: 3600}}
       - request: {method: GET, path: /slow}
       - request: {method: GET, path: /slow}
+      - request: {method: GET, path: /slow}
     finally:
       - control: {action: set_flow, account: "{{ k }}", flow: "{{ old_flow }}"}
   - id: unknown-flow-slow
@@ -771,6 +772,62 @@ TEST(RunnerComponentTest, AClockScenarioRunsBesideABatchedRestockWhileItsMovesSt
   EXPECT_LT(short_moves.started, end_of(batched)) << "waited for a batch the move cannot reach";
   EXPECT_GE(past.started, end_of(batched)) << "moved the clock past a batch under way";
   EXPECT_EQ(server.clock_moves().size(), 2u);
+}
+
+// What the clock lane counts before letting a move beside a batched restock: a repeated
+// advance_clock moves the clock each time, and a flow put back from a name that something else
+// may rebind (here a var the capture overwrites at run time) is not known before the run.
+TEST(RunnerComponentTest, AClockScenarioIsNotBesideABatchItsRepeatsOrARebindableFlowMightReach) {
+  TestServerOptions o;
+  o.capabilities.push_back("clock");
+  TestServer server(o);
+  auto target = connect(server.url());
+  target->target.values["accounts"]["flow_1"]["key"] = "PkOwn1";
+  target->target.unbatched_accounts = {"PkOwn1"};
+  const auto clock_waits = [&](const std::string& chain, const std::string& clock) {
+    auto result = run_suite(suite(chain + clock), target->target);
+    const auto& c = scenario(result, "chain");
+    const auto& m = scenario(result, "moves");
+    EXPECT_EQ(c.verdict, Verdict::kPass) << c.reason;
+    EXPECT_EQ(m.verdict, Verdict::kPass) << m.reason;
+    EXPECT_GE(m.started, end_of(c)) << chain << clock;
+  };
+  const std::string batched = R"(
+  - id: chain
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: set_flow, account: "{{ target.accounts.flow_1.key }}", flow: {enabled: true, threshold: 1, batch_size: 1, batch_interval_seconds: 3600}}
+      - request: {method: GET, path: /slow}
+)";
+  clock_waits(batched, R"(
+  - id: moves
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 40m}
+        repeat: 2
+)");
+  clock_waits(R"(
+  - id: chain
+    covers: [R-MUST]
+    exclusive: true
+    vars:
+      k: "{{ target.accounts.flow_1.key }}"
+      f: {enabled: false}
+    steps:
+      - control: {action: get_flow, account: "{{ target.key }}"}
+        capture: {f: $.flow}
+      - control: {action: set_flow, account: "{{ k }}", flow: "{{ f }}"}
+      - request: {method: GET, path: /slow}
+)",
+              R"(
+  - id: moves
+    covers: [R-MUST]
+    exclusive: true
+    steps:
+      - control: {action: advance_clock, by: 1m}
+)");
 }
 
 // `parallel`: the copies of a repeat go several at a time on their own connections, and are
