@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A TCP proxy that puts a target far away: every byte it forwards arrives DELAY_MS later, in
 each direction (so an exchange costs 2 x DELAY_MS more), and a new connection first waits one
-round trip (2 x DELAY_MS), as a TCP handshake with a far server would. Order is kept and
+round trip (2 x DELAY_MS) before its first byte leaves, as a TCP handshake with a far server
+would: the first exchange on a connection costs two round trips. Order is kept and
 forwarding is pipelined: a chunk is delayed, not queued behind the delay of the one before.
 
     delay_proxy.py --upstream HOST:PORT [--delay-ms 25] [--listen 127.0.0.1]
@@ -19,8 +20,8 @@ CHUNK = 65536
 
 
 async def pipe(reader, writer, delay, start):
-    """Copies reader to writer, each chunk `delay` seconds after it was read (and not before
-    `start`, the end of the modelled handshake)."""
+    """Copies reader to writer, each chunk `delay` seconds after it was read, or after `start`
+    (the end of the modelled handshake) if it was read before."""
     loop = asyncio.get_running_loop()
     queue = asyncio.Queue()
 
@@ -28,7 +29,7 @@ async def pipe(reader, writer, delay, start):
         try:
             while True:
                 data = await reader.read(CHUNK)
-                queue.put_nowait((max(loop.time() + delay, start), data))
+                queue.put_nowait((max(loop.time(), start) + delay, data))
                 if not data:
                     return
         except (ConnectionError, OSError):
@@ -50,7 +51,13 @@ async def pipe(reader, writer, delay, start):
         except (ConnectionError, OSError):
             pass
 
-    await asyncio.gather(read(), write())
+    reading = asyncio.create_task(read())
+    await write()
+    reading.cancel()  # the other side is gone: stop reading what nobody will be sent
+    try:
+        await reading
+    except asyncio.CancelledError:
+        pass
 
 
 async def serve(args):
@@ -86,7 +93,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--upstream", required=True, help="HOST:PORT to forward to")
     p.add_argument("--delay-ms", type=float, default=25.0, help="delay each way (default 25)")
-    p.add_argument("--listen", default="127.0.0.1", help="address to listen on (loopback)")
+    p.add_argument("--listen", default="127.0.0.1", help="IPv4 address to listen on (loopback)")
     asyncio.run(serve(p.parse_args()))
 
 

@@ -38,7 +38,7 @@ timed() {
   end=$(date +%s%N)
   echo $(((end - start) / 1000000))
 }
-median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+median() { sort -n | awk '{a[NR] = $1} END {printf "%d\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -60,7 +60,17 @@ serve() {
   done
   echo "$name did not start:" >&2; cat "$WORK/$name.err" >&2; exit 1
 }
-stop() { for p in "$@"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# stop PID...: stops and reaps them, and forgets them (cleanup must not signal a reused PID).
+stop() {
+  local p q keep
+  for p in "$@"; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+    keep=()
+    for q in "${PIDS[@]}"; do [ "$q" = "$p" ] || keep+=("$q"); done
+    PIDS=("${keep[@]}")
+  done
+}
 
 # One timed run against a URL target: a fresh bis-mock, through the proxy or not; sets MS
 # (not in a subshell, so that the servers it starts are stopped whatever happens).
