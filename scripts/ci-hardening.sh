@@ -54,10 +54,15 @@ run_fuzz() {
 # ASan, every BIS_ASAN_KILL_STRIDE-th row (default 3; 1 = all) keeps the step inside CI's
 # budget. scripts/test.sh runs every row without sanitizers.
 run_asan() {
+  local stride="${BIS_ASAN_KILL_STRIDE:-3}"
+  if ! [[ "$stride" =~ ^[1-9][0-9]*$ ]]; then
+    echo "error: BIS_ASAN_KILL_STRIDE must be a whole number >= 1 (1 runs every row), got '$stride'" >&2
+    return 2
+  fi
   cmake --preset asan >/dev/null
   nice cmake --build --preset asan -j2
   ctest --preset asan -E 'Docs/DefectIsCaught'
-  ctest --preset asan -R 'Docs/DefectIsCaught' -I ",,${BIS_ASAN_KILL_STRIDE:-3}"
+  ctest --preset asan -R 'Docs/DefectIsCaught' -I ",,$stride"
 }
 
 run_tsan() {

@@ -74,6 +74,8 @@ State::Ref Subscriber::duplicate_of(const ServiceState::Shard& shard, const Stat
       latest = state.latest_active_like(key, State::Match::kVariantPrefix);
       break;
   }
+  // A subscription restored from a store has no running time (made before this process
+  // started): under the defect it never expires.
   if (latest != 0 && s_.state_rules.duplicate_expires_ms > 0) {
     const auto made = shard.made_running_ms.find(latest);
     if (made != shard.made_running_ms.end() &&
