@@ -65,7 +65,7 @@ bool Loader::request(const YAML::Node& node, Step& st, Scenario& sc) {
   }
   RequestSpec& r = st.request;
   r.pos = pos(node);
-  r.method = Text{"POST", r.pos};
+  r.method = Text{"POST", r.pos, nullptr};
   if (const YAML::Node n = get(node, "method"); n.IsDefined()) {
     if (auto t = text(n, "method")) r.method = *t;
     if (!is_templated(r.method.text)) {
