@@ -382,11 +382,16 @@ void AdminRoutes::settle(Exchange& x) {
     }
   }
   const Clock& clock = service_.clock();
+  const VirtualClock& moves = service_.virtual_clock();
   const int64_t cutoff = clock.now_ms();
+  const int64_t moved_before = moves.moved_forward_ms();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
     service_.scheduler().run_due(clock.now_ms());
-    const size_t pending = view_.pending(clock.now_ms(), cutoff);
+    // A clock move during the wait sends a restock's prompt batches (batches-any-order) at
+    // the moved time, past the cutoff: the window that counts them moves with the clock.
+    const size_t pending =
+        view_.pending(clock.now_ms(), cutoff + (moves.moved_forward_ms() - moved_before));
     if (pending == 0) return answer(x, json{{"settled", true}, {"pending", 0}});
     if (std::chrono::steady_clock::now() >= deadline)
       return answer(x, json{{"settled", false}, {"pending", pending}});

@@ -40,8 +40,11 @@ ClockReading VirtualClock::move(const std::function<void()>& change) {
   ClockReading r;
   {
     std::lock_guard lock(mu_);
+    const int64_t base_now = base_.now_ms();
+    const int64_t before = read_locked(base_now).now_ms;
     change();
-    r = read_locked(base_.now_ms());
+    r = read_locked(base_now);
+    if (r.now_ms > before) forward_.fetch_add(r.now_ms - before, std::memory_order_acq_rel);
   }
   moved();
   return r;

@@ -4,15 +4,19 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bis/mock/email.h"
 #include "bis/mock/server.h"
 #include "bis/mock/variations.h"
 #include "server_support.h"
+#include "support/poll.h"
 
 namespace bis::mock {
 namespace {
@@ -86,9 +90,10 @@ struct VariedMock {
     ServerOptions so;
     so.port = 0;
     server = std::make_unique<Server>(*service, so);
-    auto port = server->start();
-    EXPECT_TRUE(port);
-    client = std::make_unique<httplib::Client>("127.0.0.1", port ? *port : 0);
+    auto started = server->start();
+    EXPECT_TRUE(started);
+    port = started ? *started : 0;
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
     client->set_read_timeout(20);
   }
   ~VariedMock() { server->stop(); }
@@ -111,6 +116,7 @@ struct VariedMock {
   }
 
   ManualClock clock;
+  int port = 0;
   std::unique_ptr<Service> service;
   std::unique_ptr<Server> server;
   std::unique_ptr<httplib::Client> client;
@@ -142,6 +148,34 @@ TEST(VariationsServerTest, AsyncRecordingShowsRecordsOnlyAfterTheirDelayAndSettl
   m.clock.advance_ms(1001);
   EXPECT_EQ(m.get("/__admin/notifications")["count"], 1);
   EXPECT_EQ(m.get("/__admin/subscriptions")["count"], 0);
+}
+
+// A clock move while a settle waits (the runner's clock scenarios move it beside restocks)
+// sends a restock's prompt batches (batches-any-order) at the moved time, past the settle's
+// cutoff: the settle must still wait for their notifications to show. The base clock stands
+// still here, so they never show: the answer must be "not settled" whether the move lands
+// before the settle or while it waits (the case that used to answer "settled").
+TEST(VariationsServerTest, AClockMoveDuringASettleDoesNotHideAPromptBatch) {
+  VariedMock m({"async-recording", "batches-any-order"});
+  for (const char* e : {"a@example.com", "b@example.com", "c@example.com"})
+    ASSERT_TRUE(m.subscribe(e));
+  m.clock.advance_ms(1001);
+  ASSERT_EQ(m.settle(0)["settled"], true);
+  ASSERT_TRUE(m.service->set_inventory("Shop01", "111", 5));  // later batches within 1 s
+  std::atomic<bool> asked{false};
+  json answer;
+  std::thread waiter([&] {
+    httplib::Client c("127.0.0.1", m.port);
+    c.set_read_timeout(20);
+    asked = true;
+    auto r = c.Post("/__admin/settle", R"({"timeout_ms": 1500})", "application/json");
+    if (r && r->status == 200) answer = json::parse(r->body, nullptr, false);
+  });
+  ASSERT_TRUE(bis::testing::poll_until([&] { return asked.load(); }, std::chrono::seconds(5)));
+  m.service->virtual_clock().advance(61'000);
+  waiter.join();
+  EXPECT_EQ(answer["settled"], false) << answer;
+  EXPECT_LT(m.get("/__admin/notifications")["count"].get<int>(), 3);
 }
 
 TEST(VariationsServerTest, SettleIsImmediateOnASynchronousMockAndRefusesABadTimeout) {

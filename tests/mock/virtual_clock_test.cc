@@ -36,6 +36,26 @@ TEST(VirtualClockTest, AnAdvanceFromRealTimeKeepsRunningFromTheLaterTime) {
   EXPECT_EQ(clock.now_ms(), kStart + 5'400'010);
 }
 
+// The settle call widens its window by how far moves carried the clock while it waited: only
+// moves count (not the base clock's own time), forward ones only.
+TEST(VirtualClockTest, CountsHowFarMovesCarriedItForward) {
+  ManualClock base(kStart);
+  VirtualClock clock(base);
+  base.advance_ms(500);  // time passing is no move
+  EXPECT_EQ(clock.moved_forward_ms(), 0);
+  clock.advance(61'000);
+  EXPECT_EQ(clock.moved_forward_ms(), 61'000);
+  clock.freeze();
+  clock.advance(1'000);
+  EXPECT_EQ(clock.moved_forward_ms(), 62'000);
+  clock.freeze_at(kStart);  // back: adds nothing
+  EXPECT_EQ(clock.moved_forward_ms(), 62'000);
+  clock.freeze_at(kStart + 10'000);
+  EXPECT_EQ(clock.moved_forward_ms(), 72'000);
+  clock.real();  // back to the base (earlier than kStart + 10 s): adds nothing
+  EXPECT_EQ(clock.moved_forward_ms(), 72'000);
+}
+
 TEST(VirtualClockTest, AFrozenClockMovesOnlyByAdvancesAndRealReturnsToTheBase) {
   ManualClock base(kStart);
   VirtualClock clock(base);

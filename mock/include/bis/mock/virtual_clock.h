@@ -46,6 +46,11 @@ class VirtualClock final : public Clock {
   // Back to the base clock's time.
   ClockReading real();
 
+  // How far moves have carried the clock forward in all since start (a move back adds
+  // nothing): what a wait measured in the clock's time must add to its deadline when the clock
+  // is moved while it waits (the settle call).
+  int64_t moved_forward_ms() const { return forward_.load(std::memory_order_acquire); }
+
   // Called after each move (nullptr: nobody). Must be cheap and must not move the clock.
   void set_on_move(std::function<void()> on_move);
 
@@ -61,6 +66,7 @@ class VirtualClock final : public Clock {
   std::atomic<bool> frozen_{false};
   std::atomic<int64_t> frozen_at_{0};
   std::atomic<int64_t> offset_{0};
+  std::atomic<int64_t> forward_{0};
   std::function<void()> on_move_;
 };
 
