@@ -37,27 +37,9 @@ bash scripts/build.sh --target bis-mock bench_minimal_server bench_startup >/dev
 
 BIN=build/bench
 MOCK=build/apps/bis-mock
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-# start NAME COMMAND...: starts a server that prints "listening on http://HOST:PORT" on
-# stderr; sets PORT and PID.
-start() {
-  local name=$1; shift
-  "$@" 2>"$WORK/$name.err" &
-  PID=$!
-  PIDS+=("$PID")
-  for _ in $(seq 1 500); do
-    PORT=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$WORK/$name.err" | head -1)
-    [ -n "$PORT" ] && return 0
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.01
-  done
-  echo "$name did not start:" >&2; cat "$WORK/$name.err" >&2; exit 1
-}
-stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
+. bench/servers.sh  # WORK, start_server, stop_server
+start() { start_server "$@"; }
+stop() { stop_server "$PID"; }
 
 start_nginx() {
   mkdir -p "$WORK/nginx"

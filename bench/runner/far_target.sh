@@ -40,52 +40,22 @@ timed() {
 }
 median() { sort -n | awk '{a[NR] = $1} END {printf "%d\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-# serve NAME COMMAND...: starts a server that prints "listening on http://HOST:PORT" on stderr
-# and waits for that line (bounded); sets URL and PID.
-serve() {
-  local name=$1; shift
-  "$@" 2>"$WORK/$name.err" &
-  PID=$!
-  PIDS+=("$PID")
-  for _ in $(seq 1 1000); do
-    URL=$(sed -n 's/.*listening on \(http:\/\/[^ ]*\).*/\1/p' "$WORK/$name.err" | head -1)
-    [ -n "$URL" ] && return 0
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.01
-  done
-  echo "$name did not start:" >&2; cat "$WORK/$name.err" >&2; exit 1
-}
-# stop PID...: stops and reaps them, and forgets them (cleanup must not signal a reused PID).
-stop() {
-  local p q keep
-  for p in "$@"; do
-    kill "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-    keep=()
-    for q in "${PIDS[@]}"; do [ "$q" = "$p" ] || keep+=("$q"); done
-    PIDS=("${keep[@]}")
-  done
-}
+. bench/servers.sh  # WORK, start_server, stop_server
 
 # One timed run against a URL target: a fresh bis-mock, through the proxy or not; sets MS
 # (not in a subshell, so that the servers it starts are stopped whatever happens).
 timed_url() {
   local via=$1 mock url
-  serve mock build/apps/bis-mock --port 0 --quiet
+  start_server mock build/apps/bis-mock --port 0 --quiet
   mock=$PID url=$URL
   if [ "$via" = proxy ]; then
-    serve proxy python3 bench/runner/delay_proxy.py --upstream "${url#http://}" \
+    start_server proxy python3 bench/runner/delay_proxy.py --upstream "${url#http://}" \
       --delay-ms "$(awk -v l="$LATENCY" 'BEGIN {print l / 2}')"
     url=$URL
   fi
   MS=$(timed --target "$url")
-  [ "$via" = proxy ] && stop "$PID"
-  stop "$mock"
+  [ "$via" = proxy ] && stop_server "$PID"
+  stop_server "$mock"
 }
 
 near=() far=() near_url=() far_proxy=()
